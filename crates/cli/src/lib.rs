@@ -1,0 +1,382 @@
+//! The commands of the `bagalau` binary, as functions returning their output, so that tests
+//! can call them. View models (JSON/text) live here: the engine does not serialize.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use bagalau_data::rating::{self, Rating};
+use bagalau_engine::rank::format_ru;
+use bagalau_engine::{CriterionScore, Outcome};
+use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
+use rust_decimal::Decimal;
+use serde_json::{json, Value as J};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// The degree bands used by `rating` when no edition is named: those of the 2014 edition (п.48),
+/// read from its file so that they are data, not code.
+pub const DEFAULT_DEGREES_EDITION: &str = "methodologies/2014-services";
+
+pub fn load_edition(dir: &Path) -> Result<Edition> {
+    Ok(bagalau_methodology::load(dir)?)
+}
+
+fn dec(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// `bagalau edition check DIR`.
+pub fn edition_check(dir: &Path) -> Result<String> {
+    let ed = load_edition(dir)?;
+    let (v, r) = ed.citations().iter().fold((0, 0), |(v, r), (_, _, c)| match c.status {
+        Status::Verbatim => (v + 1, r),
+        Status::Reconstructed => (v, r + 1),
+    });
+    Ok(format!(
+        "Редакция «{}» ({}) корректна: {} входных показателей, {} параметров, {} шкал, {} вычисляемых значений; \
+         элементов по тексту акта: {v}, реконструированных: {r}.\n",
+        ed.title,
+        ed.id,
+        ed.inputs.len(),
+        ed.parameters.len(),
+        ed.scales.len(),
+        ed.nodes.len()
+    ))
+}
+
+/// `bagalau edition describe DIR`: the data dictionary.
+pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
+    let ed = load_edition(dir)?;
+    if format == Format::Json {
+        let inputs: Vec<J> = ed
+            .inputs
+            .iter()
+            .map(|i| {
+                json!({
+                    "code": i.code,
+                    "name": i.name,
+                    "file": i.table.map_or("bodies.csv".to_string(), |t| format!("{}.csv", ed.tables[t].code)),
+                    "type": i.ty.code(),
+                    "unit": i.unit,
+                    "min": i.min.map(dec),
+                    "max": i.max.map(dec),
+                    "optional": i.optional,
+                    "applies": i.applies.describe_ru(),
+                    "ref": i.cite.reference,
+                    "status": i.cite.status.code(),
+                })
+            })
+            .collect();
+        let params: Vec<J> = ed
+            .parameters
+            .iter()
+            .map(|p| {
+                let value = match p.value {
+                    PerGroup::Same(v) => json!(dec(v)),
+                    PerGroup::ByGroup { central, local } => json!({"central": dec(central), "local": dec(local)}),
+                };
+                json!({"code": p.code, "name": p.name, "value": value, "ref": p.cite.reference, "status": p.cite.status.code()})
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&json!({"edition": ed.id, "inputs": inputs, "parameters": params}))? + "\n");
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "Словарь данных редакции «{}»", ed.title);
+    let _ = writeln!(s, "Акт: {}", ed.act.name);
+    let _ = writeln!(s);
+    let mut files: Vec<(String, Option<usize>)> = vec![("bodies.csv — по одной строке на орган (столбцы id, name, kind и показатели)".into(), None)];
+    for (t, table) in ed.tables.iter().enumerate() {
+        files.push((
+            format!("{}.csv — {} (столбцы body, {}, name и показатели; {})", table.code, table.name, table.key, table.cite.reference),
+            Some(t),
+        ));
+    }
+    for (title, t) in files {
+        let _ = writeln!(s, "Файл {title}");
+        for i in ed.inputs.iter().filter(|i| i.table == t) {
+            let mut extra = Vec::new();
+            extra.push(format!("тип: {}", i.ty.code()));
+            if let Some(u) = &i.unit {
+                extra.push(format!("ед.: {u}"));
+            }
+            match (i.min, i.max) {
+                (Some(a), Some(b)) => extra.push(format!("от {} до {}", dec(a), dec(b))),
+                (Some(a), None) => extra.push(format!("не менее {}", dec(a))),
+                (None, Some(b)) => extra.push(format!("не более {}", dec(b))),
+                _ => {}
+            }
+            if i.optional {
+                extra.push("может отсутствовать".into());
+            }
+            if !i.applies.kinds.is_empty() || !i.applies.only.is_empty() || !i.applies.except.is_empty() {
+                extra.push(format!("применяется: {}", i.applies.describe_ru()));
+            }
+            let _ = writeln!(s, "  {:<36} {}", i.code, i.name);
+            let _ = writeln!(s, "  {:<36} {}; {} [{}]", "", extra.join("; "), i.cite.reference, status_ru(i.cite.status));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "Параметры");
+    for p in &ed.parameters {
+        let v = match p.value {
+            PerGroup::Same(v) => dec(v),
+            PerGroup::ByGroup { central, local } => format!("ЦГО {}, МИО {}", dec(central), dec(local)),
+        };
+        let _ = writeln!(s, "  {:<36} {} = {v}; {} [{}]", p.code, p.name, p.cite.reference, status_ru(p.cite.status));
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Шкалы");
+    for sc in &ed.scales {
+        let _ = writeln!(s, "  {} — {} ({})", sc.code, sc.name, sc.cite.reference);
+        match &sc.kind {
+            ScaleKind::Bands { bands, .. } => {
+                for b in bands {
+                    let _ = writeln!(s, "    {} → {}", b.range, dec(b.points));
+                }
+            }
+            ScaleKind::Categories(cs) => {
+                for c in cs {
+                    let _ = writeln!(s, "    {} → {} ({})", c.value, dec(c.points), c.name);
+                }
+            }
+        }
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Критерии и вычисляемые значения");
+    for n in &ed.nodes {
+        let max = n.max.map(|m| format!(", макс. {}", dec(m))).unwrap_or_default();
+        let _ = writeln!(s, "  {:<24} {}{max} — {} [{}]", n.code, n.name, n.cite.reference, status_ru(n.cite.status));
+        match &n.body {
+            NodeBody::Formula(fs) => {
+                for f in fs {
+                    let g = f.group.map(|g| format!("{}: ", g.code())).unwrap_or_default();
+                    let _ = writeln!(s, "  {:<24} = {g}{}", "", f.text);
+                }
+            }
+            NodeBody::Penalty { items, cap } => {
+                for it in items {
+                    let _ = writeln!(s, "  {:<24} {} × ({})", "", dec(it.per_fact), it.facts_text);
+                }
+                if let Some(c) = cap {
+                    let _ = writeln!(s, "  {:<24} не более {}", "", dec(*c));
+                }
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn status_ru(s: Status) -> &'static str {
+    match s {
+        Status::Verbatim => "текст акта",
+        Status::Reconstructed => "реконструкция",
+    }
+}
+
+fn group_short(g: Group) -> &'static str {
+    match g {
+        Group::Central => "ЦГО",
+        Group::Local => "МИО",
+    }
+}
+
+fn criterion_json(ed: &Edition, c: &CriterionScore) -> J {
+    let n = &ed.nodes[c.node];
+    json!({
+        "code": n.code,
+        "number": n.number,
+        "name": n.name,
+        "score": dec(c.score),
+        "max": dec(c.max),
+        "bonus": n.bonus,
+        "ref": n.cite.reference,
+        "children": c.children.iter().map(|k| criterion_json(ed, k)).collect::<Vec<_>>(),
+    })
+}
+
+/// `bagalau evaluate`: the outcome as JSON or a Russian text table.
+pub fn render_outcome(ed: &Edition, out: &Outcome, period: Option<u16>, format: Format) -> Result<String> {
+    let dp = ed.rounding.display_decimals;
+    let mut order: Vec<usize> = (0..out.bodies.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&out.bodies[a], &out.bodies[b]);
+        x.group.cmp(&y.group).then(x.rank.cmp(&y.rank)).then(x.id.cmp(&y.id))
+    });
+    if format == Format::Json {
+        let bodies: Vec<J> = order
+            .iter()
+            .map(|&i| {
+                let b = &out.bodies[i];
+                let pen = ed.result.penalties.and_then(|p| out.computed.steps[b.index].iter().find(|s| s.node == p));
+                let pen_items: Vec<J> = match (pen, ed.result.penalties.map(|p| &ed.nodes[p].body)) {
+                    (Some(step), Some(NodeBody::Penalty { items, .. })) => step
+                        .penalty_items
+                        .iter()
+                        .map(|(k, facts, amount)| json!({"code": items[*k].code, "name": items[*k].name, "facts": dec(*facts), "per_fact": dec(items[*k].per_fact), "deduction": dec(*amount)}))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                json!({
+                    "id": b.id,
+                    "name": b.name,
+                    "group": b.group.code(),
+                    "criteria": b.criteria.iter().map(|c| criterion_json(ed, c)).collect::<Vec<_>>(),
+                    "criteria_total": b.criteria_total.map(dec),
+                    "correction_coefficient": b.correction.map(dec),
+                    "penalties": b.penalties.map(dec),
+                    "penalty_items": pen_items,
+                    "penalties_capped": pen.is_some_and(|s| s.capped),
+                    "score": dec(b.score),
+                    "score_display": format_ru(b.score, dp),
+                    "rank": b.rank,
+                    "group_size": b.group_size,
+                    "degree": b.degree.map(|d| ed.degrees[d].code.clone()),
+                    "degree_name": b.degree.map(|d| ed.degrees[d].name.clone()),
+                })
+            })
+            .collect();
+        let groups: serde_json::Map<String, J> = out
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.code().to_string(),
+                    json!({"count": g.count, "average": g.average.map(dec), "average_display": g.average.map(|a| format_ru(a, 1))}),
+                )
+            })
+            .collect();
+        let doc = json!({
+            "edition": {"id": ed.id, "title": ed.title, "act": ed.act.short},
+            "period": period,
+            "bodies": bodies,
+            "groups": groups,
+        });
+        return Ok(serde_json::to_string_pretty(&doc)? + "\n");
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "{} — {}", ed.block_name, ed.directions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(s, "Редакция: {}{}", ed.title, period.map(|p| format!("; период: {p}")).unwrap_or_default());
+    for g in &out.groups {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{} ({})", g.group.name_ru(), group_short(g.group));
+        let _ = writeln!(s, "{:>5}  {:<10} {:>8}  {:<14} критерии (балл/макс.); итог × коэф. − штраф", "место", "орган", "балл", "степень");
+        for &i in order.iter().filter(|&&i| out.bodies[i].group == g.group) {
+            let b = &out.bodies[i];
+            let crit: Vec<String> = b
+                .criteria
+                .iter()
+                .map(|c| format!("{} {}/{}", ed.nodes[c.node].code, format_ru(c.score, dp), dec(c.max)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "{:>5}  {:<10} {:>8}  {:<14} {}; {} × {} − {}",
+                b.rank,
+                b.id,
+                format_ru(b.score, dp),
+                b.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—"),
+                crit.join(", "),
+                b.criteria_total.map(|t| format_ru(t, dp)).unwrap_or_default(),
+                b.correction.map(dec).unwrap_or_default(),
+                b.penalties.map(|p| format_ru(p, dp)).unwrap_or_default(),
+            );
+        }
+        let _ = writeln!(
+            s,
+            "Среднее значение {}: {} ({} органов)",
+            group_short(g.group),
+            g.average.map(|a| format_ru(a, 1)).unwrap_or_default(),
+            g.count
+        );
+    }
+    Ok(s)
+}
+
+/// `bagalau rating`.
+pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String> {
+    if format == Format::Json {
+        let rows: Vec<J> = r
+            .rows
+            .iter()
+            .map(|x| {
+                json!({
+                    "body": x.row.body,
+                    "name": x.row.name,
+                    "group": x.row.group.code(),
+                    "score": dec(x.row.score),
+                    "score_display": format_ru(x.row.score, 1),
+                    "rank": x.rank,
+                    "group_size": x.group_size,
+                    "degree": x.degree.map(|d| ed.degrees[d].code.clone()),
+                    "previous_score": x.row.previous_score.map(dec),
+                    "previous_rank": x.previous_rank,
+                    "change": x.change.code(),
+                })
+            })
+            .collect();
+        let groups: serde_json::Map<String, J> = r
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.code().to_string(),
+                    json!({
+                        "count": g.count,
+                        "average": g.average.map(dec),
+                        "average_display": g.average.map(|a| format_ru(a, 1)),
+                        "previous_count": g.previous_count,
+                        "previous_average": g.previous_average.map(dec),
+                        "previous_average_display": g.previous_average.map(|a| format_ru(a, 1)),
+                    }),
+                )
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&json!({"degrees_from": ed.id, "rows": rows, "groups": groups}))? + "\n");
+    }
+    let mut s = String::new();
+    for g in &r.groups {
+        let _ = writeln!(s, "{} ({})", g.group.name_ru(), group_short(g.group));
+        let _ = writeln!(s, "{:<28} {:>6} {:>6}  {:>5} {:>5}  {}  {}", "орган", "балл", "пред.", "место", "пред.", "↕", "степень");
+        for x in r.rows.iter().filter(|x| x.row.group == g.group) {
+            let _ = writeln!(
+                s,
+                "{:<28} {:>6} {:>6}  {:>5} {:>5}  {}  {}",
+                x.row.name.as_deref().unwrap_or(&x.row.body),
+                format_ru(x.row.score, 1),
+                x.row.previous_score.map(|p| format_ru(p, 1)).unwrap_or_else(|| "-".into()),
+                x.rank,
+                x.previous_rank.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                x.change.arrow(),
+                x.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—"),
+            );
+        }
+        let _ = writeln!(
+            s,
+            "СРЕДНЕЕ ЗНАЧЕНИЕ {}: {} (пред. {})\n",
+            group_short(g.group),
+            g.average.map(|a| format_ru(a, 1)).unwrap_or_default(),
+            g.previous_average.map(|a| format_ru(a, 1)).unwrap_or_else(|| "-".into())
+        );
+    }
+    let _ = writeln!(s, "Степени эффективности по: {} ({})", ed.title, ed.degrees.first().map(|d| d.cite.reference.as_str()).unwrap_or(""));
+    Ok(s)
+}
+
+/// Loads an edition and a dataset and evaluates.
+pub fn run_evaluation(edition: &Path, data: &Path) -> Result<(Edition, Outcome, Option<u16>)> {
+    let ed = load_edition(edition)?;
+    let loaded = bagalau_data::load_dataset(&ed, data)?;
+    let out = bagalau_engine::evaluate(&ed, &loaded.dataset)
+        .with_context(|| format!("оценка данных {} по редакции «{}»", data.display(), ed.id))?;
+    Ok((ed, out, loaded.meta.period))
+}
+
+pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<String> {
+    let ed = load_edition(edition).with_context(|| format!("степени эффективности из редакции {}", edition.display()))?;
+    let rows = rating::read_scores(scores)?;
+    render_rating(&rating::rate(rows, &ed.degrees), &ed, format)
+}

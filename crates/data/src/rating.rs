@@ -1,0 +1,279 @@
+//! `bagalau rating`: ranks published block scores (`body,group,score` and optionally
+//! `name,previous_score,previous_rank,tie_order`).
+//!
+//! `tie_order` exists for published tables whose scores are only known rounded: when two bodies
+//! show the same rounded score but the publication ranks them apart (seed 004: МЦРИАП and МТСЭН,
+//! both 73,3, ranked 10 and 11), the order among equal scores is taken from `tie_order`
+//! (smaller first). Without it, equal scores share a rank.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use bagalau_engine::rank;
+use bagalau_methodology::{DegreeBand, Group};
+use rust_decimal::Decimal;
+
+use crate::{decimal_cell, DataError, Issue};
+
+#[derive(Debug, Clone)]
+pub struct ScoreRow {
+    pub body: String,
+    pub name: Option<String>,
+    pub group: Group,
+    pub score: Decimal,
+    pub previous_score: Option<Decimal>,
+    pub previous_rank: Option<usize>,
+    pub tie_order: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Up,
+    Down,
+    Same,
+    New,
+}
+
+impl Change {
+    pub fn code(self) -> &'static str {
+        match self {
+            Change::Up => "up",
+            Change::Down => "down",
+            Change::Same => "same",
+            Change::New => "new",
+        }
+    }
+
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Change::Up => "↗",
+            Change::Down => "↘",
+            Change::Same => "=",
+            Change::New => "-",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rated {
+    pub row: ScoreRow,
+    pub rank: usize,
+    pub group_size: usize,
+    pub previous_rank: Option<usize>,
+    pub change: Change,
+    pub degree: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupAverages {
+    pub group: Group,
+    pub count: usize,
+    pub average: Option<Decimal>,
+    pub previous_count: usize,
+    pub previous_average: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub rows: Vec<Rated>,
+    pub groups: Vec<GroupAverages>,
+}
+
+const COLUMNS: [&str; 7] = ["body", "name", "group", "score", "previous_score", "previous_rank", "tie_order"];
+
+/// Reads the scores CSV, reporting every bad cell.
+pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
+    let mut issues: Vec<Issue> = Vec::new();
+    let mk = |row: usize, col: Option<&str>, m: String| Issue {
+        file: path.to_path_buf(),
+        row,
+        column: col.map(str::to_string),
+        message: m,
+    };
+    let mut rdr = match csv::Reader::from_path(path) {
+        Ok(r) => r,
+        Err(e) => {
+            issues.push(mk(0, None, format!("не удалось открыть файл: {e}")));
+            return Err(DataError { issues });
+        }
+    };
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+        Err(e) => {
+            issues.push(mk(1, None, format!("не удалось прочитать заголовок: {e}")));
+            return Err(DataError { issues });
+        }
+    };
+    for h in &headers {
+        if !COLUMNS.contains(&h.as_str()) {
+            issues.push(mk(1, Some(h), format!("неизвестный столбец; допустимые: {}", COLUMNS.join(", "))));
+        }
+    }
+    for r in ["body", "group", "score"] {
+        if !headers.iter().any(|h| h == r) {
+            issues.push(mk(1, Some(r), "нет обязательного столбца".into()));
+        }
+    }
+    if !issues.is_empty() {
+        return Err(DataError { issues });
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                issues.push(mk(e.position().map_or(0, |p| p.line() as usize), None, format!("ошибка CSV: {e}")));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let get = |n: &str| col(n).and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+        let body = get("body");
+        if body.is_empty() {
+            issues.push(mk(line, Some("body"), "пустой идентификатор органа".into()));
+            continue;
+        }
+        if !seen.insert(body.clone()) {
+            issues.push(mk(line, Some("body"), format!("орган «{body}» указан дважды")));
+            continue;
+        }
+        let group = match Group::from_code(&get("group")) {
+            Some(g) => g,
+            None => {
+                issues.push(mk(line, Some("group"), format!("«{}»: ожидается central или local", get("group"))));
+                continue;
+            }
+        };
+        let score = match decimal_cell(&get("score")) {
+            Ok(Some(s)) if s >= Decimal::ZERO && s <= Decimal::ONE_HUNDRED => s,
+            Ok(Some(s)) => {
+                issues.push(mk(line, Some("score"), format!("{} вне диапазона [0; 100]", s.normalize())));
+                continue;
+            }
+            Ok(None) => {
+                issues.push(mk(line, Some("score"), "нет балла".into()));
+                continue;
+            }
+            Err(m) => {
+                issues.push(mk(line, Some("score"), m));
+                continue;
+            }
+        };
+        let previous_score = match decimal_cell(&get("previous_score")) {
+            Ok(v) => v,
+            Err(m) => {
+                issues.push(mk(line, Some("previous_score"), m));
+                None
+            }
+        };
+        let int = |name: &str, issues: &mut Vec<Issue>| -> Option<usize> {
+            let s = get(name);
+            if s.is_empty() || s == "-" {
+                return None;
+            }
+            match s.parse::<usize>() {
+                Ok(v) if v >= 1 => Some(v),
+                _ => {
+                    issues.push(mk(line, Some(name), format!("«{s}» — ожидается целое число от 1")));
+                    None
+                }
+            }
+        };
+        let previous_rank = int("previous_rank", &mut issues);
+        let tie_order = int("tie_order", &mut issues).map(|v| v as u32);
+        let name = Some(get("name")).filter(|n| !n.is_empty());
+        rows.push(ScoreRow {
+            body,
+            name,
+            group,
+            score,
+            previous_score,
+            previous_rank,
+            tie_order,
+        });
+    }
+    if issues.is_empty() {
+        Ok(rows)
+    } else {
+        Err(DataError { issues })
+    }
+}
+
+/// Ranks with the published order among equal scores where given: `a` is ahead of `b` if its
+/// score is higher, or the scores are equal and both have a `tie_order` and `a`'s is smaller.
+fn ranks(scores: &[(Decimal, Option<u32>)]) -> Vec<usize> {
+    scores
+        .iter()
+        .map(|a| {
+            1 + scores
+                .iter()
+                .filter(|b| b.0 > a.0 || (b.0 == a.0 && matches!((b.1, a.1), (Some(x), Some(y)) if x < y)))
+                .count()
+        })
+        .collect()
+}
+
+/// Ranks each group, compares with the previous period, assigns degrees and averages.
+pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
+    let mut out: Vec<Rated> = Vec::new();
+    let mut groups = Vec::new();
+    for g in Group::ALL {
+        let members: Vec<&ScoreRow> = rows.iter().filter(|r| r.group == g).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let current = ranks(&members.iter().map(|r| (r.score, r.tie_order)).collect::<Vec<_>>());
+        // Previous ranks: as published, or computed from previous scores.
+        let prev_idx: Vec<usize> = (0..members.len()).filter(|&i| members[i].previous_score.is_some()).collect();
+        let prev_scores: Vec<Decimal> = prev_idx.iter().filter_map(|&i| members[i].previous_score).collect();
+        let computed_prev = rank::competition_ranks(&prev_scores);
+        for (k, r) in members.iter().enumerate() {
+            let previous_rank = r
+                .previous_rank
+                .or_else(|| prev_idx.iter().position(|&i| i == k).map(|p| computed_prev[p]));
+            let change = match previous_rank {
+                None => Change::New,
+                Some(p) if p > current[k] => Change::Up,
+                Some(p) if p < current[k] => Change::Down,
+                Some(_) => Change::Same,
+            };
+            out.push(Rated {
+                row: (*r).clone(),
+                rank: current[k],
+                group_size: members.len(),
+                previous_rank,
+                change,
+                degree: degrees.iter().position(|d| d.range.contains(r.score)),
+            });
+        }
+        let scores: Vec<Decimal> = members.iter().map(|r| r.score).collect();
+        groups.push(GroupAverages {
+            group: g,
+            count: members.len(),
+            average: rank::mean(&scores),
+            previous_count: prev_scores.len(),
+            previous_average: rank::mean(&prev_scores),
+        });
+    }
+    out.sort_by(|a, b| a.row.group.cmp(&b.row.group).then(a.rank.cmp(&b.rank)));
+    Rating { rows: out, groups }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn tie_order_separates_equal_published_scores() {
+        let r = ranks(&[(d("73.3"), Some(1)), (d("73.3"), Some(2)), (d("80"), None), (d("70"), None)]);
+        assert_eq!(r, vec![2, 3, 1, 4]);
+        let r = ranks(&[(d("95.4"), None), (d("95.4"), None), (d("98"), None)]);
+        assert_eq!(r, vec![2, 2, 1]);
+    }
+}

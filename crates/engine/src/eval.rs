@@ -1,0 +1,618 @@
+//! Evaluation of an edition over a dataset: node by node in dependency order, each node for
+//! every body before the next, so that cross-body mechanisms (group means, min-max scaling,
+//! the correction-coefficient spread) see complete columns.
+
+use std::fmt;
+
+use bagalau_methodology::expr::{BinOp, Expr, UnOp};
+use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol};
+use rust_decimal::Decimal;
+
+/// A value in the engine: exact decimal or boolean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Num(Decimal),
+    Bool(bool),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Num(d) => write!(f, "{}", d.normalize()),
+            Value::Bool(true) => write!(f, "да"),
+            Value::Bool(false) => write!(f, "нет"),
+        }
+    }
+}
+
+impl Value {
+    pub fn as_num(self) -> Option<Decimal> {
+        match self {
+            Value::Num(d) => Some(d),
+            Value::Bool(_) => None,
+        }
+    }
+}
+
+/// One row of a per-body table (e.g. one service kind).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub key: String,
+    pub name: String,
+    /// Indexed like `edition.inputs`; only this table's inputs are set.
+    pub values: Vec<Option<Value>>,
+}
+
+/// An evaluated body with its inputs.
+#[derive(Debug, Clone)]
+pub struct BodyData {
+    pub id: String,
+    pub name: String,
+    pub group: Group,
+    /// Indexed like `edition.inputs`; only body-level inputs are set.
+    pub values: Vec<Option<Value>>,
+    /// Indexed like `edition.tables`.
+    pub tables: Vec<Vec<Row>>,
+}
+
+/// The input of an evaluation.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub bodies: Vec<BodyData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("орган «{body}», значение «{node}»: {message}")]
+pub struct EvalError {
+    pub body: String,
+    pub node: String,
+    pub message: String,
+}
+
+/// One computed value of one body, with what it was computed from.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub node: usize,
+    pub value: Option<Value>,
+    /// Names the formula mentions (outside aggregates) and their values for this body.
+    pub refs: Vec<(String, Option<Value>)>,
+    /// Per-row values of a row-scoped node.
+    pub rows: Vec<(String, Option<Value>)>,
+    /// Explanations of aggregates and cross-body mechanisms, in Russian.
+    pub notes: Vec<String>,
+    /// Penalty breakdown: item index, facts, deduction before the cap.
+    pub penalty_items: Vec<(usize, Decimal, Decimal)>,
+    /// The penalty total was limited by its cap.
+    pub capped: bool,
+}
+
+/// The evaluated values of every body.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// `[body][node]`; `None` = not applicable or no value.
+    pub values: Vec<Vec<Option<Value>>>,
+    pub applicable: Vec<Vec<bool>>,
+    /// `[body][node]` → per-row values for row-scoped nodes.
+    pub row_values: Vec<Vec<Vec<Option<Value>>>>,
+    /// `[body]` → steps in evaluation order (applicable nodes only).
+    pub steps: Vec<Vec<Step>>,
+}
+
+struct Ctx<'a> {
+    ed: &'a Edition,
+    data: &'a Dataset,
+    values: &'a [Vec<Option<Value>>],
+    row_values: &'a [Vec<Vec<Option<Value>>>],
+}
+
+#[derive(Clone, Copy)]
+struct At {
+    body: usize,
+    row: Option<usize>,
+}
+
+type R<T> = Result<T, String>;
+
+impl Ctx<'_> {
+    fn lookup(&self, name: &str, at: At) -> R<Option<Value>> {
+        let body = &self.data.bodies[at.body];
+        match self.ed.symbol(name) {
+            Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
+                None => Ok(body.values.get(i).copied().flatten()),
+                Some(t) => {
+                    let row = at.row.ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
+                    Ok(body.tables[t][row].values.get(i).copied().flatten())
+                }
+            },
+            Some(Symbol::Parameter(p)) => Ok(Some(Value::Num(self.ed.parameters[p].value.get(body.group)))),
+            Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
+                None => Ok(self.values[at.body][n]),
+                Some(_) => {
+                    let row = at.row.ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
+                    Ok(self.row_values[at.body][n].get(row).copied().flatten())
+                }
+            },
+            _ => Err(format!("«{name}» не является значением")),
+        }
+    }
+
+    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Decimal> {
+        match self.eval(e, at, notes)? {
+            Some(Value::Num(d)) => Ok(d),
+            Some(Value::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
+            None => Err(format!("нет значения «{e}»")),
+        }
+    }
+
+    fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
+        match self.eval(e, at, notes)? {
+            Some(Value::Bool(b)) => Ok(b),
+            Some(Value::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
+            None => Err(format!("нет значения «{e}»")),
+        }
+    }
+
+    fn group_members(&self, at: At) -> impl Iterator<Item = usize> + '_ {
+        let g = self.data.bodies[at.body].group;
+        self.data
+            .bodies
+            .iter()
+            .enumerate()
+            .filter(move |(_, b)| b.group == g)
+            .map(|(i, _)| i)
+    }
+
+    /// Values of `e` over the bodies of the group (optionally filtered), skipping bodies
+    /// where it has no value.
+    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<Vec<(usize, Decimal)>> {
+        let mut out = Vec::new();
+        let mut scratch = Vec::new();
+        for j in self.group_members(at) {
+            let at_j = At { body: j, row: None };
+            if let Some(f) = filter {
+                match self.eval(f, at_j, &mut scratch)? {
+                    Some(Value::Bool(true)) => {}
+                    Some(Value::Bool(false)) | None => continue,
+                    Some(Value::Num(_)) => return Err("условие отбора должно быть логическим".into()),
+                }
+            }
+            match self.eval(e, at_j, &mut scratch)? {
+                Some(Value::Num(d)) => out.push((j, d)),
+                Some(Value::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn group_label(&self, at: At) -> &'static str {
+        match self.data.bodies[at.body].group {
+            Group::Central => "ЦГО",
+            Group::Local => "МИО",
+        }
+    }
+
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<Value>> {
+        Ok(Some(match e {
+            Expr::Num(d) => Value::Num(*d),
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Name(n, _) => return self.lookup(n, at),
+            Expr::Unary(UnOp::Neg, a) => Value::Num(-self.num(a, at, notes)?),
+            Expr::Unary(UnOp::Not, a) => Value::Bool(!self.boolean(a, at, notes)?),
+            Expr::Binary(op, a, b) => match op {
+                BinOp::And => Value::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
+                BinOp::Or => Value::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
+                BinOp::Eq | BinOp::Ne => {
+                    let x = self.eval(a, at, notes)?.ok_or_else(|| format!("нет значения «{a}»"))?;
+                    let y = self.eval(b, at, notes)?.ok_or_else(|| format!("нет значения «{b}»"))?;
+                    Value::Bool((x == y) == (*op == BinOp::Eq))
+                }
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    let x = self.num(a, at, notes)?;
+                    let y = self.num(b, at, notes)?;
+                    Value::Bool(match op {
+                        BinOp::Lt => x < y,
+                        BinOp::Le => x <= y,
+                        BinOp::Gt => x > y,
+                        _ => x >= y,
+                    })
+                }
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                    let x = self.num(a, at, notes)?;
+                    let y = self.num(b, at, notes)?;
+                    let r = match op {
+                        BinOp::Add => x.checked_add(y),
+                        BinOp::Sub => x.checked_sub(y),
+                        BinOp::Mul => x.checked_mul(y),
+                        _ => {
+                            if y.is_zero() {
+                                return Err(format!("деление на ноль в «{e}» («{b}» = 0)"));
+                            }
+                            x.checked_div(y)
+                        }
+                    };
+                    Value::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
+                }
+            },
+            Expr::Call(f, args, _) => return self.call(f, args, at, notes),
+        }))
+    }
+
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Value>> {
+        let arg = |i: usize| args.get(i).ok_or_else(|| format!("{f}: не хватает аргументов"));
+        let num = |v: Decimal| Ok(Some(Value::Num(v)));
+        match f {
+            "if" => {
+                if self.boolean(arg(0)?, at, notes)? {
+                    self.eval(arg(1)?, at, notes)
+                } else {
+                    self.eval(arg(2)?, at, notes)
+                }
+            }
+            "min" | "max" => {
+                let mut best: Option<Decimal> = None;
+                for a in args {
+                    let v = self.num(a, at, notes)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if f == "min" => b.min(v),
+                        Some(b) => b.max(v),
+                    });
+                }
+                Ok(best.map(Value::Num))
+            }
+            "clamp" => {
+                let x = self.num(arg(0)?, at, notes)?;
+                let lo = self.num(arg(1)?, at, notes)?;
+                let hi = self.num(arg(2)?, at, notes)?;
+                num(x.max(lo).min(hi))
+            }
+            "abs" => num(self.num(arg(0)?, at, notes)?.abs()),
+            "round" => {
+                let x = self.num(arg(0)?, at, notes)?;
+                let dp = self.num(arg(1)?, at, notes)?;
+                let dp = u32::try_from(dp.trunc().mantissa()).map_err(|_| "round: неверное число знаков".to_string())?;
+                num(crate::rank::round_display(x, dp))
+            }
+            "value_or" => match self.eval(arg(0)?, at, notes)? {
+                Some(v) => Ok(Some(v)),
+                None => self.eval(arg(1)?, at, notes),
+            },
+            "has" => Ok(Some(Value::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
+            "scale" => {
+                let Expr::Name(sname, _) = arg(0)? else {
+                    return Err("scale: первый аргумент — имя шкалы".into());
+                };
+                let Some(Symbol::Scale(s)) = self.ed.symbol(sname) else {
+                    return Err(format!("«{sname}» — не шкала"));
+                };
+                let x = self.num(arg(1)?, at, notes)?;
+                let scale = &self.ed.scales[s];
+                match &scale.kind {
+                    ScaleKind::Bands { domain, bands } => {
+                        if !domain.contains(x) {
+                            return Err(format!("значение {} вне области шкалы «{}» {}", x.normalize(), scale.code, domain));
+                        }
+                        bands
+                            .iter()
+                            .find(|b| b.range.contains(x))
+                            .map(|b| Some(Value::Num(b.points)))
+                            .ok_or_else(|| format!("значение {} не попадает ни в одну полосу шкалы «{}»", x.normalize(), scale.code))
+                    }
+                    ScaleKind::Categories(cats) => cats
+                        .iter()
+                        .find(|c| Decimal::from(c.value) == x)
+                        .map(|c| Some(Value::Num(c.points)))
+                        .ok_or_else(|| format!("значения {} нет в шкале «{}»", x.normalize(), scale.code)),
+                }
+            }
+            "sum" | "mean" | "count" => {
+                let Expr::Name(tname, _) = arg(0)? else {
+                    return Err(format!("{f}: первый аргумент — имя таблицы"));
+                };
+                let Some(Symbol::Table(t)) = self.ed.symbol(tname) else {
+                    return Err(format!("«{tname}» — не таблица"));
+                };
+                let rows = &self.data.bodies[at.body].tables[t];
+                let filter = if f == "count" { args.get(1) } else { args.get(2) };
+                let mut total = Decimal::ZERO;
+                let mut n = 0usize;
+                let mut scratch = Vec::new();
+                for r in 0..rows.len() {
+                    let at_r = At { body: at.body, row: Some(r) };
+                    if let Some(c) = filter {
+                        if !self.boolean(c, at_r, &mut scratch).map_err(|m| format!("строка «{}»: {m}", rows[r].key))? {
+                            continue;
+                        }
+                    }
+                    n += 1;
+                    if f != "count" {
+                        let v = self.num(arg(1)?, at_r, &mut scratch).map_err(|m| format!("строка «{}»: {m}", rows[r].key))?;
+                        total = total.checked_add(v).ok_or("переполнение суммы")?;
+                    }
+                }
+                let label = if filter.is_some() {
+                    format!("{n} из {} строк таблицы «{tname}» (по условию)", rows.len())
+                } else {
+                    format!("{n} строк таблицы «{tname}»")
+                };
+                match f {
+                    "count" => {
+                        notes.push(format!("count: {label}"));
+                        num(Decimal::from(n))
+                    }
+                    "sum" => {
+                        notes.push(format!("сумма по {label} = {}", total.normalize()));
+                        num(total)
+                    }
+                    _ => {
+                        if n == 0 {
+                            notes.push(format!("среднее: нет строк ({label}) — значения нет"));
+                            Ok(None)
+                        } else {
+                            let m = total.checked_div(Decimal::from(n)).ok_or("переполнение")?;
+                            notes.push(format!("среднее по {label}: {} / {n} = {}", total.normalize(), m.normalize()));
+                            num(m)
+                        }
+                    }
+                }
+            }
+            "group_mean" | "group_min" | "group_max" | "group_sum" => {
+                let vals = self.group_values(arg(0)?, args.get(1), at)?;
+                let g = self.group_label(at);
+                if vals.is_empty() {
+                    notes.push(format!("{f}({}) по {g}: нет органов со значением", arg(0)?));
+                    return Ok(None);
+                }
+                let xs: Vec<Decimal> = vals.iter().map(|(_, v)| *v).collect();
+                let r = match f {
+                    "group_mean" => crate::rank::mean(&xs).ok_or("переполнение")?,
+                    "group_min" => xs.iter().copied().min().unwrap_or_default(),
+                    "group_max" => xs.iter().copied().max().unwrap_or_default(),
+                    _ => xs.iter().copied().sum(),
+                };
+                let what = match f {
+                    "group_mean" => "среднее",
+                    "group_min" => "минимум",
+                    "group_max" => "максимум",
+                    _ => "сумма",
+                };
+                notes.push(format!(
+                    "{what} «{}» по {g} ({} органов{}) = {}",
+                    arg(0)?,
+                    xs.len(),
+                    if args.len() > 1 { ", с отбором" } else { "" },
+                    r.normalize()
+                ));
+                num(r)
+            }
+            "group_count" => {
+                let mut n = 0usize;
+                let mut scratch = Vec::new();
+                for j in self.group_members(at) {
+                    if self.boolean(arg(0)?, At { body: j, row: None }, &mut scratch)? {
+                        n += 1;
+                    }
+                }
+                num(Decimal::from(n))
+            }
+            "minmax" => {
+                let x = self.num(arg(0)?, at, notes)?;
+                let vals = self.group_values(arg(0)?, None, at)?;
+                let lo = vals.iter().map(|(_, v)| *v).min().unwrap_or(x);
+                let hi = vals.iter().map(|(_, v)| *v).max().unwrap_or(x);
+                let g = self.group_label(at);
+                if hi == lo {
+                    let e = self.num(arg(1)?, at, notes)?;
+                    notes.push(format!(
+                        "линейное масштабирование «{}»: у всех {g} одинаковое значение {} (min = max) — принято {}",
+                        arg(0)?,
+                        lo.normalize(),
+                        e.normalize()
+                    ));
+                    return num(e);
+                }
+                let r = (x - lo).checked_div(hi - lo).ok_or("переполнение")?;
+                notes.push(format!(
+                    "линейное масштабирование «{}» по {g}: ({} − {}) / ({} − {}) = {}",
+                    arg(0)?,
+                    x.normalize(),
+                    lo.normalize(),
+                    hi.normalize(),
+                    lo.normalize(),
+                    r.normalize()
+                ));
+                num(r)
+            }
+            "spread" => {
+                let x = self.num(arg(0)?, at, notes)?;
+                let lo = self.num(arg(1)?, at, notes)?;
+                let hi = self.num(arg(2)?, at, notes)?;
+                let vals = self.group_values(arg(0)?, args.get(3), at)?;
+                let mut distinct: Vec<Decimal> = vals.iter().map(|(_, v)| *v).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                let pos = distinct
+                    .binary_search(&x)
+                    .map_err(|_| format!("spread: значение {} не входит в отобранные органы", x.normalize()))?;
+                let k = distinct.len();
+                let r = if k == 1 {
+                    hi
+                } else {
+                    let step = (hi - lo).checked_div(Decimal::from(k - 1)).ok_or("переполнение")?;
+                    lo + step * Decimal::from(pos)
+                };
+                notes.push(if k == 1 {
+                    format!("равномерное распределение от {} до {}: отобран один уровень значения — наибольшее значение {}", lo.normalize(), hi.normalize(), r.normalize())
+                } else {
+                    format!(
+                        "равномерное распределение от {} до {} по {} различным значениям ({} органов): место {} от наименьшего → {}",
+                        lo.normalize(),
+                        hi.normalize(),
+                        k,
+                        vals.len(),
+                        pos + 1,
+                        r.normalize()
+                    )
+                });
+                num(r)
+            }
+            other => Err(format!("неизвестная функция «{other}»")),
+        }
+    }
+}
+
+fn refs_of(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Name(n, _) => {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        Expr::Unary(_, a) => refs_of(a, out),
+        Expr::Binary(_, a, b) => {
+            refs_of(a, out);
+            refs_of(b, out);
+        }
+        Expr::Call(f, args, _) => {
+            let skip_first = matches!(f.as_str(), "scale" | "sum" | "mean" | "count");
+            let row_scoped = matches!(f.as_str(), "sum" | "mean" | "count");
+            for (i, a) in args.iter().enumerate() {
+                if (skip_first && i == 0) || (row_scoped && i > 0) {
+                    continue;
+                }
+                refs_of(a, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Computes every node for every body.
+pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
+    let nb = data.bodies.len();
+    let nn = ed.nodes.len();
+    let mut values = vec![vec![None; nn]; nb];
+    let mut row_values = vec![vec![Vec::new(); nn]; nb];
+    let mut applicable = vec![vec![false; nn]; nb];
+    let mut steps: Vec<Vec<Step>> = vec![Vec::new(); nb];
+
+    for &n in &ed.order {
+        let node = &ed.nodes[n];
+        for b in 0..nb {
+            let body = &data.bodies[b];
+            if !node.applies.applies(body.group, &body.id) {
+                continue;
+            }
+            applicable[b][n] = true;
+            let err = |message: String| EvalError {
+                body: body.id.clone(),
+                node: node.code.clone(),
+                message,
+            };
+            let ctx = Ctx {
+                ed,
+                data,
+                values: &values,
+                row_values: &row_values,
+            };
+            let mut row_out = None;
+            let mut notes = Vec::new();
+            let mut step = Step {
+                node: n,
+                value: None,
+                refs: Vec::new(),
+                rows: Vec::new(),
+                notes: Vec::new(),
+                penalty_items: Vec::new(),
+                capped: false,
+            };
+            let mut names = Vec::new();
+            match &node.body {
+                NodeBody::Formula(_) => {
+                    let f = node
+                        .body
+                        .formula_for(body.group)
+                        .ok_or_else(|| err(format!("нет формулы для группы {}", body.group.code())))?;
+                    refs_of(&f.expr, &mut names);
+                    if let Some(t) = node.table {
+                        let rows = &body.tables[t];
+                        let mut out = Vec::with_capacity(rows.len());
+                        for r in 0..rows.len() {
+                            let v = ctx
+                                .eval(&f.expr, At { body: b, row: Some(r) }, &mut notes)
+                                .map_err(|m| err(format!("строка «{}»: {m}", rows[r].key)))?;
+                            step.rows.push((rows[r].key.clone(), v));
+                            out.push(v);
+                        }
+                        row_out = Some(out);
+                    } else {
+                        let v = ctx.eval(&f.expr, At { body: b, row: None }, &mut notes).map_err(err)?;
+                        step.value = v;
+                    }
+                }
+                NodeBody::Penalty { items, cap } => {
+                    let mut total = Decimal::ZERO;
+                    for (i, it) in items.iter().enumerate() {
+                        refs_of(&it.facts, &mut names);
+                        let facts = ctx
+                            .num(&it.facts, At { body: b, row: None }, &mut notes)
+                            .map_err(|m| err(format!("{}: {m}", it.code)))?;
+                        if facts < Decimal::ZERO {
+                            return Err(err(format!("{}: отрицательное число фактов {}", it.code, facts.normalize())));
+                        }
+                        let amount = facts * it.per_fact;
+                        step.penalty_items.push((i, facts, amount));
+                        total += amount;
+                    }
+                    if let Some(c) = cap {
+                        if total > *c {
+                            step.capped = true;
+                            total = *c;
+                        }
+                    }
+                    step.value = Some(Value::Num(total));
+                }
+            }
+            // Invariants of the tree: a criterion has a value within [0, max].
+            if node.role == NodeRole::Criterion {
+                match step.value {
+                    Some(Value::Num(v)) => {
+                        let max = node.max.unwrap_or(Decimal::MAX);
+                        if v < Decimal::ZERO || v > max {
+                            return Err(err(format!(
+                                "значение {} вне допустимого диапазона [0; {}] — формула редакции должна ограничивать балл",
+                                v.normalize(),
+                                max.normalize()
+                            )));
+                        }
+                    }
+                    _ => return Err(err("критерий не получил числового значения".into())),
+                }
+            }
+            for name in names {
+                let row_scoped = match ed.symbol(&name) {
+                    Some(Symbol::Input(i)) => ed.inputs[i].table.is_some(),
+                    Some(Symbol::Node(j)) => ed.nodes[j].table.is_some(),
+                    _ => false,
+                };
+                if node.table.is_none() && !row_scoped {
+                    let v = ctx.lookup(&name, At { body: b, row: None }).unwrap_or(None);
+                    step.refs.push((name, v));
+                }
+            }
+            step.notes = notes;
+            if let Some(out) = row_out {
+                row_values[b][n] = out;
+            }
+            values[b][n] = step.value;
+            steps[b].push(step);
+        }
+    }
+    Ok(Computed {
+        values,
+        applicable,
+        row_values,
+        steps,
+    })
+}

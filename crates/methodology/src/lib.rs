@@ -1,0 +1,35 @@
+//! Methodology editions as data: the edition model, its strict loader and the formula language.
+//!
+//! **Architecture Invariant**: no `f32`/`f64` anywhere; all numbers are `rust_decimal::Decimal`.
+
+pub mod expr;
+pub mod load;
+pub mod model;
+mod raw;
+
+pub use load::{load, CheckError, Diagnostic};
+pub use model::*;
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Parses a decimal as written by people: `12.5`, `12,5`, `1 234,5`, `-3`. Exponents and
+/// thousands separators other than spaces are refused.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty()
+        || cleaned.matches('.').count() > 1
+        || !cleaned
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
+    {
+        return None;
+    }
+    Decimal::from_str(&cleaned).ok()
+}

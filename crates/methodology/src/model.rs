@@ -1,0 +1,469 @@
+//! The validated edition: what the engine evaluates.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use crate::expr::Expr;
+
+/// Where an item was written: file and 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// Whether an item was read from the legal text or reconstructed by the edition's authors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Verbatim,
+    Reconstructed,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Verbatim => "verbatim",
+            Status::Reconstructed => "reconstructed",
+        }
+    }
+}
+
+/// The legal reason of an item: the paragraph/appendix of the edition's act.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub reference: String,
+    pub status: Status,
+    pub note: Option<String>,
+    pub location: Location,
+}
+
+/// The evaluated groups. Bodies of one kind are ranked and scaled together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    Central,
+    Local,
+}
+
+impl Group {
+    pub const ALL: [Group; 2] = [Group::Central, Group::Local];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Group::Central => "central",
+            Group::Local => "local",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Group> {
+        match s {
+            "central" => Some(Group::Central),
+            "local" => Some(Group::Local),
+            _ => None,
+        }
+    }
+
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            Group::Central => "центральные государственные органы",
+            Group::Local => "местные исполнительные органы",
+        }
+    }
+}
+
+/// To which bodies an item applies: by kind and by named body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applies {
+    /// Empty means both kinds.
+    pub kinds: Vec<Group>,
+    /// If not empty, only these body ids.
+    pub only: Vec<String>,
+    pub except: Vec<String>,
+}
+
+impl Applies {
+    pub fn kind_allowed(&self, g: Group) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&g)
+    }
+
+    pub fn applies(&self, g: Group, body_id: &str) -> bool {
+        self.kind_allowed(g)
+            && (self.only.is_empty() || self.only.iter().any(|b| b == body_id))
+            && !self.except.iter().any(|b| b == body_id)
+    }
+
+    pub fn describe_ru(&self) -> String {
+        let mut parts = Vec::new();
+        if self.kinds.is_empty() {
+            parts.push("все органы".to_string());
+        } else {
+            let k: Vec<&str> = self.kinds.iter().map(|g| g.name_ru()).collect();
+            parts.push(k.join(", "));
+        }
+        if !self.only.is_empty() {
+            parts.push(format!("только: {}", self.only.join(", ")));
+        }
+        if !self.except.is_empty() {
+            parts.push(format!("кроме: {}", self.except.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Act {
+    pub name: String,
+    pub short: String,
+    pub registration: Option<String>,
+    pub adopted: Option<String>,
+    pub repealed: Option<String>,
+    pub seed: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Validity {
+    pub periods: Vec<u16>,
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rounding {
+    /// Decimals shown in tables and documents (scores stay unrounded in computation).
+    pub display_decimals: u32,
+    /// If set, scores are rounded to this many decimals before ranking; unset = unrounded.
+    pub rank_decimals: Option<u32>,
+    pub cite: Citation,
+}
+
+/// An interval of a scale or of the degree bands, e.g. `[9.5, 10]` or `[9.0, 9.5)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub lo: Decimal,
+    pub lo_inclusive: bool,
+    pub hi: Decimal,
+    pub hi_inclusive: bool,
+}
+
+impl Interval {
+    pub fn contains(&self, x: Decimal) -> bool {
+        (if self.lo_inclusive { x >= self.lo } else { x > self.lo })
+            && (if self.hi_inclusive { x <= self.hi } else { x < self.hi })
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}; {}{}",
+            if self.lo_inclusive { '[' } else { '(' },
+            self.lo.normalize(),
+            self.hi.normalize(),
+            if self.hi_inclusive { ']' } else { ')' }
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DegreeBand {
+    pub code: String,
+    pub name: String,
+    pub name_kk: Option<String>,
+    pub range: Interval,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Direction {
+    pub code: String,
+    pub name: String,
+    pub max: Decimal,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub code: String,
+    pub name: String,
+    /// Name of the column that identifies a row within a body (e.g. `service`).
+    pub key: String,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputType {
+    Number,
+    Integer,
+    Bool,
+}
+
+impl InputType {
+    pub fn code(self) -> &'static str {
+        match self {
+            InputType::Number => "number",
+            InputType::Integer => "integer",
+            InputType::Bool => "bool",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub code: String,
+    pub name: String,
+    /// `None`: one value per body; `Some(t)`: one value per row of table `t`.
+    pub table: Option<usize>,
+    pub ty: InputType,
+    pub unit: Option<String>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub optional: bool,
+    pub applies: Applies,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PerGroup {
+    Same(Decimal),
+    ByGroup { central: Decimal, local: Decimal },
+}
+
+impl PerGroup {
+    pub fn get(&self, g: Group) -> Decimal {
+        match *self {
+            PerGroup::Same(v) => v,
+            PerGroup::ByGroup { central, local } => match g {
+                Group::Central => central,
+                Group::Local => local,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub code: String,
+    pub name: String,
+    pub value: PerGroup,
+    pub unit: Option<String>,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub range: Interval,
+    pub points: Decimal,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub value: i64,
+    pub points: Decimal,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum ScaleKind {
+    Bands { domain: Interval, bands: Vec<Band> },
+    Categories(Vec<Category>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub code: String,
+    pub name: String,
+    pub kind: ScaleKind,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct PenaltyItem {
+    pub code: String,
+    pub name: String,
+    pub facts: Expr,
+    pub facts_text: String,
+    pub per_fact: Decimal,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupFormula {
+    /// `None`: the formula is the same for both groups.
+    pub group: Option<Group>,
+    pub expr: Expr,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeBody {
+    /// One formula, or one per group (the law often says «1) по центральным… 2) по местным…»).
+    Formula(Vec<GroupFormula>),
+    Penalty { items: Vec<PenaltyItem>, cap: Option<Decimal> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeRole {
+    /// An intermediate value (not in the criteria tree).
+    Value,
+    /// A criterion or indicator with its maximum points.
+    Criterion,
+    Penalty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub code: String,
+    pub name: String,
+    pub role: NodeRole,
+    /// Numbering as in the appendix (`3.1`).
+    pub number: Option<String>,
+    /// The direction or criterion this criterion belongs to.
+    pub parent: Option<String>,
+    pub max: Option<Decimal>,
+    /// A bonus criterion is added on top and not counted in its parent's maximum (п.14 of 2014).
+    pub bonus: bool,
+    /// Row-scoped node: computed once per row of this table.
+    pub table: Option<usize>,
+    pub unit: Option<String>,
+    pub body: NodeBody,
+    pub applies: Applies,
+    pub cite: Citation,
+    /// Indices of nodes this node depends on.
+    pub deps: Vec<usize>,
+}
+
+/// What a name in a formula refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    Input(usize),
+    Parameter(usize),
+    Scale(usize),
+    Table(usize),
+    Node(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultSpec {
+    pub score: usize,
+    pub criteria_total: Option<usize>,
+    pub correction: Option<usize>,
+    pub penalties: Option<usize>,
+}
+
+/// A validated methodology edition.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub dir: PathBuf,
+    pub id: String,
+    pub title: String,
+    pub act: Act,
+    pub block_code: String,
+    pub block_name: String,
+    pub validity: Validity,
+    pub result: ResultSpec,
+    pub rounding: Rounding,
+    pub degrees: Vec<DegreeBand>,
+    pub directions: Vec<Direction>,
+    pub tables: Vec<Table>,
+    pub inputs: Vec<Input>,
+    pub parameters: Vec<Parameter>,
+    pub scales: Vec<Scale>,
+    pub nodes: Vec<Node>,
+    /// Node indices in an order where every node comes after its dependencies.
+    pub order: Vec<usize>,
+    pub symbols: HashMap<String, Symbol>,
+}
+
+impl NodeBody {
+    /// The formula that applies to a group, if any.
+    pub fn formula_for(&self, g: Group) -> Option<&GroupFormula> {
+        match self {
+            NodeBody::Formula(fs) => fs
+                .iter()
+                .find(|f| f.group == Some(g))
+                .or_else(|| fs.iter().find(|f| f.group.is_none())),
+            NodeBody::Penalty { .. } => None,
+        }
+    }
+}
+
+impl Edition {
+    pub fn symbol(&self, name: &str) -> Option<Symbol> {
+        self.symbols.get(name).copied()
+    }
+
+    pub fn node(&self, code: &str) -> Option<usize> {
+        match self.symbol(code) {
+            Some(Symbol::Node(i)) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Children of a direction or criterion in the tree, in file order.
+    pub fn children<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| n.role == NodeRole::Criterion && n.parent.as_deref() == Some(parent))
+            .map(|(i, _)| i)
+    }
+
+    /// The top-level criteria that apply to a body, in the order of the edition.
+    pub fn top_criteria(&self, g: Group, body_id: &str) -> Vec<usize> {
+        self.directions
+            .iter()
+            .flat_map(|d| self.children(&d.code).collect::<Vec<_>>())
+            .filter(|&i| self.nodes[i].applies.applies(g, body_id))
+            .collect()
+    }
+
+    pub fn degree_for(&self, score: Decimal) -> Option<&DegreeBand> {
+        self.degrees.iter().find(|d| d.range.contains(score))
+    }
+
+    /// Every citable item, for the fidelity report and `describe`.
+    pub fn citations(&self) -> Vec<(String, String, &Citation)> {
+        let mut out: Vec<(String, String, &Citation)> = Vec::new();
+        out.push(("validity".into(), "Период действия".into(), &self.validity.cite));
+        out.push(("rounding".into(), "Округление".into(), &self.rounding.cite));
+        for d in &self.directions {
+            out.push((d.code.clone(), d.name.clone(), &d.cite));
+        }
+        for d in &self.degrees {
+            out.push((format!("degree.{}", d.code), d.name.clone(), &d.cite));
+        }
+        for t in &self.tables {
+            out.push((t.code.clone(), t.name.clone(), &t.cite));
+        }
+        for i in &self.inputs {
+            out.push((i.code.clone(), i.name.clone(), &i.cite));
+        }
+        for p in &self.parameters {
+            out.push((p.code.clone(), p.name.clone(), &p.cite));
+        }
+        for s in &self.scales {
+            out.push((s.code.clone(), s.name.clone(), &s.cite));
+        }
+        for n in &self.nodes {
+            out.push((n.code.clone(), n.name.clone(), &n.cite));
+            if let NodeBody::Penalty { items, .. } = &n.body {
+                for it in items {
+                    out.push((format!("{}.{}", n.code, it.code), it.name.clone(), &it.cite));
+                }
+            }
+        }
+        out
+    }
+}

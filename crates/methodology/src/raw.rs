@@ -1,0 +1,362 @@
+//! The edition files as written by a methodologist (TOML), before validation.
+//! Every struct denies unknown keys so that a typo is an error naming file and line.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A decimal written in TOML as an integer (`25`) or a string (`"0.2"`); floats are refused
+/// because they are binary fractions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("целое число или десятичное число строкой, например \"0.2\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Dec, E> {
+                Err(E::custom(
+                    "дробное число нужно записать строкой, например \"0.2\": \
+                     двоичные дроби TOML неточны",
+                ))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+                crate::parse_decimal(v)
+                    .map(Dec)
+                    .ok_or_else(|| E::custom(format!("«{v}» — не десятичное число")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A value that may differ between central and local bodies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PerGroupRaw {
+    Same(Dec),
+    ByGroup(ByGroupRaw),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByGroupRaw {
+    pub central: Dec,
+    pub local: Dec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesRaw {
+    #[serde(default)]
+    pub kinds: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub only: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionFile {
+    pub id: String,
+    pub title: String,
+    pub act: ActRaw,
+    pub block: BlockRaw,
+    pub validity: ValidityRaw,
+    pub result: ResultRaw,
+    pub rounding: RoundingRaw,
+    #[serde(default)]
+    pub degree: Vec<DegreeRaw>,
+    #[serde(default)]
+    pub direction: Vec<DirectionRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActRaw {
+    pub name: String,
+    pub short: String,
+    #[serde(default)]
+    pub registration: Option<String>,
+    #[serde(default)]
+    pub adopted: Option<String>,
+    #[serde(default)]
+    pub repealed: Option<String>,
+    #[serde(default)]
+    pub seed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRaw {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidityRaw {
+    pub periods: Vec<u16>,
+    #[serde(default)]
+    pub effective_from: Option<String>,
+    #[serde(default)]
+    pub effective_to: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultRaw {
+    pub score: Spanned<String>,
+    #[serde(default)]
+    pub criteria_total: Option<Spanned<String>>,
+    #[serde(default)]
+    pub correction: Option<Spanned<String>>,
+    #[serde(default)]
+    pub penalties: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundingRaw {
+    pub display_decimals: u32,
+    pub rank_decimals: Option<u32>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DegreeRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub name_kk: Option<String>,
+    pub range: Spanned<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectionRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    pub max: Dec,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputsFile {
+    #[serde(default)]
+    pub table: Vec<TableRaw>,
+    #[serde(default)]
+    pub input: Vec<InputRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    pub key: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub min: Option<Dec>,
+    #[serde(default)]
+    pub max: Option<Dec>,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub applies: Option<AppliesRaw>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParametersFile {
+    #[serde(default)]
+    pub parameter: Vec<ParameterRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    pub value: PerGroupRaw,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalesFile {
+    #[serde(default)]
+    pub scale: Vec<ScaleRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub domain: Option<Spanned<String>>,
+    #[serde(default)]
+    pub band: Vec<BandRaw>,
+    #[serde(default)]
+    pub category: Vec<CategoryRaw>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandRaw {
+    pub range: Spanned<String>,
+    pub points: Dec,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRaw {
+    pub value: Spanned<i64>,
+    pub points: Dec,
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodesFile {
+    #[serde(default)]
+    pub value: Vec<NodeRaw>,
+    #[serde(default)]
+    pub criterion: Vec<NodeRaw>,
+    #[serde(default)]
+    pub penalty: Vec<PenaltyRaw>,
+}
+
+/// A computed value or a criterion/indicator of the tree.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max: Option<Dec>,
+    #[serde(default)]
+    pub bonus: bool,
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub formula: Option<Spanned<String>>,
+    #[serde(default)]
+    pub formula_central: Option<Spanned<String>>,
+    #[serde(default)]
+    pub formula_local: Option<Spanned<String>>,
+    #[serde(default)]
+    pub applies: Option<AppliesRaw>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub cap: Option<Dec>,
+    #[serde(default)]
+    pub applies: Option<AppliesRaw>,
+    pub item: Vec<PenaltyItemRaw>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyItemRaw {
+    pub code: Spanned<String>,
+    pub name: String,
+    pub facts: Spanned<String>,
+    pub per_fact: Dec,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
