@@ -33,10 +33,13 @@ fn dec(d: Decimal) -> String {
 /// `bagalau edition check DIR`.
 pub fn edition_check(dir: &Path) -> Result<String> {
     let ed = load_edition(dir)?;
-    let (v, r) = ed.citations().iter().fold((0, 0), |(v, r), (_, _, c)| match c.status {
-        Status::Verbatim => (v + 1, r),
-        Status::Reconstructed => (v, r + 1),
-    });
+    let (v, r) = ed
+        .citations()
+        .iter()
+        .fold((0, 0), |(v, r), (_, _, c)| match c.status {
+            Status::Verbatim => (v + 1, r),
+            Status::Reconstructed => (v, r + 1),
+        });
     Ok(format!(
         "Редакция «{}» ({}) корректна: {} входных показателей, {} параметров, {} шкал, {} вычисляемых значений; \
          элементов по тексту акта: {v}, реконструированных: {r}.\n",
@@ -83,16 +86,24 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                 json!({"code": p.code, "name": p.name, "value": value, "ref": p.cite.reference, "status": p.cite.status.code()})
             })
             .collect();
-        return Ok(serde_json::to_string_pretty(&json!({"edition": ed.id, "inputs": inputs, "parameters": params}))? + "\n");
+        return Ok(serde_json::to_string_pretty(
+            &json!({"edition": ed.id, "inputs": inputs, "parameters": params}),
+        )? + "\n");
     }
     let mut s = String::new();
     let _ = writeln!(s, "Словарь данных редакции «{}»", ed.title);
     let _ = writeln!(s, "Акт: {}", ed.act.name);
     let _ = writeln!(s);
-    let mut files: Vec<(String, Option<usize>)> = vec![("bodies.csv — по одной строке на орган (столбцы id, name, kind и показатели)".into(), None)];
+    let mut files: Vec<(String, Option<usize>)> = vec![(
+        "bodies.csv — по одной строке на орган (столбцы id, name, kind и показатели)".into(),
+        None,
+    )];
     for (t, table) in ed.tables.iter().enumerate() {
         files.push((
-            format!("{}.csv — {} (столбцы body, {}, name и показатели; {})", table.code, table.name, table.key, table.cite.reference),
+            format!(
+                "{}.csv — {} (столбцы body, {}, name и показатели; {})",
+                table.code, table.name, table.key, table.cite.reference
+            ),
             Some(t),
         ));
     }
@@ -113,11 +124,21 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             if i.optional {
                 extra.push("может отсутствовать".into());
             }
-            if !i.applies.kinds.is_empty() || !i.applies.only.is_empty() || !i.applies.except.is_empty() {
+            if !i.applies.kinds.is_empty()
+                || !i.applies.only.is_empty()
+                || !i.applies.except.is_empty()
+            {
                 extra.push(format!("применяется: {}", i.applies.describe_ru()));
             }
             let _ = writeln!(s, "  {:<36} {}", i.code, i.name);
-            let _ = writeln!(s, "  {:<36} {}; {} [{}]", "", extra.join("; "), i.cite.reference, status_ru(i.cite.status));
+            let _ = writeln!(
+                s,
+                "  {:<36} {}; {} [{}]",
+                "",
+                extra.join("; "),
+                i.cite.reference,
+                status_ru(i.cite.status)
+            );
         }
         let _ = writeln!(s);
     }
@@ -125,9 +146,18 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
     for p in &ed.parameters {
         let v = match p.value {
             PerGroup::Same(v) => dec(v),
-            PerGroup::ByGroup { central, local } => format!("ЦГО {}, МИО {}", dec(central), dec(local)),
+            PerGroup::ByGroup { central, local } => {
+                format!("ЦГО {}, МИО {}", dec(central), dec(local))
+            }
         };
-        let _ = writeln!(s, "  {:<36} {} = {v}; {} [{}]", p.code, p.name, p.cite.reference, status_ru(p.cite.status));
+        let _ = writeln!(
+            s,
+            "  {:<36} {} = {v}; {} [{}]",
+            p.code,
+            p.name,
+            p.cite.reference,
+            status_ru(p.cite.status)
+        );
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "Шкалы");
@@ -149,12 +179,25 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
     let _ = writeln!(s);
     let _ = writeln!(s, "Критерии и вычисляемые значения");
     for n in &ed.nodes {
-        let max = n.max.map(|m| format!(", макс. {}", dec(m))).unwrap_or_default();
-        let _ = writeln!(s, "  {:<24} {}{max} — {} [{}]", n.code, n.name, n.cite.reference, status_ru(n.cite.status));
+        let max = n
+            .max
+            .map(|m| format!(", макс. {}", dec(m)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {:<24} {}{max} — {} [{}]",
+            n.code,
+            n.name,
+            n.cite.reference,
+            status_ru(n.cite.status)
+        );
         match &n.body {
             NodeBody::Formula(fs) => {
                 for f in fs {
-                    let g = f.group.map(|g| format!("{}: ", g.code())).unwrap_or_default();
+                    let g = f
+                        .group
+                        .map(|g| format!("{}: ", g.code()))
+                        .unwrap_or_default();
                     let _ = writeln!(s, "  {:<24} = {g}{}", "", f.text);
                 }
             }
@@ -200,12 +243,20 @@ fn criterion_json(ed: &Edition, c: &CriterionScore) -> J {
 }
 
 /// `bagalau evaluate`: the outcome as JSON or a Russian text table.
-pub fn render_outcome(ed: &Edition, out: &Outcome, period: Option<u16>, format: Format) -> Result<String> {
+pub fn render_outcome(
+    ed: &Edition,
+    out: &Outcome,
+    period: Option<u16>,
+    format: Format,
+) -> Result<String> {
     let dp = ed.rounding.display_decimals;
     let mut order: Vec<usize> = (0..out.bodies.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&out.bodies[a], &out.bodies[b]);
-        x.group.cmp(&y.group).then(x.rank.cmp(&y.rank)).then(x.id.cmp(&y.id))
+        x.group
+            .cmp(&y.group)
+            .then(x.rank.cmp(&y.rank))
+            .then(x.id.cmp(&y.id))
     });
     if format == Format::Json {
         let bodies: Vec<J> = order
@@ -259,18 +310,43 @@ pub fn render_outcome(ed: &Edition, out: &Outcome, period: Option<u16>, format: 
         return Ok(serde_json::to_string_pretty(&doc)? + "\n");
     }
     let mut s = String::new();
-    let _ = writeln!(s, "{} — {}", ed.block_name, ed.directions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "));
-    let _ = writeln!(s, "Редакция: {}{}", ed.title, period.map(|p| format!("; период: {p}")).unwrap_or_default());
+    let _ = writeln!(
+        s,
+        "{} — {}",
+        ed.block_name,
+        ed.directions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "Редакция: {}{}",
+        ed.title,
+        period.map(|p| format!("; период: {p}")).unwrap_or_default()
+    );
     for g in &out.groups {
         let _ = writeln!(s);
         let _ = writeln!(s, "{} ({})", g.group.name_ru(), group_short(g.group));
-        let _ = writeln!(s, "{:>5}  {:<10} {:>8}  {:<14} критерии (балл/макс.); итог × коэф. − штраф", "место", "орган", "балл", "степень");
+        let _ = writeln!(
+            s,
+            "{:>5}  {:<10} {:>8}  {:<14} критерии (балл/макс.); итог × коэф. − штраф",
+            "место", "орган", "балл", "степень"
+        );
         for &i in order.iter().filter(|&&i| out.bodies[i].group == g.group) {
             let b = &out.bodies[i];
             let crit: Vec<String> = b
                 .criteria
                 .iter()
-                .map(|c| format!("{} {}/{}", ed.nodes[c.node].code, format_ru(c.score, dp), dec(c.max)))
+                .map(|c| {
+                    format!(
+                        "{} {}/{}",
+                        ed.nodes[c.node].code,
+                        format_ru(c.score, dp),
+                        dec(c.max)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 s,
@@ -280,7 +356,9 @@ pub fn render_outcome(ed: &Edition, out: &Outcome, period: Option<u16>, format: 
                 format_ru(b.score, dp),
                 b.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—"),
                 crit.join(", "),
-                b.criteria_total.map(|t| format_ru(t, dp)).unwrap_or_default(),
+                b.criteria_total
+                    .map(|t| format_ru(t, dp))
+                    .unwrap_or_default(),
                 b.correction.map(dec).unwrap_or_default(),
                 b.penalties.map(|p| format_ru(p, dp)).unwrap_or_default(),
             );
@@ -335,21 +413,32 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
                 )
             })
             .collect();
-        return Ok(serde_json::to_string_pretty(&json!({"degrees_from": ed.id, "rows": rows, "groups": groups}))? + "\n");
+        return Ok(serde_json::to_string_pretty(
+            &json!({"degrees_from": ed.id, "rows": rows, "groups": groups}),
+        )? + "\n");
     }
     let mut s = String::new();
     for g in &r.groups {
         let _ = writeln!(s, "{} ({})", g.group.name_ru(), group_short(g.group));
-        let _ = writeln!(s, "{:<28} {:>6} {:>6}  {:>5} {:>5}  {}  {}", "орган", "балл", "пред.", "место", "пред.", "↕", "степень");
+        let _ = writeln!(
+            s,
+            "{:<28} {:>6} {:>6}  {:>5} {:>5}  ↕  степень",
+            "орган", "балл", "пред.", "место", "пред."
+        );
         for x in r.rows.iter().filter(|x| x.row.group == g.group) {
             let _ = writeln!(
                 s,
                 "{:<28} {:>6} {:>6}  {:>5} {:>5}  {}  {}",
                 x.row.name.as_deref().unwrap_or(&x.row.body),
                 format_ru(x.row.score, 1),
-                x.row.previous_score.map(|p| format_ru(p, 1)).unwrap_or_else(|| "-".into()),
+                x.row
+                    .previous_score
+                    .map(|p| format_ru(p, 1))
+                    .unwrap_or_else(|| "-".into()),
                 x.rank,
-                x.previous_rank.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                x.previous_rank
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 x.change.arrow(),
                 x.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—"),
             );
@@ -359,10 +448,20 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
             "СРЕДНЕЕ ЗНАЧЕНИЕ {}: {} (пред. {})\n",
             group_short(g.group),
             g.average.map(|a| format_ru(a, 1)).unwrap_or_default(),
-            g.previous_average.map(|a| format_ru(a, 1)).unwrap_or_else(|| "-".into())
+            g.previous_average
+                .map(|a| format_ru(a, 1))
+                .unwrap_or_else(|| "-".into())
         );
     }
-    let _ = writeln!(s, "Степени эффективности по: {} ({})", ed.title, ed.degrees.first().map(|d| d.cite.reference.as_str()).unwrap_or(""));
+    let _ = writeln!(
+        s,
+        "Степени эффективности по: {} ({})",
+        ed.title,
+        ed.degrees
+            .first()
+            .map(|d| d.cite.reference.as_str())
+            .unwrap_or("")
+    );
     Ok(s)
 }
 
@@ -376,7 +475,8 @@ pub fn run_evaluation(edition: &Path, data: &Path) -> Result<(Edition, Outcome, 
 }
 
 pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<String> {
-    let ed = load_edition(edition).with_context(|| format!("степени эффективности из редакции {}", edition.display()))?;
+    let ed = load_edition(edition)
+        .with_context(|| format!("степени эффективности из редакции {}", edition.display()))?;
     let rows = rating::read_scores(scores)?;
     render_rating(&rating::rate(rows, &ed.degrees), &ed, format)
 }

@@ -8,7 +8,11 @@ use bagalau::Format;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "bagalau", version, about = "Оценка взаимодействия государственных органов с физическими и юридическими лицами")]
+#[command(
+    name = "bagalau",
+    version,
+    about = "Оценка взаимодействия государственных органов с физическими и юридическими лицами"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -73,17 +77,36 @@ fn run(cli: Cli) -> Result<()> {
     let (text, out) = match cli.command {
         Command::Edition { command } => match command {
             EditionCommand::Check { dir } => (bagalau::edition_check(&dir)?, None),
-            EditionCommand::Describe { dir, format } => (bagalau::edition_describe(&dir, format)?, None),
+            EditionCommand::Describe { dir, format } => {
+                (bagalau::edition_describe(&dir, format)?, None)
+            }
         },
-        Command::Evaluate { edition, data, format, out } => {
+        Command::Evaluate {
+            edition,
+            data,
+            format,
+            out,
+        } => {
             let (ed, outcome, period) = bagalau::run_evaluation(&edition, &data)?;
             (bagalau::render_outcome(&ed, &outcome, period, format)?, out)
         }
-        Command::Explain { edition, data, body, node } => {
+        Command::Explain {
+            edition,
+            data,
+            body,
+            node,
+        } => {
             let (ed, outcome, _) = bagalau::run_evaluation(&edition, &data)?;
-            (bagalau_engine::explain::explain(&ed, &outcome, &body, node.as_deref())?, None)
+            (
+                bagalau_engine::explain::explain(&ed, &outcome, &body, node.as_deref())?,
+                None,
+            )
         }
-        Command::Rating { scores, format, edition } => (bagalau::rating_command(&scores, &edition, format)?, None),
+        Command::Rating {
+            scores,
+            format,
+            edition,
+        } => (bagalau::rating_command(&scores, &edition, format)?, None),
     };
     match out {
         Some(path) => {

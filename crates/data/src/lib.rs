@@ -90,7 +90,9 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
         InputType::Bool => match s.to_lowercase().as_str() {
             "true" | "да" | "1" | "yes" => Ok(Some(Value::Bool(true))),
             "false" | "нет" | "0" | "no" => Ok(Some(Value::Bool(false))),
-            _ => Err(format!("«{s}» — не логическое значение (ожидается true/false, да/нет)")),
+            _ => Err(format!(
+                "«{s}» — не логическое значение (ожидается true/false, да/нет)"
+            )),
         },
         InputType::Number | InputType::Integer => {
             let d = parse_decimal(s).ok_or_else(|| format!("«{s}» — не число"))?;
@@ -99,12 +101,20 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
             }
             if let Some(min) = input.min {
                 if d < min {
-                    return Err(format!("{} меньше допустимого минимума {}", d.normalize(), min.normalize()));
+                    return Err(format!(
+                        "{} меньше допустимого минимума {}",
+                        d.normalize(),
+                        min.normalize()
+                    ));
                 }
             }
             if let Some(max) = input.max {
                 if d > max {
-                    return Err(format!("{} больше допустимого максимума {}", d.normalize(), max.normalize()));
+                    return Err(format!(
+                        "{} больше допустимого максимума {}",
+                        d.normalize(),
+                        max.normalize()
+                    ));
                 }
             }
             Ok(Some(Value::Num(d)))
@@ -118,7 +128,9 @@ fn read_meta(dir: &Path, c: &mut Collector) -> DatasetMeta {
         Ok(text) => match toml::from_str::<DatasetMeta>(&text) {
             Ok(m) => m,
             Err(e) => {
-                let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                let line = e.span().map_or(0, |s| {
+                    text[..s.start.min(text.len())].matches('\n').count() + 1
+                });
                 c.push(&path, line, None, format!("ошибка TOML: {}", e.message()));
                 DatasetMeta::default()
             }
@@ -143,7 +155,10 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
                 &dir.join("dataset.toml"),
                 0,
                 Some("edition"),
-                format!("данные подготовлены для редакции «{want}», а выбрана «{}»", ed.id),
+                format!(
+                    "данные подготовлены для редакции «{want}», а выбрана «{}»",
+                    ed.id
+                ),
             );
         }
     }
@@ -156,7 +171,12 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
                 format!(
                     "редакция «{}» не охватывает период {p} (охватывает: {})",
                     ed.id,
-                    ed.validity.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+                    ed.validity
+                        .periods
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
@@ -170,10 +190,17 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
 
 /// Which columns a CSV holds, by header name.
 fn header_index(headers: &csv::StringRecord) -> HashMap<String, usize> {
-    headers.iter().enumerate().map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_string(), i)).collect()
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_string(), i))
+        .collect()
 }
 
-fn open_csv(path: &Path, c: &mut Collector) -> Option<(csv::StringRecord, Vec<(usize, csv::StringRecord)>)> {
+fn open_csv(
+    path: &Path,
+    c: &mut Collector,
+) -> Option<(csv::StringRecord, Vec<(usize, csv::StringRecord)>)> {
     let mut rdr = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
         Ok(r) => r,
         Err(e) => {
@@ -184,7 +211,12 @@ fn open_csv(path: &Path, c: &mut Collector) -> Option<(csv::StringRecord, Vec<(u
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            c.push(path, 1, None, format!("не удалось прочитать заголовок: {e}"));
+            c.push(
+                path,
+                1,
+                None,
+                format!("не удалось прочитать заголовок: {e}"),
+            );
             return None;
         }
     };
@@ -204,7 +236,13 @@ fn open_csv(path: &Path, c: &mut Collector) -> Option<(csv::StringRecord, Vec<(u
     Some((headers, rows))
 }
 
-fn check_columns(path: &Path, idx: &HashMap<String, usize>, required: &[&str], known: &HashSet<&str>, c: &mut Collector) -> bool {
+fn check_columns(
+    path: &Path,
+    idx: &HashMap<String, usize>,
+    required: &[&str],
+    known: &HashSet<&str>,
+    c: &mut Collector,
+) -> bool {
     let mut ok = true;
     for r in required {
         if !idx.contains_key(*r) {
@@ -216,14 +254,24 @@ fn check_columns(path: &Path, idx: &HashMap<String, usize>, required: &[&str], k
     cols.sort();
     for h in cols {
         if !known.contains(h.as_str()) {
-            c.push(path, 1, Some(h), "неизвестный столбец: его нет в словаре данных редакции (bagalau edition describe)");
+            c.push(
+                path,
+                1,
+                Some(h),
+                "неизвестный столбец: его нет в словаре данных редакции (bagalau edition describe)",
+            );
         }
     }
     ok
 }
 
 /// Validates the value set of one body or row: required inputs present for the body's kind.
-fn required_missing(input: &Input, group: Group, body_id: &str, v: &Option<Value>) -> Option<String> {
+fn required_missing(
+    input: &Input,
+    group: Group,
+    body_id: &str,
+    v: &Option<Value>,
+) -> Option<String> {
     let applies = input.applies.applies(group, body_id);
     match (v, applies, input.optional) {
         (None, true, false) => Some("нет значения обязательного показателя".into()),
@@ -238,7 +286,9 @@ fn required_missing(input: &Input, group: Group, body_id: &str, v: &Option<Value
 fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
     let bodies_path = dir.join("bodies.csv");
     let mut bodies: Vec<BodyData> = Vec::new();
-    let body_inputs: Vec<usize> = (0..ed.inputs.len()).filter(|&i| ed.inputs[i].table.is_none()).collect();
+    let body_inputs: Vec<usize> = (0..ed.inputs.len())
+        .filter(|&i| ed.inputs[i].table.is_none())
+        .collect();
     if let Some((headers, rows)) = open_csv(&bodies_path, c) {
         let idx = header_index(&headers);
         let mut known: HashSet<&str> = ["id", "name", "kind"].into_iter().collect();
@@ -246,24 +296,50 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
         if check_columns(&bodies_path, &idx, &["id", "name", "kind"], &known, c) {
             let mut seen = HashSet::new();
             for (line, rec) in rows {
-                let get = |k: &str| idx.get(k).and_then(|&i| rec.get(i)).unwrap_or("").trim().to_string();
+                let get = |k: &str| {
+                    idx.get(k)
+                        .and_then(|&i| rec.get(i))
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                };
                 let id = get("id");
                 if id.is_empty() {
-                    c.push(&bodies_path, line, Some("id"), "пустой идентификатор органа");
+                    c.push(
+                        &bodies_path,
+                        line,
+                        Some("id"),
+                        "пустой идентификатор органа",
+                    );
                     continue;
                 }
                 if !seen.insert(id.clone()) {
-                    c.push(&bodies_path, line, Some("id"), format!("орган «{id}» указан дважды"));
+                    c.push(
+                        &bodies_path,
+                        line,
+                        Some("id"),
+                        format!("орган «{id}» указан дважды"),
+                    );
                     continue;
                 }
                 let kind = get("kind");
                 let Some(group) = Group::from_code(&kind) else {
-                    c.push(&bodies_path, line, Some("kind"), format!("«{kind}»: ожидается central или local"));
+                    c.push(
+                        &bodies_path,
+                        line,
+                        Some("kind"),
+                        format!("«{kind}»: ожидается central или local"),
+                    );
                     continue;
                 };
                 let name = get("name");
                 if name.is_empty() {
-                    c.push(&bodies_path, line, Some("name"), "пустое наименование органа");
+                    c.push(
+                        &bodies_path,
+                        line,
+                        Some("name"),
+                        "пустое наименование органа",
+                    );
                 }
                 let mut values = vec![None; ed.inputs.len()];
                 for &i in &body_inputs {
@@ -291,20 +367,41 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
     }
     for (t, table) in ed.tables.iter().enumerate() {
         let path = dir.join(format!("{}.csv", table.code));
-        let row_inputs: Vec<usize> = (0..ed.inputs.len()).filter(|&i| ed.inputs[i].table == Some(t)).collect();
-        let Some((headers, rows)) = open_csv(&path, c) else { continue };
+        let row_inputs: Vec<usize> = (0..ed.inputs.len())
+            .filter(|&i| ed.inputs[i].table == Some(t))
+            .collect();
+        let Some((headers, rows)) = open_csv(&path, c) else {
+            continue;
+        };
         let idx = header_index(&headers);
         let mut known: HashSet<&str> = ["body", table.key.as_str(), "name"].into_iter().collect();
         known.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
-        if !check_columns(&path, &idx, &["body", table.key.as_str(), "name"], &known, c) {
+        if !check_columns(
+            &path,
+            &idx,
+            &["body", table.key.as_str(), "name"],
+            &known,
+            c,
+        ) {
             continue;
         }
         let mut seen = HashSet::new();
         for (line, rec) in rows {
-            let get = |k: &str| idx.get(k).and_then(|&i| rec.get(i)).unwrap_or("").trim().to_string();
+            let get = |k: &str| {
+                idx.get(k)
+                    .and_then(|&i| rec.get(i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
             let body_id = get("body");
             let Some(b) = bodies.iter().position(|b| b.id == body_id) else {
-                c.push(&path, line, Some("body"), format!("орган «{body_id}» не найден в bodies.csv"));
+                c.push(
+                    &path,
+                    line,
+                    Some("body"),
+                    format!("орган «{body_id}» не найден в bodies.csv"),
+                );
                 continue;
             };
             let key = get(&table.key);
@@ -313,7 +410,12 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
                 continue;
             }
             if !seen.insert((body_id.clone(), key.clone())) {
-                c.push(&path, line, Some(&table.key), format!("строка «{key}» органа «{body_id}» указана дважды"));
+                c.push(
+                    &path,
+                    line,
+                    Some(&table.key),
+                    format!("строка «{key}» органа «{body_id}» указана дважды"),
+                );
                 continue;
             }
             let group = bodies[b].group;
@@ -372,8 +474,17 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
     for (n, jb) in list.iter().enumerate() {
         let at = format!("bodies[{n}]");
         let id = jb.get("id").map(cell).unwrap_or_default();
-        let Some(group) = jb.get("kind").and_then(|k| k.as_str()).and_then(Group::from_code) else {
-            c.push(path, 0, Some(&format!("{at}.kind")), "ожидается central или local");
+        let Some(group) = jb
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .and_then(Group::from_code)
+        else {
+            c.push(
+                path,
+                0,
+                Some(&format!("{at}.kind")),
+                "ожидается central или local",
+            );
             continue;
         };
         let mut values = vec![None; ed.inputs.len()];
@@ -381,12 +492,25 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
         if let Some(obj) = inputs {
             for k in obj.keys() {
                 if !ed.inputs.iter().any(|i| &i.code == k && i.table.is_none()) {
-                    c.push(path, 0, Some(&format!("{at}.inputs.{k}")), "неизвестный показатель");
+                    c.push(
+                        path,
+                        0,
+                        Some(&format!("{at}.inputs.{k}")),
+                        "неизвестный показатель",
+                    );
                 }
             }
         }
-        for (i, inp) in ed.inputs.iter().enumerate().filter(|(_, i)| i.table.is_none()) {
-            let raw = inputs.and_then(|o| o.get(&inp.code)).map(cell).unwrap_or_default();
+        for (i, inp) in ed
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.table.is_none())
+        {
+            let raw = inputs
+                .and_then(|o| o.get(&inp.code))
+                .map(cell)
+                .unwrap_or_default();
             match parse_cell(inp, &raw) {
                 Ok(v) => {
                     if let Some(m) = required_missing(inp, group, &id, &v) {
@@ -399,10 +523,21 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
         }
         let mut tables = vec![Vec::new(); ed.tables.len()];
         for (t, table) in ed.tables.iter().enumerate() {
-            for (r, jr) in jb.get(&table.code).and_then(|x| x.as_array()).into_iter().flatten().enumerate() {
+            for (r, jr) in jb
+                .get(&table.code)
+                .and_then(|x| x.as_array())
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let rat = format!("{at}.{}[{r}]", table.code);
                 let mut rv = vec![None; ed.inputs.len()];
-                for (i, inp) in ed.inputs.iter().enumerate().filter(|(_, i)| i.table == Some(t)) {
+                for (i, inp) in ed
+                    .inputs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.table == Some(t))
+                {
                     let raw = jr.get(&inp.code).map(cell).unwrap_or_default();
                     match parse_cell(inp, &raw) {
                         Ok(v) => {
@@ -415,7 +550,10 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
                     }
                 }
                 tables[t].push(Row {
-                    key: jr.get(&table.key).map(cell).unwrap_or_else(|| r.to_string()),
+                    key: jr
+                        .get(&table.key)
+                        .map(cell)
+                        .unwrap_or_else(|| r.to_string()),
                     name: jr.get("name").map(cell).unwrap_or_default(),
                     values: rv,
                 });
@@ -438,5 +576,7 @@ pub(crate) fn decimal_cell(raw: &str) -> Result<Option<Decimal>, String> {
     if s.is_empty() || s == "-" {
         return Ok(None);
     }
-    parse_decimal(s).map(Some).ok_or_else(|| format!("«{s}» — не число"))
+    parse_decimal(s)
+        .map(Some)
+        .ok_or_else(|| format!("«{s}» — не число"))
 }

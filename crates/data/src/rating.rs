@@ -79,7 +79,15 @@ pub struct Rating {
     pub groups: Vec<GroupAverages>,
 }
 
-const COLUMNS: [&str; 7] = ["body", "name", "group", "score", "previous_score", "previous_rank", "tie_order"];
+const COLUMNS: [&str; 7] = [
+    "body",
+    "name",
+    "group",
+    "score",
+    "previous_score",
+    "previous_rank",
+    "tie_order",
+];
 
 /// Reads the scores CSV, reporting every bad cell.
 pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
@@ -98,7 +106,10 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
         }
     };
     let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+            .collect(),
         Err(e) => {
             issues.push(mk(1, None, format!("не удалось прочитать заголовок: {e}")));
             return Err(DataError { issues });
@@ -106,7 +117,11 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
     };
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
-            issues.push(mk(1, Some(h), format!("неизвестный столбец; допустимые: {}", COLUMNS.join(", "))));
+            issues.push(mk(
+                1,
+                Some(h),
+                format!("неизвестный столбец; допустимые: {}", COLUMNS.join(", ")),
+            ));
         }
     }
     for r in ["body", "group", "score"] {
@@ -124,32 +139,54 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                issues.push(mk(e.position().map_or(0, |p| p.line() as usize), None, format!("ошибка CSV: {e}")));
+                issues.push(mk(
+                    e.position().map_or(0, |p| p.line() as usize),
+                    None,
+                    format!("ошибка CSV: {e}"),
+                ));
                 continue;
             }
         };
         let line = rec.position().map_or(0, |p| p.line() as usize);
-        let get = |n: &str| col(n).and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+        let get = |n: &str| {
+            col(n)
+                .and_then(|i| rec.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
         let body = get("body");
         if body.is_empty() {
             issues.push(mk(line, Some("body"), "пустой идентификатор органа".into()));
             continue;
         }
         if !seen.insert(body.clone()) {
-            issues.push(mk(line, Some("body"), format!("орган «{body}» указан дважды")));
+            issues.push(mk(
+                line,
+                Some("body"),
+                format!("орган «{body}» указан дважды"),
+            ));
             continue;
         }
         let group = match Group::from_code(&get("group")) {
             Some(g) => g,
             None => {
-                issues.push(mk(line, Some("group"), format!("«{}»: ожидается central или local", get("group"))));
+                issues.push(mk(
+                    line,
+                    Some("group"),
+                    format!("«{}»: ожидается central или local", get("group")),
+                ));
                 continue;
             }
         };
         let score = match decimal_cell(&get("score")) {
             Ok(Some(s)) if s >= Decimal::ZERO && s <= Decimal::ONE_HUNDRED => s,
             Ok(Some(s)) => {
-                issues.push(mk(line, Some("score"), format!("{} вне диапазона [0; 100]", s.normalize())));
+                issues.push(mk(
+                    line,
+                    Some("score"),
+                    format!("{} вне диапазона [0; 100]", s.normalize()),
+                ));
                 continue;
             }
             Ok(None) => {
@@ -176,7 +213,11 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
             match s.parse::<usize>() {
                 Ok(v) if v >= 1 => Some(v),
                 _ => {
-                    issues.push(mk(line, Some(name), format!("«{s}» — ожидается целое число от 1")));
+                    issues.push(mk(
+                        line,
+                        Some(name),
+                        format!("«{s}» — ожидается целое число от 1"),
+                    ));
                     None
                 }
             }
@@ -209,7 +250,9 @@ fn ranks(scores: &[(Decimal, Option<u32>)]) -> Vec<usize> {
         .map(|a| {
             1 + scores
                 .iter()
-                .filter(|b| b.0 > a.0 || (b.0 == a.0 && matches!((b.1, a.1), (Some(x), Some(y)) if x < y)))
+                .filter(|b| {
+                    b.0 > a.0 || (b.0 == a.0 && matches!((b.1, a.1), (Some(x), Some(y)) if x < y))
+                })
                 .count()
         })
         .collect()
@@ -224,15 +267,28 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         if members.is_empty() {
             continue;
         }
-        let current = ranks(&members.iter().map(|r| (r.score, r.tie_order)).collect::<Vec<_>>());
+        let current = ranks(
+            &members
+                .iter()
+                .map(|r| (r.score, r.tie_order))
+                .collect::<Vec<_>>(),
+        );
         // Previous ranks: as published, or computed from previous scores.
-        let prev_idx: Vec<usize> = (0..members.len()).filter(|&i| members[i].previous_score.is_some()).collect();
-        let prev_scores: Vec<Decimal> = prev_idx.iter().filter_map(|&i| members[i].previous_score).collect();
+        let prev_idx: Vec<usize> = (0..members.len())
+            .filter(|&i| members[i].previous_score.is_some())
+            .collect();
+        let prev_scores: Vec<Decimal> = prev_idx
+            .iter()
+            .filter_map(|&i| members[i].previous_score)
+            .collect();
         let computed_prev = rank::competition_ranks(&prev_scores);
         for (k, r) in members.iter().enumerate() {
-            let previous_rank = r
-                .previous_rank
-                .or_else(|| prev_idx.iter().position(|&i| i == k).map(|p| computed_prev[p]));
+            let previous_rank = r.previous_rank.or_else(|| {
+                prev_idx
+                    .iter()
+                    .position(|&i| i == k)
+                    .map(|p| computed_prev[p])
+            });
             let change = match previous_rank {
                 None => Change::New,
                 Some(p) if p > current[k] => Change::Up,
@@ -271,7 +327,12 @@ mod tests {
 
     #[test]
     fn tie_order_separates_equal_published_scores() {
-        let r = ranks(&[(d("73.3"), Some(1)), (d("73.3"), Some(2)), (d("80"), None), (d("70"), None)]);
+        let r = ranks(&[
+            (d("73.3"), Some(1)),
+            (d("73.3"), Some(2)),
+            (d("80"), None),
+            (d("70"), None),
+        ]);
         assert_eq!(r, vec![2, 3, 1, 4]);
         let r = ranks(&[(d("95.4"), None), (d("95.4"), None), (d("98"), None)]);
         assert_eq!(r, vec![2, 2, 1]);

@@ -120,15 +120,21 @@ impl Ctx<'_> {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
                 None => Ok(body.values.get(i).copied().flatten()),
                 Some(t) => {
-                    let row = at.row.ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
+                    let row = at
+                        .row
+                        .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
                     Ok(body.tables[t][row].values.get(i).copied().flatten())
                 }
             },
-            Some(Symbol::Parameter(p)) => Ok(Some(Value::Num(self.ed.parameters[p].value.get(body.group)))),
+            Some(Symbol::Parameter(p)) => Ok(Some(Value::Num(
+                self.ed.parameters[p].value.get(body.group),
+            ))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
                 None => Ok(self.values[at.body][n]),
                 Some(_) => {
-                    let row = at.row.ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
+                    let row = at
+                        .row
+                        .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
                     Ok(self.row_values[at.body][n].get(row).copied().flatten())
                 }
             },
@@ -173,7 +179,9 @@ impl Ctx<'_> {
                 match self.eval(f, at_j, &mut scratch)? {
                     Some(Value::Bool(true)) => {}
                     Some(Value::Bool(false)) | None => continue,
-                    Some(Value::Num(_)) => return Err("условие отбора должно быть логическим".into()),
+                    Some(Value::Num(_)) => {
+                        return Err("условие отбора должно быть логическим".into())
+                    }
                 }
             }
             match self.eval(e, at_j, &mut scratch)? {
@@ -200,11 +208,19 @@ impl Ctx<'_> {
             Expr::Unary(UnOp::Neg, a) => Value::Num(-self.num(a, at, notes)?),
             Expr::Unary(UnOp::Not, a) => Value::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
-                BinOp::And => Value::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
-                BinOp::Or => Value::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
+                BinOp::And => {
+                    Value::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?)
+                }
+                BinOp::Or => {
+                    Value::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?)
+                }
                 BinOp::Eq | BinOp::Ne => {
-                    let x = self.eval(a, at, notes)?.ok_or_else(|| format!("нет значения «{a}»"))?;
-                    let y = self.eval(b, at, notes)?.ok_or_else(|| format!("нет значения «{b}»"))?;
+                    let x = self
+                        .eval(a, at, notes)?
+                        .ok_or_else(|| format!("нет значения «{a}»"))?;
+                    let y = self
+                        .eval(b, at, notes)?
+                        .ok_or_else(|| format!("нет значения «{b}»"))?;
                     Value::Bool((x == y) == (*op == BinOp::Eq))
                 }
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -239,7 +255,10 @@ impl Ctx<'_> {
     }
 
     fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Value>> {
-        let arg = |i: usize| args.get(i).ok_or_else(|| format!("{f}: не хватает аргументов"));
+        let arg = |i: usize| {
+            args.get(i)
+                .ok_or_else(|| format!("{f}: не хватает аргументов"))
+        };
         let num = |v: Decimal| Ok(Some(Value::Num(v)));
         match f {
             "if" => {
@@ -271,7 +290,8 @@ impl Ctx<'_> {
             "round" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let dp = self.num(arg(1)?, at, notes)?;
-                let dp = u32::try_from(dp.trunc().mantissa()).map_err(|_| "round: неверное число знаков".to_string())?;
+                let dp = u32::try_from(dp.trunc().mantissa())
+                    .map_err(|_| "round: неверное число знаков".to_string())?;
                 num(crate::rank::round_display(x, dp))
             }
             "value_or" => match self.eval(arg(0)?, at, notes)? {
@@ -291,19 +311,32 @@ impl Ctx<'_> {
                 match &scale.kind {
                     ScaleKind::Bands { domain, bands } => {
                         if !domain.contains(x) {
-                            return Err(format!("значение {} вне области шкалы «{}» {}", x.normalize(), scale.code, domain));
+                            return Err(format!(
+                                "значение {} вне области шкалы «{}» {}",
+                                x.normalize(),
+                                scale.code,
+                                domain
+                            ));
                         }
                         bands
                             .iter()
                             .find(|b| b.range.contains(x))
                             .map(|b| Some(Value::Num(b.points)))
-                            .ok_or_else(|| format!("значение {} не попадает ни в одну полосу шкалы «{}»", x.normalize(), scale.code))
+                            .ok_or_else(|| {
+                                format!(
+                                    "значение {} не попадает ни в одну полосу шкалы «{}»",
+                                    x.normalize(),
+                                    scale.code
+                                )
+                            })
                     }
                     ScaleKind::Categories(cats) => cats
                         .iter()
                         .find(|c| Decimal::from(c.value) == x)
                         .map(|c| Some(Value::Num(c.points)))
-                        .ok_or_else(|| format!("значения {} нет в шкале «{}»", x.normalize(), scale.code)),
+                        .ok_or_else(|| {
+                            format!("значения {} нет в шкале «{}»", x.normalize(), scale.code)
+                        }),
                 }
             }
             "sum" | "mean" | "count" => {
@@ -314,20 +347,32 @@ impl Ctx<'_> {
                     return Err(format!("«{tname}» — не таблица"));
                 };
                 let rows = &self.data.bodies[at.body].tables[t];
-                let filter = if f == "count" { args.get(1) } else { args.get(2) };
+                let filter = if f == "count" {
+                    args.get(1)
+                } else {
+                    args.get(2)
+                };
                 let mut total = Decimal::ZERO;
                 let mut n = 0usize;
                 let mut scratch = Vec::new();
-                for r in 0..rows.len() {
-                    let at_r = At { body: at.body, row: Some(r) };
+                for (r, row) in rows.iter().enumerate() {
+                    let at_r = At {
+                        body: at.body,
+                        row: Some(r),
+                    };
                     if let Some(c) = filter {
-                        if !self.boolean(c, at_r, &mut scratch).map_err(|m| format!("строка «{}»: {m}", rows[r].key))? {
+                        if !self
+                            .boolean(c, at_r, &mut scratch)
+                            .map_err(|m| format!("строка «{}»: {m}", row.key))?
+                        {
                             continue;
                         }
                     }
                     n += 1;
                     if f != "count" {
-                        let v = self.num(arg(1)?, at_r, &mut scratch).map_err(|m| format!("строка «{}»: {m}", rows[r].key))?;
+                        let v = self
+                            .num(arg(1)?, at_r, &mut scratch)
+                            .map_err(|m| format!("строка «{}»: {m}", row.key))?;
                         total = total.checked_add(v).ok_or("переполнение суммы")?;
                     }
                 }
@@ -351,7 +396,11 @@ impl Ctx<'_> {
                             Ok(None)
                         } else {
                             let m = total.checked_div(Decimal::from(n)).ok_or("переполнение")?;
-                            notes.push(format!("среднее по {label}: {} / {n} = {}", total.normalize(), m.normalize()));
+                            notes.push(format!(
+                                "среднее по {label}: {} / {n} = {}",
+                                total.normalize(),
+                                m.normalize()
+                            ));
                             num(m)
                         }
                     }
@@ -381,7 +430,11 @@ impl Ctx<'_> {
                     "{what} «{}» по {g} ({} органов{}) = {}",
                     arg(0)?,
                     xs.len(),
-                    if args.len() > 1 { ", с отбором" } else { "" },
+                    if args.len() > 1 {
+                        ", с отбором"
+                    } else {
+                        ""
+                    },
                     r.normalize()
                 ));
                 num(r)
@@ -432,14 +485,19 @@ impl Ctx<'_> {
                 let mut distinct: Vec<Decimal> = vals.iter().map(|(_, v)| *v).collect();
                 distinct.sort_unstable();
                 distinct.dedup();
-                let pos = distinct
-                    .binary_search(&x)
-                    .map_err(|_| format!("spread: значение {} не входит в отобранные органы", x.normalize()))?;
+                let pos = distinct.binary_search(&x).map_err(|_| {
+                    format!(
+                        "spread: значение {} не входит в отобранные органы",
+                        x.normalize()
+                    )
+                })?;
                 let k = distinct.len();
                 let r = if k == 1 {
                     hi
                 } else {
-                    let step = (hi - lo).checked_div(Decimal::from(k - 1)).ok_or("переполнение")?;
+                    let step = (hi - lo)
+                        .checked_div(Decimal::from(k - 1))
+                        .ok_or("переполнение")?;
                     lo + step * Decimal::from(pos)
                 };
                 notes.push(if k == 1 {
@@ -464,11 +522,7 @@ impl Ctx<'_> {
 
 fn refs_of(e: &Expr, out: &mut Vec<String>) {
     match e {
-        Expr::Name(n, _) => {
-            if !out.contains(n) {
-                out.push(n.clone());
-            }
-        }
+        Expr::Name(n, _) if !out.contains(n) => out.push(n.clone()),
         Expr::Unary(_, a) => refs_of(a, out),
         Expr::Binary(_, a, b) => {
             refs_of(a, out);
@@ -530,24 +584,32 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
             let mut names = Vec::new();
             match &node.body {
                 NodeBody::Formula(_) => {
-                    let f = node
-                        .body
-                        .formula_for(body.group)
-                        .ok_or_else(|| err(format!("нет формулы для группы {}", body.group.code())))?;
+                    let f = node.body.formula_for(body.group).ok_or_else(|| {
+                        err(format!("нет формулы для группы {}", body.group.code()))
+                    })?;
                     refs_of(&f.expr, &mut names);
                     if let Some(t) = node.table {
                         let rows = &body.tables[t];
                         let mut out = Vec::with_capacity(rows.len());
-                        for r in 0..rows.len() {
+                        for (r, row) in rows.iter().enumerate() {
                             let v = ctx
-                                .eval(&f.expr, At { body: b, row: Some(r) }, &mut notes)
-                                .map_err(|m| err(format!("строка «{}»: {m}", rows[r].key)))?;
-                            step.rows.push((rows[r].key.clone(), v));
+                                .eval(
+                                    &f.expr,
+                                    At {
+                                        body: b,
+                                        row: Some(r),
+                                    },
+                                    &mut notes,
+                                )
+                                .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
+                            step.rows.push((row.key.clone(), v));
                             out.push(v);
                         }
                         row_out = Some(out);
                     } else {
-                        let v = ctx.eval(&f.expr, At { body: b, row: None }, &mut notes).map_err(err)?;
+                        let v = ctx
+                            .eval(&f.expr, At { body: b, row: None }, &mut notes)
+                            .map_err(err)?;
                         step.value = v;
                     }
                 }
@@ -559,7 +621,11 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                             .num(&it.facts, At { body: b, row: None }, &mut notes)
                             .map_err(|m| err(format!("{}: {m}", it.code)))?;
                         if facts < Decimal::ZERO {
-                            return Err(err(format!("{}: отрицательное число фактов {}", it.code, facts.normalize())));
+                            return Err(err(format!(
+                                "{}: отрицательное число фактов {}",
+                                it.code,
+                                facts.normalize()
+                            )));
                         }
                         let amount = facts * it.per_fact;
                         step.penalty_items.push((i, facts, amount));

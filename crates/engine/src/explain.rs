@@ -47,7 +47,12 @@ pub enum ExplainError {
 }
 
 /// The Russian derivation of a body's final score or of one node, with every step it depends on.
-pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -> Result<String, ExplainError> {
+pub fn explain(
+    ed: &Edition,
+    out: &Outcome,
+    body_id: &str,
+    node: Option<&str>,
+) -> Result<String, ExplainError> {
     let bo = out
         .bodies
         .iter()
@@ -55,7 +60,9 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
         .ok_or_else(|| ExplainError::UnknownBody(body_id.to_string()))?;
     let b = bo.index;
     let target = match node {
-        Some(code) => ed.node(code).ok_or_else(|| ExplainError::UnknownNode(code.to_string()))?,
+        Some(code) => ed
+            .node(code)
+            .ok_or_else(|| ExplainError::UnknownNode(code.to_string()))?,
         None => ed.result.score,
     };
     if !out.computed.applicable[b][target] {
@@ -74,9 +81,23 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
     }
 
     let mut s = String::new();
-    let _ = writeln!(s, "Орган: {} ({}), группа: {}", bo.name, bo.id, bo.group.name_ru());
+    let _ = writeln!(
+        s,
+        "Орган: {} ({}), группа: {}",
+        bo.name,
+        bo.id,
+        bo.group.name_ru()
+    );
     let _ = writeln!(s, "Редакция: {} — {}", ed.title, ed.act.name);
-    let _ = writeln!(s, "Направление: {}", ed.directions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        s,
+        "Направление: {}",
+        ed.directions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(s);
     let mut k = 0;
     for step in &out.computed.steps[b] {
@@ -85,10 +106,19 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
         }
         k += 1;
         let n = &ed.nodes[step.node];
-        let num = n.number.as_deref().map(|x| format!("{x}. ")).unwrap_or_default();
+        let num = n
+            .number
+            .as_deref()
+            .map(|x| format!("{x}. "))
+            .unwrap_or_default();
         let _ = writeln!(s, "{k}. {num}{} «{}»", n.code, n.name);
         let _ = writeln!(s, "   Основание: {}", cite_ru(ed, &n.cite));
-        if let Some(note) = n.cite.note.as_deref().filter(|_| n.cite.status == Status::Reconstructed) {
+        if let Some(note) = n
+            .cite
+            .note
+            .as_deref()
+            .filter(|_| n.cite.status == Status::Reconstructed)
+        {
             let _ = writeln!(s, "   Прочтение: {note}");
         }
         match &n.body {
@@ -115,7 +145,11 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
                         s,
                         "   Предел: не более {} балла{}",
                         c.normalize(),
-                        if step.capped { " — сумма превысила предел и ограничена им" } else { "" }
+                        if step.capped {
+                            " — сумма превысила предел и ограничена им"
+                        } else {
+                            ""
+                        }
                     );
                 }
             }
@@ -134,7 +168,10 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
                 let _ = writeln!(s, "     {key}: {}", value_ru(v));
             }
         } else {
-            let max = n.max.map(|m| format!(" (максимум {})", m.normalize())).unwrap_or_default();
+            let max = n
+                .max
+                .map(|m| format!(" (максимум {})", m.normalize()))
+                .unwrap_or_default();
             let _ = writeln!(s, "   Результат: {}{max}", value_ru(&step.value));
         }
         let _ = writeln!(s);
@@ -146,7 +183,9 @@ pub fn explain(ed: &Edition, out: &Outcome, body_id: &str, node: Option<&str>) -
             bo.score.normalize(),
             bo.rank,
             bo.group_size,
-            bo.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("не определена")
+            bo.degree
+                .map(|d| ed.degrees[d].name.as_str())
+                .unwrap_or("не определена")
         );
     }
     Ok(s)

@@ -57,7 +57,13 @@ pub struct Outcome {
     pub computed: Computed,
 }
 
-fn criterion_tree(ed: &Edition, c: &Computed, b: usize, node: usize, body: &BodyData) -> CriterionScore {
+fn criterion_tree(
+    ed: &Edition,
+    c: &Computed,
+    b: usize,
+    node: usize,
+    body: &BodyData,
+) -> CriterionScore {
     let n = &ed.nodes[node];
     let children = ed
         .children(&n.code)
@@ -66,7 +72,9 @@ fn criterion_tree(ed: &Edition, c: &Computed, b: usize, node: usize, body: &Body
         .collect();
     CriterionScore {
         node,
-        score: c.values[b][node].and_then(Value::as_num).unwrap_or_default(),
+        score: c.values[b][node]
+            .and_then(Value::as_num)
+            .unwrap_or_default(),
         max: n.max.unwrap_or_default(),
         children,
     }
@@ -75,7 +83,10 @@ fn criterion_tree(ed: &Edition, c: &Computed, b: usize, node: usize, body: &Body
 /// Evaluates an edition over a dataset: scores, ranks, degrees, group averages and the trace.
 pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
     let computed = compute(ed, data)?;
-    let num = |b: usize, n: Option<usize>| n.and_then(|n| computed.values[b][n]).and_then(Value::as_num);
+    let num = |b: usize, n: Option<usize>| {
+        n.and_then(|n| computed.values[b][n])
+            .and_then(Value::as_num)
+    };
     let mut bodies = Vec::with_capacity(data.bodies.len());
     for (b, body) in data.bodies.iter().enumerate() {
         let score = num(b, Some(ed.result.score)).ok_or_else(|| EvalError {
@@ -106,7 +117,9 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
     }
     let mut groups = Vec::new();
     for g in Group::ALL {
-        let idx: Vec<usize> = (0..bodies.len()).filter(|&i| bodies[i].group == g).collect();
+        let idx: Vec<usize> = (0..bodies.len())
+            .filter(|&i| bodies[i].group == g)
+            .collect();
         if idx.is_empty() {
             continue;
         }

@@ -22,7 +22,10 @@ pub fn mean(values: &[Decimal]) -> Option<Decimal> {
 
 /// Rounds half away from zero (the school rule used in published tables).
 pub fn round_display(v: Decimal, decimals: u32) -> Decimal {
-    v.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    v.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    )
 }
 
 /// Formats a decimal with exactly `decimals` places and a decimal comma, as in Russian tables.

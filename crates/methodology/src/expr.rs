@@ -147,13 +147,10 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
         offset: 0,
         message: "пустая формула".into(),
     })?;
-    let expr = formula
-        .into_inner()
-        .next()
-        .ok_or_else(|| ParseError {
-            offset: 0,
-            message: "пустая формула".into(),
-        })?;
+    let expr = formula.into_inner().next().ok_or_else(|| ParseError {
+        offset: 0,
+        message: "пустая формула".into(),
+    })?;
     build(expr.into_inner(), &pratt())
 }
 
@@ -165,12 +162,14 @@ fn build(pairs: Pairs<'_, Rule>, pratt: &PrattParser<Rule>) -> Result<Expr, Pars
                 end: p.as_span().end(),
             };
             match p.as_rule() {
-                Rule::number => Decimal::from_str(p.as_str())
-                    .map(Expr::Num)
-                    .map_err(|_| ParseError {
-                        offset: span.start,
-                        message: format!("число «{}» вне допустимого диапазона", p.as_str()),
-                    }),
+                Rule::number => {
+                    Decimal::from_str(p.as_str())
+                        .map(Expr::Num)
+                        .map_err(|_| ParseError {
+                            offset: span.start,
+                            message: format!("число «{}» вне допустимого диапазона", p.as_str()),
+                        })
+                }
                 Rule::boolean => Ok(Expr::Bool(p.as_str() == "true")),
                 Rule::name => Ok(Expr::Name(p.as_str().to_string(), span)),
                 Rule::call => {
@@ -303,7 +302,9 @@ mod tests {
     use super::*;
 
     fn roundtrip(s: &str) -> String {
-        parse(s).map(|e| e.to_string()).unwrap_or_else(|e| e.to_string())
+        parse(s)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|e| e.to_string())
     }
 
     #[test]
@@ -340,7 +341,13 @@ mod tests {
 
     #[test]
     fn printing_reparses_to_same_tree() {
-        for s in ["a / (b * c)", "a / b * c", "-(a + b)", "not (a or b)", "1 - -2"] {
+        for s in [
+            "a / (b * c)",
+            "a / b * c",
+            "-(a + b)",
+            "not (a or b)",
+            "1 - -2",
+        ] {
             let e = parse(s).unwrap();
             let again = parse(&e.to_string()).unwrap();
             assert_eq!(strip(&e), strip(&again), "{s}");

@@ -33,7 +33,10 @@ pub struct CheckError {
 }
 
 fn render(d: &[Diagnostic]) -> String {
-    d.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+    d.iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The files an edition folder may hold.
@@ -171,7 +174,7 @@ impl Loader {
         match s.get_ref().as_str() {
             "verbatim" => Status::Verbatim,
             "reconstructed" => {
-                if note.as_deref().map_or(true, |n| n.trim().is_empty()) {
+                if note.as_deref().is_none_or(|n| n.trim().is_empty()) {
                     self.err(
                         src.span_loc(s.span()),
                         "для status = \"reconstructed\" обязательно поле note с объяснением реконструкции",
@@ -182,7 +185,9 @@ impl Loader {
             other => {
                 self.err(
                     src.span_loc(s.span()),
-                    format!("status должен быть \"verbatim\" или \"reconstructed\", а не «{other}»"),
+                    format!(
+                        "status должен быть \"verbatim\" или \"reconstructed\", а не «{other}»"
+                    ),
                 );
                 Status::Verbatim
             }
@@ -218,7 +223,10 @@ impl Loader {
                 Some(g) => kinds.push(g),
                 None => self.err(
                     src.span_loc(k.span()),
-                    format!("неизвестный вид органа «{}»: ожидается central или local", k.get_ref()),
+                    format!(
+                        "неизвестный вид органа «{}»: ожидается central или local",
+                        k.get_ref()
+                    ),
                 ),
             }
         }
@@ -256,7 +264,7 @@ fn translate_toml_error(msg: &str) -> String {
         return format!("неизвестный ключ «{name}»{expected}");
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
-        return format!("нет обязательного ключа {}", rest.replace('`', "«").replacen('«', "«", 1));
+        return format!("нет обязательного ключа {}", rest.trim_matches('`'));
     }
     format!("ошибка TOML: {msg}")
 }
@@ -323,7 +331,9 @@ pub fn check_tiling(domain: Interval, parts: &[Interval]) -> Vec<(usize, String)
         if l.hi != domain.hi || l.hi_inclusive != domain.hi_inclusive {
             errs.push((
                 last,
-                format!("шкала не покрывает конец области значений {domain}: последний интервал {l}"),
+                format!(
+                    "шкала не покрывает конец области значений {domain}: последний интервал {l}"
+                ),
             ));
         }
     }
@@ -407,7 +417,11 @@ impl Checker<'_> {
                     );
                     return None;
                 }
-                Some(if inp.ty == InputType::Bool { Ty::Bool } else { Ty::Num })
+                Some(if inp.ty == InputType::Bool {
+                    Ty::Bool
+                } else {
+                    Ty::Num
+                })
             }
             Some(Symbol::Parameter(_)) => Some(Ty::Num),
             Some(Symbol::Node(i)) => {
@@ -424,11 +438,17 @@ impl Checker<'_> {
                 self.node_types[i]
             }
             Some(Symbol::Scale(_)) => {
-                self.at(Some(span), format!("«{n}» — шкала: используйте scale({n}, значение)"));
+                self.at(
+                    Some(span),
+                    format!("«{n}» — шкала: используйте scale({n}, значение)"),
+                );
                 None
             }
             Some(Symbol::Table(_)) => {
-                self.at(Some(span), format!("«{n}» — таблица: используйте sum/mean/count({n}, …)"));
+                self.at(
+                    Some(span),
+                    format!("«{n}» — таблица: используйте sum/mean/count({n}, …)"),
+                );
                 None
             }
         }
@@ -438,7 +458,10 @@ impl Checker<'_> {
         if let Some(t) = self.expr(e, scope) {
             if t != want {
                 let span = first_span(e);
-                self.at(span, format!("{what}: ожидается {}, а получено {}", want.ru(), t.ru()));
+                self.at(
+                    span,
+                    format!("{what}: ожидается {}, а получено {}", want.ru(), t.ru()),
+                );
             }
         }
     }
@@ -472,7 +495,12 @@ impl Checker<'_> {
                         if x != y || (x == Ty::Bool && !matches!(op, BinOp::Eq | BinOp::Ne)) {
                             self.at(
                                 first_span(e),
-                                format!("сравнение «{}» между {} и {}", op.symbol(), x.ru(), y.ru()),
+                                format!(
+                                    "сравнение «{}» между {} и {}",
+                                    op.symbol(),
+                                    x.ru(),
+                                    y.ru()
+                                ),
                             );
                         }
                     }
@@ -494,7 +522,10 @@ impl Checker<'_> {
             };
             self.at(
                 Some(span),
-                format!("функция {f} принимает {want} аргумент(ов), передано {}", args.len()),
+                format!(
+                    "функция {f} принимает {want} аргумент(ов), передано {}",
+                    args.len()
+                ),
             );
             return false;
         }
@@ -506,12 +537,18 @@ impl Checker<'_> {
             Expr::Name(n, s) => match self.symbols.get(n) {
                 Some(Symbol::Table(t)) => Some(*t),
                 _ => {
-                    self.at(Some(*s), format!("первый аргумент {f} должен быть таблицей, а «{n}» — не таблица"));
+                    self.at(
+                        Some(*s),
+                        format!("первый аргумент {f} должен быть таблицей, а «{n}» — не таблица"),
+                    );
                     None
                 }
             },
             other => {
-                self.at(first_span(other), format!("первый аргумент {f} должен быть именем таблицы"));
+                self.at(
+                    first_span(other),
+                    format!("первый аргумент {f} должен быть именем таблицы"),
+                );
                 None
             }
         }
@@ -528,7 +565,10 @@ impl Checker<'_> {
                 let b = self.expr(&args[2], scope);
                 match (a, b) {
                     (Some(x), Some(y)) if x != y => {
-                        self.at(Some(span), format!("ветви if разного типа: {} и {}", x.ru(), y.ru()));
+                        self.at(
+                            Some(span),
+                            format!("ветви if разного типа: {} и {}", x.ru(), y.ru()),
+                        );
                         None
                     }
                     (x, y) => x.or(y),
@@ -563,8 +603,14 @@ impl Checker<'_> {
                 }
                 self.expect(&args[0], Ty::Num, scope, f);
                 match &args[1] {
-                    Expr::Num(n) if n.fract().is_zero() && *n >= Decimal::ZERO && *n <= Decimal::from(10) => {}
-                    _ => self.at(Some(span), "второй аргумент round — целое число знаков от 0 до 10"),
+                    Expr::Num(n)
+                        if n.fract().is_zero()
+                            && *n >= Decimal::ZERO
+                            && *n <= Decimal::from(10) => {}
+                    _ => self.at(
+                        Some(span),
+                        "второй аргумент round — целое число знаков от 0 до 10",
+                    ),
                 }
                 Some(Ty::Num)
             }
@@ -576,7 +622,9 @@ impl Checker<'_> {
                     Expr::Name(n, s) if matches!(self.symbols.get(n), Some(Symbol::Scale(_))) => {
                         let _ = s;
                     }
-                    Expr::Name(n, s) => self.at(Some(*s), format!("«{n}» — не шкала (scales.toml)")),
+                    Expr::Name(n, s) => {
+                        self.at(Some(*s), format!("«{n}» — не шкала (scales.toml)"))
+                    }
                     other => self.at(first_span(other), "первый аргумент scale — имя шкалы"),
                 }
                 self.expect(&args[1], Ty::Num, scope, f);
@@ -590,7 +638,10 @@ impl Checker<'_> {
                     Expr::Name(n, s) => {
                         self.name(n, *s, scope);
                     }
-                    other => self.at(first_span(other), "аргумент has — имя входного или вычисляемого значения"),
+                    other => self.at(
+                        first_span(other),
+                        "аргумент has — имя входного или вычисляемого значения",
+                    ),
                 }
                 Some(Ty::Bool)
             }
@@ -600,7 +651,10 @@ impl Checker<'_> {
                     return None;
                 }
                 if scope.table.is_some() {
-                    self.at(Some(span), format!("{f} нельзя использовать внутри вычисления по строкам"));
+                    self.at(
+                        Some(span),
+                        format!("{f} нельзя использовать внутри вычисления по строкам"),
+                    );
                     return None;
                 }
                 let t = self.table_arg(f, &args[0])?;
@@ -620,7 +674,8 @@ impl Checker<'_> {
                 }
                 Some(Ty::Num)
             }
-            "group_mean" | "group_min" | "group_max" | "group_sum" | "group_count" | "minmax" | "spread" => {
+            "group_mean" | "group_min" | "group_max" | "group_sum" | "group_count" | "minmax"
+            | "spread" => {
                 let (min, max) = match f {
                     "group_count" => (1, 1),
                     "minmax" => (2, 2),
@@ -631,7 +686,10 @@ impl Checker<'_> {
                     return None;
                 }
                 if scope.table.is_some() {
-                    self.at(Some(span), format!("{f} нельзя использовать внутри вычисления по строкам"));
+                    self.at(
+                        Some(span),
+                        format!("{f} нельзя использовать внутри вычисления по строкам"),
+                    );
                     return None;
                 }
                 let inner = Scope {
@@ -652,7 +710,10 @@ impl Checker<'_> {
             other => {
                 self.at(
                     Some(span),
-                    format!("неизвестная функция «{other}»; допустимые: {}", FUNCTIONS.join(", ")),
+                    format!(
+                        "неизвестная функция «{other}»; допустимые: {}",
+                        FUNCTIONS.join(", ")
+                    ),
                 );
                 None
             }
@@ -690,7 +751,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                             line: 1,
                             column: 1,
                         },
-                        format!("неизвестный файл редакции; допустимые: {}", EDITION_FILES.join(", ")),
+                        format!(
+                            "неизвестный файл редакции; допустимые: {}",
+                            EDITION_FILES.join(", ")
+                        ),
                     );
                 }
             }
@@ -718,13 +782,21 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         .map(|f| l.parse_file::<raw::NodesFile>(dir, f, false))
         .collect();
 
-    let (Some((EditionFileOpt(Some(ed)), ed_src)), Some((inputs, in_src)), Some((params, par_src)), Some((scales, sc_src))) =
-        (edition, inputs, params, scales)
+    let (
+        Some((EditionFileOpt(Some(ed)), ed_src)),
+        Some((inputs, in_src)),
+        Some((params, par_src)),
+        Some((scales, sc_src)),
+    ) = (edition, inputs, params, scales)
     else {
-        return Err(CheckError { diagnostics: l.diags });
+        return Err(CheckError {
+            diagnostics: l.diags,
+        });
     };
     if node_files.iter().any(Option::is_none) {
-        return Err(CheckError { diagnostics: l.diags });
+        return Err(CheckError {
+            diagnostics: l.diags,
+        });
     }
     let node_files: Vec<(raw::NodesFile, Src)> = node_files.into_iter().flatten().collect();
 
@@ -780,7 +852,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         let table = r.table.as_ref().and_then(|t| {
             let idx = table_index(t.get_ref());
             if idx.is_none() {
-                l.err(in_src.span_loc(t.span()), format!("неизвестная таблица «{}»", t.get_ref()));
+                l.err(
+                    in_src.span_loc(t.span()),
+                    format!("неизвестная таблица «{}»", t.get_ref()),
+                );
             }
             idx
         });
@@ -832,7 +907,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 let domain = match &s.domain {
                     Some(d) => l.interval(&sc_src, d),
                     None => {
-                        l.err(sc_src.span_loc(s.code.span()), "шкале с интервалами нужна область значений domain");
+                        l.err(
+                            sc_src.span_loc(s.code.span()),
+                            "шкале с интервалами нужна область значений domain",
+                        );
                         None
                     }
                 };
@@ -853,7 +931,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                         let parts: Vec<Interval> = bands.iter().map(|b| b.range).collect();
                         for (idx, msg) in check_tiling(domain, &parts) {
                             let at = spans.get(idx).cloned().unwrap_or(s.code.span());
-                            l.err(sc_src.span_loc(at), format!("шкала «{}»: {msg}", s.code.get_ref()));
+                            l.err(
+                                sc_src.span_loc(at),
+                                format!("шкала «{}»: {msg}", s.code.get_ref()),
+                            );
                         }
                     }
                     ScaleKind::Bands { domain, bands }
@@ -873,7 +954,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 let mut seen = HashSet::new();
                 for c in &s.category {
                     if !seen.insert(*c.value.get_ref()) {
-                        l.err(sc_src.span_loc(c.value.span()), format!("значение {} повторяется в шкале", c.value.get_ref()));
+                        l.err(
+                            sc_src.span_loc(c.value.span()),
+                            format!("значение {} повторяется в шкале", c.value.get_ref()),
+                        );
                     }
                 }
                 ScaleKind::Categories(
@@ -929,7 +1013,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 }
                 _ => l.err(
                     src.span_loc(r.code.span()),
-                    format!("«{}»: нужна либо formula, либо formula_central и/или formula_local", r.code.get_ref()),
+                    format!(
+                        "«{}»: нужна либо formula, либо formula_central и/или formula_local",
+                        r.code.get_ref()
+                    ),
                 ),
             }
             let mut formulas = Vec::new();
@@ -944,32 +1031,60 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                             span: f.span(),
                             group: g,
                         });
-                        formulas.push(GroupFormula { group: g, expr: e, text });
+                        formulas.push(GroupFormula {
+                            group: g,
+                            expr: e,
+                            text,
+                        });
                     }
                     Err(e) => {
-                        l.err(src.string_loc(f.span(), e.offset), format!("формула «{}»: {}", r.code.get_ref(), e.message));
+                        l.err(
+                            src.string_loc(f.span(), e.offset),
+                            format!("формула «{}»: {}", r.code.get_ref(), e.message),
+                        );
                     }
                 }
             }
             let table = r.table.as_ref().and_then(|t| {
                 let i = table_index(t.get_ref());
                 if i.is_none() {
-                    l.err(src.span_loc(t.span()), format!("неизвестная таблица «{}»", t.get_ref()));
+                    l.err(
+                        src.span_loc(t.span()),
+                        format!("неизвестная таблица «{}»", t.get_ref()),
+                    );
                 }
                 i
             });
             if role == NodeRole::Criterion {
                 if r.max.is_none() {
-                    l.err(src.span_loc(r.code.span()), format!("у критерия «{}» нет максимального балла max", r.code.get_ref()));
+                    l.err(
+                        src.span_loc(r.code.span()),
+                        format!(
+                            "у критерия «{}» нет максимального балла max",
+                            r.code.get_ref()
+                        ),
+                    );
                 }
                 if r.parent.is_none() {
-                    l.err(src.span_loc(r.code.span()), format!("у критерия «{}» нет родителя parent (направление или критерий)", r.code.get_ref()));
+                    l.err(
+                        src.span_loc(r.code.span()),
+                        format!(
+                            "у критерия «{}» нет родителя parent (направление или критерий)",
+                            r.code.get_ref()
+                        ),
+                    );
                 }
                 if table.is_some() {
-                    l.err(src.span_loc(r.code.span()), "критерий не может вычисляться по строкам таблицы");
+                    l.err(
+                        src.span_loc(r.code.span()),
+                        "критерий не может вычисляться по строкам таблицы",
+                    );
                 }
             } else if r.parent.is_some() || r.bonus {
-                l.err(src.span_loc(r.code.span()), "parent и bonus допустимы только у критериев ([[criterion]])");
+                l.err(
+                    src.span_loc(r.code.span()),
+                    "parent и bonus допустимы только у критериев ([[criterion]])",
+                );
             }
             parent_spans.push(r.parent.as_ref().map(|p| (fi, p.span())));
             pending.push(forms);
@@ -1007,7 +1122,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                         e
                     }
                     Err(e) => {
-                        l.err(src.string_loc(it.facts.span(), e.offset), format!("формула фактов «{}»: {}", it.code.get_ref(), e.message));
+                        l.err(
+                            src.string_loc(it.facts.span(), e.offset),
+                            format!("формула фактов «{}»: {}", it.code.get_ref(), e.message),
+                        );
                         Expr::Num(Decimal::ZERO)
                     }
                 };
@@ -1021,7 +1139,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 });
             }
             if items.is_empty() {
-                l.err(src.span_loc(p.code.span()), "у штрафа нет ни одного вида фактов [[penalty.item]]");
+                l.err(
+                    src.span_loc(p.code.span()),
+                    "у штрафа нет ни одного вида фактов [[penalty.item]]",
+                );
             }
             parent_spans.push(None);
             pending.push(forms);
@@ -1050,7 +1171,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let mut directions = Vec::new();
     for d in &ed.direction {
         if symbols.contains_key(d.code.get_ref()) {
-            l.err(ed_src.span_loc(d.code.span()), format!("имя «{}» уже определено", d.code.get_ref()));
+            l.err(
+                ed_src.span_loc(d.code.span()),
+                format!("имя «{}» уже определено", d.code.get_ref()),
+            );
         }
         directions.push(Direction {
             code: d.code.get_ref().clone(),
@@ -1095,7 +1219,11 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             NodeRole::Value => None,
         })
         .collect();
-    let check_order: Vec<usize> = if order.is_empty() { (0..nodes.len()).collect() } else { order.clone() };
+    let check_order: Vec<usize> = if order.is_empty() {
+        (0..nodes.len()).collect()
+    } else {
+        order.clone()
+    };
     for &i in &check_order {
         let mut result_ty = None;
         for f in &pending[i] {
@@ -1121,13 +1249,26 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             let want_num = nodes[i].role != NodeRole::Value;
             if let Some(t) = ty {
                 if want_num && t != Ty::Num {
-                    c.at(None, format!("формула «{}» должна давать число, а даёт {}", nodes[i].code, t.ru()));
+                    c.at(
+                        None,
+                        format!(
+                            "формула «{}» должна давать число, а даёт {}",
+                            nodes[i].code,
+                            t.ru()
+                        ),
+                    );
                 }
             }
             l.diags.append(&mut c.diags);
             if let (Some(prev), Some(t)) = (result_ty, ty) {
                 if prev != t {
-                    l.err(nodes[i].cite.location.clone(), format!("формулы «{}» для разных групп дают разные типы", nodes[i].code));
+                    l.err(
+                        nodes[i].cite.location.clone(),
+                        format!(
+                            "формулы «{}» для разных групп дают разные типы",
+                            nodes[i].code
+                        ),
+                    );
                 }
             }
             result_ty = result_ty.or(ty);
@@ -1152,17 +1293,29 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 .as_ref()
                 .map(|(fi, s)| node_files[*fi].1.span_loc(s.clone()))
                 .unwrap_or_else(|| n.cite.location.clone());
-            l.err(loc, format!("родитель «{p}» не найден среди направлений и критериев"));
+            l.err(
+                loc,
+                format!("родитель «{p}» не найден среди направлений и критериев"),
+            );
         }
     }
-    let check_sum = |l: &mut Loader, code: &str, max: Decimal, applies: &Applies, loc: &Location| {
+    let check_sum = |l: &mut Loader,
+                     code: &str,
+                     max: Decimal,
+                     applies: &Applies,
+                     loc: &Location| {
         for g in Group::ALL {
             if !applies.kind_allowed(g) {
                 continue;
             }
             let kids: Vec<&Node> = nodes
                 .iter()
-                .filter(|c| c.role == NodeRole::Criterion && c.parent.as_deref() == Some(code) && !c.bonus && c.applies.kind_allowed(g))
+                .filter(|c| {
+                    c.role == NodeRole::Criterion
+                        && c.parent.as_deref() == Some(code)
+                        && !c.bonus
+                        && c.applies.kind_allowed(g)
+                })
                 .collect();
             if kids.is_empty() {
                 continue;
@@ -1187,7 +1340,13 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         }
     };
     for d in &directions {
-        check_sum(&mut l, &d.code, d.max, &Applies::default(), &d.cite.location);
+        check_sum(
+            &mut l,
+            &d.code,
+            d.max,
+            &Applies::default(),
+            &d.cite.location,
+        );
     }
     for n in &nodes {
         if let (NodeRole::Criterion, Some(max)) = (n.role, n.max) {
@@ -1209,8 +1368,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 cite: l.cite(&ed_src, d.code.span(), &d.reference, &d.status, &d.note),
             });
         }
-        if !matches!(d.code.get_ref().as_str(), "high" | "medium" | "low" | "inefficient") {
-            l.err(ed_src.span_loc(d.code.span()), "код степени: high, medium, low или inefficient");
+        if !matches!(
+            d.code.get_ref().as_str(),
+            "high" | "medium" | "low" | "inefficient"
+        ) {
+            l.err(
+                ed_src.span_loc(d.code.span()),
+                "код степени: high, medium, low или inefficient",
+            );
         }
     }
     if ed.degree.is_empty() {
@@ -1224,7 +1389,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         };
         let parts: Vec<Interval> = degrees.iter().map(|d| d.range).collect();
         for (idx, msg) in check_tiling(domain, &parts) {
-            l.err(ed_src.span_loc(degree_spans[idx].clone()), format!("степени эффективности: {msg}"));
+            l.err(
+                ed_src.span_loc(degree_spans[idx].clone()),
+                format!("степени эффективности: {msg}"),
+            );
         }
     }
 
@@ -1233,13 +1401,20 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         match symbols.get(s.get_ref()) {
             Some(Symbol::Node(i)) => Some(*i),
             _ => {
-                l.err(ed_src.span_loc(s.span()), format!("«{}» не найдено среди вычисляемых значений", s.get_ref()));
+                l.err(
+                    ed_src.span_loc(s.span()),
+                    format!("«{}» не найдено среди вычисляемых значений", s.get_ref()),
+                );
                 None
             }
         }
     };
     let score = role(&mut l, &ed.result.score);
-    let criteria_total = ed.result.criteria_total.as_ref().and_then(|s| role(&mut l, s));
+    let criteria_total = ed
+        .result
+        .criteria_total
+        .as_ref()
+        .and_then(|s| role(&mut l, s));
     let correction = ed.result.correction.as_ref().and_then(|s| role(&mut l, s));
     let penalties = ed.result.penalties.as_ref().and_then(|s| role(&mut l, s));
 
@@ -1247,15 +1422,30 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         periods: ed.validity.periods.clone(),
         effective_from: ed.validity.effective_from.clone(),
         effective_to: ed.validity.effective_to.clone(),
-        cite: l.cite(&ed_src, 0..0, &ed.validity.reference, &ed.validity.status, &ed.validity.note),
+        cite: l.cite(
+            &ed_src,
+            0..0,
+            &ed.validity.reference,
+            &ed.validity.status,
+            &ed.validity.note,
+        ),
     };
     let rounding = Rounding {
         display_decimals: ed.rounding.display_decimals,
         rank_decimals: ed.rounding.rank_decimals,
-        cite: l.cite(&ed_src, 0..0, &ed.rounding.reference, &ed.rounding.status, &ed.rounding.note),
+        cite: l.cite(
+            &ed_src,
+            0..0,
+            &ed.rounding.reference,
+            &ed.rounding.status,
+            &ed.rounding.note,
+        ),
     };
     if ed.validity.periods.is_empty() {
-        l.err(ed_src.loc(0), "validity.periods: не указан ни один оцениваемый период");
+        l.err(
+            ed_src.loc(0),
+            "validity.periods: не указан ни один оцениваемый период",
+        );
     }
 
     if !l.diags.is_empty() {
@@ -1267,9 +1457,13 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             ))
         });
         l.diags.dedup();
-        return Err(CheckError { diagnostics: l.diags });
+        return Err(CheckError {
+            diagnostics: l.diags,
+        });
     }
-    let score = score.ok_or_else(|| CheckError { diagnostics: Vec::new() })?;
+    let score = score.ok_or_else(|| CheckError {
+        diagnostics: Vec::new(),
+    })?;
     Ok(Edition {
         dir: dir.to_path_buf(),
         id: ed.id,
@@ -1326,7 +1520,9 @@ fn check_applicability(
     fn walk(e: &Expr, inside_has: bool, out: &mut Vec<(String, Span)>) {
         match e {
             Expr::Name(n, s) if !inside_has => out.push((n.clone(), *s)),
-            Expr::Call(f, args, _) => args.iter().for_each(|a| walk(a, inside_has || f == "has", out)),
+            Expr::Call(f, args, _) => args
+                .iter()
+                .for_each(|a| walk(a, inside_has || f == "has", out)),
             Expr::Unary(_, a) => walk(a, inside_has, out),
             Expr::Binary(_, a, b) => {
                 walk(a, inside_has, out);

@@ -157,8 +157,15 @@ pub struct Interval {
 
 impl Interval {
     pub fn contains(&self, x: Decimal) -> bool {
-        (if self.lo_inclusive { x >= self.lo } else { x > self.lo })
-            && (if self.hi_inclusive { x <= self.hi } else { x < self.hi })
+        (if self.lo_inclusive {
+            x >= self.lo
+        } else {
+            x > self.lo
+        }) && (if self.hi_inclusive {
+            x <= self.hi
+        } else {
+            x < self.hi
+        })
     }
 }
 
@@ -310,7 +317,10 @@ pub struct GroupFormula {
 pub enum NodeBody {
     /// One formula, or one per group (the law often says «1) по центральным… 2) по местным…»).
     Formula(Vec<GroupFormula>),
-    Penalty { items: Vec<PenaltyItem>, cap: Option<Decimal> },
+    Penalty {
+        items: Vec<PenaltyItem>,
+        cap: Option<Decimal>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,7 +426,9 @@ impl Edition {
         self.nodes
             .iter()
             .enumerate()
-            .filter(move |(_, n)| n.role == NodeRole::Criterion && n.parent.as_deref() == Some(parent))
+            .filter(move |(_, n)| {
+                n.role == NodeRole::Criterion && n.parent.as_deref() == Some(parent)
+            })
             .map(|(i, _)| i)
     }
 
@@ -436,7 +448,11 @@ impl Edition {
     /// Every citable item, for the fidelity report and `describe`.
     pub fn citations(&self) -> Vec<(String, String, &Citation)> {
         let mut out: Vec<(String, String, &Citation)> = Vec::new();
-        out.push(("validity".into(), "Период действия".into(), &self.validity.cite));
+        out.push((
+            "validity".into(),
+            "Период действия".into(),
+            &self.validity.cite,
+        ));
         out.push(("rounding".into(), "Округление".into(), &self.rounding.cite));
         for d in &self.directions {
             out.push((d.code.clone(), d.name.clone(), &d.cite));

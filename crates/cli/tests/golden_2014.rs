@@ -1,0 +1,147 @@
+//! Each shipped 2014 dataset is evaluated and checked against (1) values computed by hand,
+//! independently of the engine (`examples/*/expected.csv`, made by `hand_check.py` with exact
+//! fractions), and (2) a snapshot of the whole JSON outcome.
+
+use std::path::{Path, PathBuf};
+
+use bagalau::Format;
+use bagalau_engine::Value;
+use rust_decimal::Decimal;
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// Whether p/q has a terminating decimal expansion.
+fn terminates(mut q: u128) -> bool {
+    for f in [2, 5] {
+        while q.is_multiple_of(f) {
+            q /= f;
+        }
+    }
+    q == 1
+}
+
+fn check_expected(dataset: &Path) {
+    let r = root();
+    let (ed, out, _) = bagalau::run_evaluation(&r.join("methodologies/2014-services"), dataset)
+        .expect("evaluates");
+    let mut rdr =
+        csv::Reader::from_path(dataset.join("expected.csv")).expect("expected.csv exists");
+    let headers = rdr.headers().expect("headers").clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h == n)
+            .unwrap_or_else(|| panic!("column {n}"))
+    };
+    let (cb, cn, cv, ce) = (col("body"), col("node"), col("value"), col("exact"));
+    let mut checked = 0;
+    for rec in rdr.records() {
+        let rec = rec.expect("row");
+        let (body, node) = (&rec[cb], &rec[cn]);
+        let b = out
+            .bodies
+            .iter()
+            .find(|b| b.id == body)
+            .unwrap_or_else(|| panic!("body {body}"))
+            .index;
+        let n = ed.node(node).unwrap_or_else(|| panic!("node {node}"));
+        let Some(Value::Num(got)) = out.computed.values[b][n] else {
+            panic!("{body}.{node} has no value")
+        };
+        let (p, q) = rec[ce]
+            .split_once('/')
+            .map_or((rec[ce].to_string(), "1".to_string()), |(p, q)| {
+                (p.to_string(), q.to_string())
+            });
+        let p: i128 = p.trim().parse().expect("numerator");
+        let q: u128 = q.trim().parse().expect("denominator");
+        if terminates(q) && q <= 10u128.pow(20) {
+            let exact =
+                Decimal::from_i128_with_scale(p, 0) / Decimal::from_i128_with_scale(q as i128, 0);
+            assert_eq!(
+                got.normalize(),
+                exact.normalize(),
+                "{body}.{node}: engine {got}, by hand {p}/{q}"
+            );
+        } else {
+            let want: Decimal = rec[cv].trim().parse().expect("value");
+            let got10 = got
+                .round_dp_with_strategy(10, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            assert_eq!(
+                got10.normalize(),
+                want.normalize(),
+                "{body}.{node}: engine {got}, by hand {p}/{q}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no expected values in {}", dataset.display());
+}
+
+#[test]
+fn services_2014_matches_hand_computation() {
+    check_expected(&root().join("examples/2014-services"));
+}
+
+#[test]
+fn equal_load_2014_matches_hand_computation() {
+    check_expected(&root().join("examples/2014-equal-load"));
+}
+
+#[test]
+fn equal_load_gives_every_body_coefficient_one() {
+    let r = root();
+    let (_, out, _) = bagalau::run_evaluation(
+        &r.join("methodologies/2014-services"),
+        &r.join("examples/2014-equal-load"),
+    )
+    .expect("evaluates");
+    for b in &out.bodies {
+        assert_eq!(b.correction, Some(Decimal::ONE), "{}", b.id);
+    }
+}
+
+#[test]
+fn services_2014_snapshot() {
+    let r = root();
+    let (ed, out, period) = bagalau::run_evaluation(
+        &r.join("methodologies/2014-services"),
+        &r.join("examples/2014-services"),
+    )
+    .expect("evaluates");
+    insta::assert_snapshot!(
+        "evaluate_json",
+        bagalau::render_outcome(&ed, &out, period, Format::Json).expect("json")
+    );
+    insta::assert_snapshot!(
+        "evaluate_text",
+        bagalau::render_outcome(&ed, &out, period, Format::Text).expect("text")
+    );
+}
+
+#[test]
+fn explain_k4_is_russian_with_paragraphs() {
+    let r = root();
+    let (ed, out, _) = bagalau::run_evaluation(
+        &r.join("methodologies/2014-services"),
+        &r.join("examples/2014-services"),
+    )
+    .expect("evaluates");
+    let body = &out
+        .bodies
+        .iter()
+        .find(|b| b.group == bagalau_methodology::Group::Central)
+        .expect("a central body")
+        .id;
+    let text = bagalau_engine::explain::explain(&ed, &out, body, Some("K4")).expect("explains");
+    assert!(text.contains("п.26"), "{text}");
+    assert!(text.contains("Удовлетворенность"), "{text}");
+    let full = bagalau_engine::explain::explain(&ed, &out, body, None).expect("explains");
+    assert!(
+        full.contains("п.36") && full.contains("п.37–42") && full.contains("Итог:"),
+        "{full}"
+    );
+    insta::assert_snapshot!("explain_first_central_K4", text);
+}
