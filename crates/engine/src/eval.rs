@@ -5,8 +5,12 @@
 use std::fmt;
 
 use bagalau_methodology::expr::{BinOp, Expr, UnOp};
+use bagalau_methodology::Interval;
 use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol};
+use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
+
+use crate::exact::{from_decimal, from_int, show, to_decimal, Q};
 
 /// A value in the engine: exact decimal or boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +25,45 @@ impl fmt::Display for Value {
             Value::Num(d) => write!(f, "{}", d.normalize()),
             Value::Bool(true) => write!(f, "да"),
             Value::Bool(false) => write!(f, "нет"),
+        }
+    }
+}
+
+/// The engine's internal value: an exact fraction or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum V {
+    Num(Q),
+    Bool(bool),
+}
+
+impl V {
+    pub fn to_value(&self) -> Value {
+        match self {
+            V::Num(q) => Value::Num(to_decimal(q)),
+            V::Bool(b) => Value::Bool(*b),
+        }
+    }
+
+    pub fn as_q(&self) -> Option<&Q> {
+        match self {
+            V::Num(q) => Some(q),
+            V::Bool(_) => None,
+        }
+    }
+
+    fn from_value(v: Value) -> V {
+        match v {
+            Value::Num(d) => V::Num(from_decimal(d)),
+            Value::Bool(b) => V::Bool(b),
+        }
+    }
+}
+
+impl fmt::Display for V {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            V::Num(q) => write!(f, "{}", show(q)),
+            V::Bool(b) => write!(f, "{}", Value::Bool(*b)),
         }
     }
 }
@@ -73,11 +116,11 @@ pub struct EvalError {
 #[derive(Debug, Clone)]
 pub struct Step {
     pub node: usize,
-    pub value: Option<Value>,
+    pub value: Option<V>,
     /// Names the formula mentions (outside aggregates) and their values for this body.
-    pub refs: Vec<(String, Option<Value>)>,
+    pub refs: Vec<(String, Option<V>)>,
     /// Per-row values of a row-scoped node.
-    pub rows: Vec<(String, Option<Value>)>,
+    pub rows: Vec<(String, Option<V>)>,
     /// Explanations of aggregates and cross-body mechanisms, in Russian.
     pub notes: Vec<String>,
     /// Penalty breakdown: item index, facts, deduction before the cap.
@@ -91,9 +134,11 @@ pub struct Step {
 pub struct Computed {
     /// `[body][node]`; `None` = not applicable or no value.
     pub values: Vec<Vec<Option<Value>>>,
+    /// `[body][node]`, exact.
+    pub exact: Vec<Vec<Option<V>>>,
     pub applicable: Vec<Vec<bool>>,
     /// `[body][node]` → per-row values for row-scoped nodes.
-    pub row_values: Vec<Vec<Vec<Option<Value>>>>,
+    pub row_values: Vec<Vec<Vec<Option<V>>>>,
     /// `[body]` → steps in evaluation order (applicable nodes only).
     pub steps: Vec<Vec<Step>>,
 }
@@ -101,8 +146,8 @@ pub struct Computed {
 struct Ctx<'a> {
     ed: &'a Edition,
     data: &'a Dataset,
-    values: &'a [Vec<Option<Value>>],
-    row_values: &'a [Vec<Vec<Option<Value>>>],
+    values: &'a [Vec<Option<V>>],
+    row_values: &'a [Vec<Vec<Option<V>>>],
 }
 
 #[derive(Clone, Copy)]
@@ -113,47 +158,58 @@ struct At {
 
 type R<T> = Result<T, String>;
 
+fn in_interval(i: &Interval, x: &Q) -> bool {
+    let (lo, hi) = (from_decimal(i.lo), from_decimal(i.hi));
+    (if i.lo_inclusive { *x >= lo } else { *x > lo })
+        && (if i.hi_inclusive { *x <= hi } else { *x < hi })
+}
+
 impl Ctx<'_> {
-    fn lookup(&self, name: &str, at: At) -> R<Option<Value>> {
+    fn lookup(&self, name: &str, at: At) -> R<Option<V>> {
         let body = &self.data.bodies[at.body];
         match self.ed.symbol(name) {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
-                None => Ok(body.values.get(i).copied().flatten()),
+                None => Ok(body.values.get(i).copied().flatten().map(V::from_value)),
                 Some(t) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(body.tables[t][row].values.get(i).copied().flatten())
+                    Ok(body.tables[t][row]
+                        .values
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(V::from_value))
                 }
             },
-            Some(Symbol::Parameter(p)) => Ok(Some(Value::Num(
+            Some(Symbol::Parameter(p)) => Ok(Some(V::Num(from_decimal(
                 self.ed.parameters[p].value.get(body.group),
-            ))),
+            )))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
-                None => Ok(self.values[at.body][n]),
+                None => Ok(self.values[at.body][n].clone()),
                 Some(_) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(self.row_values[at.body][n].get(row).copied().flatten())
+                    Ok(self.row_values[at.body][n].get(row).cloned().flatten())
                 }
             },
             _ => Err(format!("«{name}» не является значением")),
         }
     }
 
-    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Decimal> {
+    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Q> {
         match self.eval(e, at, notes)? {
-            Some(Value::Num(d)) => Ok(d),
-            Some(Value::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
+            Some(V::Num(d)) => Ok(d),
+            Some(V::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
 
     fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
         match self.eval(e, at, notes)? {
-            Some(Value::Bool(b)) => Ok(b),
-            Some(Value::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
+            Some(V::Bool(b)) => Ok(b),
+            Some(V::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
@@ -170,23 +226,21 @@ impl Ctx<'_> {
 
     /// Values of `e` over the bodies of the group (optionally filtered), skipping bodies
     /// where it has no value.
-    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<Vec<(usize, Decimal)>> {
+    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<Vec<(usize, Q)>> {
         let mut out = Vec::new();
         let mut scratch = Vec::new();
         for j in self.group_members(at) {
             let at_j = At { body: j, row: None };
             if let Some(f) = filter {
                 match self.eval(f, at_j, &mut scratch)? {
-                    Some(Value::Bool(true)) => {}
-                    Some(Value::Bool(false)) | None => continue,
-                    Some(Value::Num(_)) => {
-                        return Err("условие отбора должно быть логическим".into())
-                    }
+                    Some(V::Bool(true)) => {}
+                    Some(V::Bool(false)) | None => continue,
+                    Some(V::Num(_)) => return Err("условие отбора должно быть логическим".into()),
                 }
             }
             match self.eval(e, at_j, &mut scratch)? {
-                Some(Value::Num(d)) => out.push((j, d)),
-                Some(Value::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
+                Some(V::Num(d)) => out.push((j, d)),
+                Some(V::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
                 None => {}
             }
         }
@@ -200,20 +254,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<Value>> {
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<V>> {
         Ok(Some(match e {
-            Expr::Num(d) => Value::Num(*d),
-            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Num(d) => V::Num(from_decimal(*d)),
+            Expr::Bool(b) => V::Bool(*b),
             Expr::Name(n, _) => return self.lookup(n, at),
-            Expr::Unary(UnOp::Neg, a) => Value::Num(-self.num(a, at, notes)?),
-            Expr::Unary(UnOp::Not, a) => Value::Bool(!self.boolean(a, at, notes)?),
+            Expr::Unary(UnOp::Neg, a) => V::Num(-self.num(a, at, notes)?),
+            Expr::Unary(UnOp::Not, a) => V::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
-                BinOp::And => {
-                    Value::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?)
-                }
-                BinOp::Or => {
-                    Value::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?)
-                }
+                BinOp::And => V::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
+                BinOp::Or => V::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
                 BinOp::Eq | BinOp::Ne => {
                     let x = self
                         .eval(a, at, notes)?
@@ -221,12 +271,12 @@ impl Ctx<'_> {
                     let y = self
                         .eval(b, at, notes)?
                         .ok_or_else(|| format!("нет значения «{b}»"))?;
-                    Value::Bool((x == y) == (*op == BinOp::Eq))
+                    V::Bool((x == y) == (*op == BinOp::Eq))
                 }
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
-                    Value::Bool(match op {
+                    V::Bool(match op {
                         BinOp::Lt => x < y,
                         BinOp::Le => x <= y,
                         BinOp::Gt => x > y,
@@ -237,29 +287,29 @@ impl Ctx<'_> {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
                     let r = match op {
-                        BinOp::Add => x.checked_add(y),
-                        BinOp::Sub => x.checked_sub(y),
-                        BinOp::Mul => x.checked_mul(y),
+                        BinOp::Add => Some(x + y),
+                        BinOp::Sub => Some(x - y),
+                        BinOp::Mul => Some(x * y),
                         _ => {
                             if y.is_zero() {
                                 return Err(format!("деление на ноль в «{e}» («{b}» = 0)"));
                             }
-                            x.checked_div(y)
+                            Some(x / y)
                         }
                     };
-                    Value::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
+                    V::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
                 }
             },
             Expr::Call(f, args, _) => return self.call(f, args, at, notes),
         }))
     }
 
-    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Value>> {
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<V>> {
         let arg = |i: usize| {
             args.get(i)
                 .ok_or_else(|| format!("{f}: не хватает аргументов"))
         };
-        let num = |v: Decimal| Ok(Some(Value::Num(v)));
+        let num = |v: Q| Ok(Some(V::Num(v)));
         match f {
             "if" => {
                 if self.boolean(arg(0)?, at, notes)? {
@@ -269,7 +319,7 @@ impl Ctx<'_> {
                 }
             }
             "min" | "max" => {
-                let mut best: Option<Decimal> = None;
+                let mut best: Option<Q> = None;
                 for a in args {
                     let v = self.num(a, at, notes)?;
                     best = Some(match best {
@@ -278,7 +328,7 @@ impl Ctx<'_> {
                         Some(b) => b.max(v),
                     });
                 }
-                Ok(best.map(Value::Num))
+                Ok(best.map(V::Num))
             }
             "clamp" => {
                 let x = self.num(arg(0)?, at, notes)?;
@@ -290,15 +340,17 @@ impl Ctx<'_> {
             "round" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let dp = self.num(arg(1)?, at, notes)?;
-                let dp = u32::try_from(dp.trunc().mantissa())
-                    .map_err(|_| "round: неверное число знаков".to_string())?;
-                num(crate::rank::round_display(x, dp))
+                let dp = dp
+                    .to_integer()
+                    .to_u32()
+                    .ok_or_else(|| "round: неверное число знаков".to_string())?;
+                num(crate::exact::round(&x, dp))
             }
             "value_or" => match self.eval(arg(0)?, at, notes)? {
                 Some(v) => Ok(Some(v)),
                 None => self.eval(arg(1)?, at, notes),
             },
-            "has" => Ok(Some(Value::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
+            "has" => Ok(Some(V::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
             "scale" => {
                 let Expr::Name(sname, _) = arg(0)? else {
                     return Err("scale: первый аргумент — имя шкалы".into());
@@ -310,32 +362,32 @@ impl Ctx<'_> {
                 let scale = &self.ed.scales[s];
                 match &scale.kind {
                     ScaleKind::Bands { domain, bands } => {
-                        if !domain.contains(x) {
+                        if !in_interval(domain, &x) {
                             return Err(format!(
                                 "значение {} вне области шкалы «{}» {}",
-                                x.normalize(),
+                                show(&x),
                                 scale.code,
                                 domain
                             ));
                         }
                         bands
                             .iter()
-                            .find(|b| b.range.contains(x))
-                            .map(|b| Some(Value::Num(b.points)))
+                            .find(|b| in_interval(&b.range, &x))
+                            .map(|b| Some(V::Num(from_decimal(b.points))))
                             .ok_or_else(|| {
                                 format!(
                                     "значение {} не попадает ни в одну полосу шкалы «{}»",
-                                    x.normalize(),
+                                    show(&x),
                                     scale.code
                                 )
                             })
                     }
                     ScaleKind::Categories(cats) => cats
                         .iter()
-                        .find(|c| Decimal::from(c.value) == x)
-                        .map(|c| Some(Value::Num(c.points)))
+                        .find(|c| from_int(c.value) == x)
+                        .map(|c| Some(V::Num(from_decimal(c.points))))
                         .ok_or_else(|| {
-                            format!("значения {} нет в шкале «{}»", x.normalize(), scale.code)
+                            format!("значения {} нет в шкале «{}»", show(&x), scale.code)
                         }),
                 }
             }
@@ -352,7 +404,7 @@ impl Ctx<'_> {
                 } else {
                     args.get(2)
                 };
-                let mut total = Decimal::ZERO;
+                let mut total = Q::zero();
                 let mut n = 0usize;
                 let mut scratch = Vec::new();
                 for (r, row) in rows.iter().enumerate() {
@@ -373,7 +425,7 @@ impl Ctx<'_> {
                         let v = self
                             .num(arg(1)?, at_r, &mut scratch)
                             .map_err(|m| format!("строка «{}»: {m}", row.key))?;
-                        total = total.checked_add(v).ok_or("переполнение суммы")?;
+                        total += v;
                     }
                 }
                 let label = if filter.is_some() {
@@ -384,10 +436,10 @@ impl Ctx<'_> {
                 match f {
                     "count" => {
                         notes.push(format!("count: {label}"));
-                        num(Decimal::from(n))
+                        num(from_int(n as i64))
                     }
                     "sum" => {
-                        notes.push(format!("сумма по {label} = {}", total.normalize()));
+                        notes.push(format!("сумма по {label} = {}", show(&total)));
                         num(total)
                     }
                     _ => {
@@ -395,11 +447,11 @@ impl Ctx<'_> {
                             notes.push(format!("среднее: нет строк ({label}) — значения нет"));
                             Ok(None)
                         } else {
-                            let m = total.checked_div(Decimal::from(n)).ok_or("переполнение")?;
+                            let m = &total / from_int(n as i64);
                             notes.push(format!(
                                 "среднее по {label}: {} / {n} = {}",
-                                total.normalize(),
-                                m.normalize()
+                                show(&total),
+                                show(&m)
                             ));
                             num(m)
                         }
@@ -413,12 +465,13 @@ impl Ctx<'_> {
                     notes.push(format!("{f}({}) по {g}: нет органов со значением", arg(0)?));
                     return Ok(None);
                 }
-                let xs: Vec<Decimal> = vals.iter().map(|(_, v)| *v).collect();
+                let xs: Vec<Q> = vals.into_iter().map(|(_, v)| v).collect();
+                let sum = xs.iter().fold(Q::zero(), |a, b| a + b);
                 let r = match f {
-                    "group_mean" => crate::rank::mean(&xs).ok_or("переполнение")?,
-                    "group_min" => xs.iter().copied().min().unwrap_or_default(),
-                    "group_max" => xs.iter().copied().max().unwrap_or_default(),
-                    _ => xs.iter().copied().sum(),
+                    "group_mean" => &sum / from_int(xs.len() as i64),
+                    "group_min" => xs.iter().min().cloned().unwrap_or_default(),
+                    "group_max" => xs.iter().max().cloned().unwrap_or_default(),
+                    _ => sum,
                 };
                 let what = match f {
                     "group_mean" => "среднее",
@@ -435,7 +488,7 @@ impl Ctx<'_> {
                     } else {
                         ""
                     },
-                    r.normalize()
+                    show(&r)
                 ));
                 num(r)
             }
@@ -447,33 +500,43 @@ impl Ctx<'_> {
                         n += 1;
                     }
                 }
-                num(Decimal::from(n))
+                num(from_int(n as i64))
             }
             "minmax" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let vals = self.group_values(arg(0)?, None, at)?;
-                let lo = vals.iter().map(|(_, v)| *v).min().unwrap_or(x);
-                let hi = vals.iter().map(|(_, v)| *v).max().unwrap_or(x);
+                let lo = vals
+                    .iter()
+                    .map(|(_, v)| v)
+                    .min()
+                    .cloned()
+                    .unwrap_or_else(|| x.clone());
+                let hi = vals
+                    .iter()
+                    .map(|(_, v)| v)
+                    .max()
+                    .cloned()
+                    .unwrap_or_else(|| x.clone());
                 let g = self.group_label(at);
                 if hi == lo {
                     let e = self.num(arg(1)?, at, notes)?;
                     notes.push(format!(
                         "линейное масштабирование «{}»: у всех {g} одинаковое значение {} (min = max) — принято {}",
                         arg(0)?,
-                        lo.normalize(),
-                        e.normalize()
+                        show(&lo),
+                        show(&e)
                     ));
                     return num(e);
                 }
-                let r = (x - lo).checked_div(hi - lo).ok_or("переполнение")?;
+                let r = (&x - &lo) / (&hi - &lo);
                 notes.push(format!(
                     "линейное масштабирование «{}» по {g}: ({} − {}) / ({} − {}) = {}",
                     arg(0)?,
-                    x.normalize(),
-                    lo.normalize(),
-                    hi.normalize(),
-                    lo.normalize(),
-                    r.normalize()
+                    show(&x),
+                    show(&lo),
+                    show(&hi),
+                    show(&lo),
+                    show(&r)
                 ));
                 num(r)
             }
@@ -482,35 +545,34 @@ impl Ctx<'_> {
                 let lo = self.num(arg(1)?, at, notes)?;
                 let hi = self.num(arg(2)?, at, notes)?;
                 let vals = self.group_values(arg(0)?, args.get(3), at)?;
-                let mut distinct: Vec<Decimal> = vals.iter().map(|(_, v)| *v).collect();
+                let count = vals.len();
+                let mut distinct: Vec<Q> = vals.into_iter().map(|(_, v)| v).collect();
                 distinct.sort_unstable();
                 distinct.dedup();
                 let pos = distinct.binary_search(&x).map_err(|_| {
                     format!(
                         "spread: значение {} не входит в отобранные органы",
-                        x.normalize()
+                        show(&x)
                     )
                 })?;
                 let k = distinct.len();
                 let r = if k == 1 {
-                    hi
+                    hi.clone()
                 } else {
-                    let step = (hi - lo)
-                        .checked_div(Decimal::from(k - 1))
-                        .ok_or("переполнение")?;
-                    lo + step * Decimal::from(pos)
+                    let step = (&hi - &lo) / from_int(k as i64 - 1);
+                    &lo + step * from_int(pos as i64)
                 };
                 notes.push(if k == 1 {
-                    format!("равномерное распределение от {} до {}: отобран один уровень значения — наибольшее значение {}", lo.normalize(), hi.normalize(), r.normalize())
+                    format!("равномерное распределение от {} до {}: отобран один уровень значения — наибольшее значение {}", show(&lo), show(&hi), show(&r))
                 } else {
                     format!(
                         "равномерное распределение от {} до {} по {} различным значениям ({} органов): место {} от наименьшего → {}",
-                        lo.normalize(),
-                        hi.normalize(),
+                        show(&lo),
+                        show(&hi),
                         k,
-                        vals.len(),
+                        count,
                         pos + 1,
-                        r.normalize()
+                        show(&r)
                     )
                 });
                 num(r)
@@ -602,7 +664,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                                     &mut notes,
                                 )
                                 .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
-                            step.rows.push((row.key.clone(), v));
+                            step.rows.push((row.key.clone(), v.clone()));
                             out.push(v);
                         }
                         row_out = Some(out);
@@ -614,41 +676,43 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                     }
                 }
                 NodeBody::Penalty { items, cap } => {
-                    let mut total = Decimal::ZERO;
+                    let mut total = Q::zero();
                     for (i, it) in items.iter().enumerate() {
                         refs_of(&it.facts, &mut names);
                         let facts = ctx
                             .num(&it.facts, At { body: b, row: None }, &mut notes)
                             .map_err(|m| err(format!("{}: {m}", it.code)))?;
-                        if facts < Decimal::ZERO {
+                        if facts < Q::zero() {
                             return Err(err(format!(
                                 "{}: отрицательное число фактов {}",
                                 it.code,
-                                facts.normalize()
+                                show(&facts)
                             )));
                         }
-                        let amount = facts * it.per_fact;
-                        step.penalty_items.push((i, facts, amount));
-                        total += amount;
+                        let amount = &facts * from_decimal(it.per_fact);
+                        total += &amount;
+                        step.penalty_items
+                            .push((i, to_decimal(&facts), to_decimal(&amount)));
                     }
                     if let Some(c) = cap {
-                        if total > *c {
+                        let c = from_decimal(*c);
+                        if total > c {
                             step.capped = true;
-                            total = *c;
+                            total = c;
                         }
                     }
-                    step.value = Some(Value::Num(total));
+                    step.value = Some(V::Num(total));
                 }
             }
             // Invariants of the tree: a criterion has a value within [0, max].
             if node.role == NodeRole::Criterion {
-                match step.value {
-                    Some(Value::Num(v)) => {
+                match &step.value {
+                    Some(V::Num(v)) => {
                         let max = node.max.unwrap_or(Decimal::MAX);
-                        if v < Decimal::ZERO || v > max {
+                        if *v < Q::zero() || *v > from_decimal(max) {
                             return Err(err(format!(
                                 "значение {} вне допустимого диапазона [0; {}] — формула редакции должна ограничивать балл",
-                                v.normalize(),
+                                show(v),
                                 max.normalize()
                             )));
                         }
@@ -671,12 +735,17 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
             if let Some(out) = row_out {
                 row_values[b][n] = out;
             }
-            values[b][n] = step.value;
+            values[b][n] = step.value.clone();
             steps[b].push(step);
         }
     }
+    let decimals = values
+        .iter()
+        .map(|row| row.iter().map(|v| v.as_ref().map(V::to_value)).collect())
+        .collect();
     Ok(Computed {
-        values,
+        values: decimals,
+        exact: values,
         applicable,
         row_values,
         steps,

@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use bagalau_methodology::{Citation, Edition, NodeBody, Status, Symbol};
 
-use crate::{Outcome, Value};
+use crate::eval::V;
+use crate::Outcome;
 
-fn value_ru(v: &Option<Value>) -> String {
+fn value_ru(v: &Option<V>) -> String {
     match v {
         Some(v) => v.to_string(),
         None => "нет значения".into(),

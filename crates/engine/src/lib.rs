@@ -5,6 +5,7 @@
 //! JSON or HTML; it takes an [`Edition`] and a [`Dataset`] and returns an [`Outcome`].
 
 pub mod eval;
+pub mod exact;
 pub mod explain;
 pub mod rank;
 
@@ -32,8 +33,10 @@ pub struct BodyOutcome {
     pub criteria_total: Option<Decimal>,
     pub correction: Option<Decimal>,
     pub penalties: Option<Decimal>,
-    /// The final score, unrounded.
+    /// The final score, unrounded (exact if its decimal expansion terminates within 28 digits).
     pub score: Decimal,
+    /// The final score as an exact fraction (ranks are decided on it).
+    pub score_exact: exact::Q,
     pub rank: usize,
     /// Number of bodies in the group (for "N из M").
     pub group_size: usize,
@@ -100,7 +103,12 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
             .filter(|&k| ed.nodes[k].role == NodeRole::Criterion)
             .map(|k| criterion_tree(ed, &computed, b, k, body))
             .collect();
+        let score_exact = computed.exact[b][ed.result.score]
+            .as_ref()
+            .and_then(|v| v.as_q().cloned())
+            .unwrap_or_default();
         bodies.push(BodyOutcome {
+            score_exact,
             index: b,
             id: body.id.clone(),
             name: body.name.clone(),
@@ -123,11 +131,11 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
         if idx.is_empty() {
             continue;
         }
-        let rank_scores: Vec<Decimal> = idx
+        let rank_scores: Vec<exact::Q> = idx
             .iter()
             .map(|&i| match ed.rounding.rank_decimals {
-                Some(dp) => rank::round_display(bodies[i].score, dp),
-                None => bodies[i].score,
+                Some(dp) => exact::round(&bodies[i].score_exact, dp),
+                None => bodies[i].score_exact.clone(),
             })
             .collect();
         let ranks = rank::competition_ranks(&rank_scores);
@@ -135,11 +143,15 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
             bodies[i].rank = ranks[k];
             bodies[i].group_size = idx.len();
         }
-        let scores: Vec<Decimal> = idx.iter().map(|&i| bodies[i].score).collect();
+        let sum = idx
+            .iter()
+            .fold(exact::Q::default(), |a, &i| a + &bodies[i].score_exact);
         groups.push(GroupSummary {
             group: g,
             count: idx.len(),
-            average: rank::mean(&scores),
+            average: Some(exact::to_decimal(
+                &(sum / exact::from_int(idx.len() as i64)),
+            )),
         });
     }
     Ok(Outcome {

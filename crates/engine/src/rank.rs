@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 /// 1-based ranks, higher score first; exactly equal scores share a rank and the next rank
 /// skips accordingly (1, 2, 2, 4). The order of the input is kept.
-pub fn competition_ranks(scores: &[Decimal]) -> Vec<usize> {
+pub fn competition_ranks<T: PartialOrd>(scores: &[T]) -> Vec<usize> {
     scores
         .iter()
         .map(|s| 1 + scores.iter().filter(|o| *o > s).count())

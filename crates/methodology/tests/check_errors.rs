@@ -1,0 +1,520 @@
+//! The loader's diagnostics: each test copies the real 2014 edition into a temporary folder,
+//! breaks one thing, loads it and checks that the diagnostic names the right file, line (and
+//! where it matters, column) with a meaningful Russian message.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bagalau_methodology::{load, CheckError, Diagnostic, Edition, PerGroup};
+use rust_decimal::Decimal;
+
+const EDITION: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../methodologies/2014-services"
+);
+
+/// A copy of the edition in a unique temporary folder, removed on drop.
+struct Copy {
+    dir: PathBuf,
+}
+
+impl Copy {
+    fn new(name: &str) -> Copy {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "bagalau-check-{}-{}-{name}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(EDITION).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+            }
+        }
+        Copy { dir }
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).unwrap()
+    }
+
+    /// Replaces the first `old` after the first `anchor` (`""`: from the start) with `new`;
+    /// returns the 1-based line and column where `new` starts.
+    fn edit_after(&self, file: &str, anchor: &str, old: &str, new: &str) -> (usize, usize) {
+        let text = self.read(file);
+        let from = text
+            .find(anchor)
+            .unwrap_or_else(|| panic!("{file}: anchor {anchor:?} not found"));
+        let at = from
+            + text[from..]
+                .find(old)
+                .unwrap_or_else(|| panic!("{file}: {old:?} not found after {anchor:?}"));
+        let edited = format!("{}{new}{}", &text[..at], &text[at + old.len()..]);
+        std::fs::write(self.path(file), edited).unwrap();
+        line_col(&text, at)
+    }
+
+    fn edit(&self, file: &str, old: &str, new: &str) -> (usize, usize) {
+        self.edit_after(file, "", old, new)
+    }
+
+    /// Line and column of the first occurrence of `needle` after `anchor` in the current file.
+    fn find(&self, file: &str, anchor: &str, needle: &str) -> (usize, usize) {
+        let text = self.read(file);
+        let from = text
+            .find(anchor)
+            .unwrap_or_else(|| panic!("{file}: anchor {anchor:?} not found"));
+        let at = from
+            + text[from..]
+                .find(needle)
+                .unwrap_or_else(|| panic!("{file}: {needle:?} not found"));
+        line_col(&text, at)
+    }
+
+    fn load(&self) -> Result<Edition, CheckError> {
+        load(&self.dir)
+    }
+
+    fn load_err(&self) -> Vec<Diagnostic> {
+        match self.load() {
+            Ok(_) => panic!(
+                "the broken edition in {} loaded without errors",
+                self.dir.display()
+            ),
+            Err(e) => {
+                assert!(!e.diagnostics.is_empty(), "CheckError without diagnostics");
+                e.diagnostics
+            }
+        }
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+fn show(d: &[Diagnostic]) -> String {
+    d.iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The single diagnostic whose message contains `needle`; checks its file.
+fn the<'a>(diags: &'a [Diagnostic], file: &str, needle: &str) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.message.contains(needle))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one diagnostic containing «{needle}», got:\n{}",
+        show(diags)
+    );
+    let d = found[0];
+    assert_eq!(
+        d.location.file.file_name().and_then(|f| f.to_str()),
+        Some(file),
+        "wrong file:\n{}",
+        show(diags)
+    );
+    d
+}
+
+fn assert_only(diags: &[Diagnostic], n: usize) {
+    assert_eq!(
+        diags.len(),
+        n,
+        "unexpected number of diagnostics:\n{}",
+        show(diags)
+    );
+}
+
+#[test]
+fn unmodified_edition_loads() {
+    let c = Copy::new("ok");
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ed.id, "2014-services");
+    assert!(ed.node("K4").is_some());
+    assert!(Path::new(EDITION).join("edition.toml").exists());
+}
+
+#[test]
+fn undefined_name_in_formula() {
+    let c = Copy::new("undefined");
+    let (line, col) = c.edit_after("criteria.toml", "code = \"K2\"", "W_share *", "W_shar *");
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "неизвестное имя «W_shar»");
+    assert_eq!((e.location.line, e.location.column), (line, col), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn unknown_key() {
+    let c = Copy::new("unknown-key");
+    let (line, _) = c.edit_after(
+        "criteria.toml",
+        "code = \"K2\"",
+        "max = 25\n",
+        "max = 25\nweight = 3\n",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "неизвестный ключ «weight»");
+    // The key is on the line after `max = 25`.
+    assert_eq!(e.location.line, line + 1, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn number_used_as_condition() {
+    let c = Copy::new("type");
+    let (line, col) = c.edit_after(
+        "criteria.toml",
+        "code = \"K3_P2\"",
+        "if(standard_violations == 0,",
+        "if(standard_violations,",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "условие if");
+    assert!(
+        e.message
+            .contains("ожидается логическое значение, а получено число"),
+        "{e}"
+    );
+    assert_eq!(e.location.line, line, "{e}");
+    // Points at `standard_violations`, three characters after the `if(` the edit starts at.
+    assert_eq!(e.location.column, col + 3, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn comparison_of_number_and_bool() {
+    let c = Copy::new("cmp");
+    let (line, _) = c.edit_after(
+        "criteria.toml",
+        "code = \"K1\"",
+        "new_services_included > 0",
+        "new_services_included > true",
+    );
+    let d = c.load_err();
+    let e = the(
+        &d,
+        "criteria.toml",
+        "сравнение «>» между число и логическое значение",
+    );
+    assert_eq!(e.location.line, line, "{e}");
+}
+
+#[test]
+fn dependency_cycle() {
+    let c = Copy::new("cycle");
+    c.edit_after(
+        "values.toml",
+        "code = \"TOTAL\"",
+        "K1 + K2 + K3 + K4 + K5",
+        "K1 + K2 + K3 + K4 + K5 + O",
+    );
+    let d = c.load_err();
+    let e = the(&d, "values.toml", "циклическая зависимость");
+    assert!(
+        e.message.contains("TOTAL") && e.message.contains('O'),
+        "{e}"
+    );
+    // Reported at the code of one of the nodes of the cycle.
+    let total = c.find("values.toml", "", "code = \"TOTAL\"").0;
+    let o = c.find("values.toml", "", "code = \"O\"").0;
+    assert!(
+        e.location.line == total || e.location.line == o,
+        "{e} (TOTAL at {total}, O at {o})"
+    );
+    assert_only(&d, 1);
+}
+
+#[test]
+fn scale_gap() {
+    let c = Copy::new("gap");
+    let (line, _) = c.edit("scales.toml", "\"[9.0, 9.5)\"", "\"[9.0, 9.4)\"");
+    let d = c.load_err();
+    let e = the(&d, "scales.toml", "пропуск");
+    assert!(e.message.contains("app7_satisfaction"), "{e}");
+    assert!(
+        e.message.contains("[9; 9.4)") && e.message.contains("[9.5; 10]"),
+        "{e}"
+    );
+    // The diagnostic points at one of the two bands around the gap (the loader names the
+    // later band, `[9.5, 10]`, which is the line before the edited one).
+    let next = c.find("scales.toml", "", "\"[9.5, 10]\"").0;
+    assert!(
+        e.location.line == line || e.location.line == next,
+        "{e} (edited {line}, neighbour {next})"
+    );
+    assert_only(&d, 1);
+}
+
+#[test]
+fn scale_overlap() {
+    let c = Copy::new("overlap");
+    let (line, _) = c.edit("scales.toml", "\"[8.5, 9.0)\"", "\"[8.5, 9.2)\"");
+    let d = c.load_err();
+    let e = the(&d, "scales.toml", "пересекаются");
+    assert!(
+        e.message.contains("[8.5; 9.2)") && e.message.contains("[9; 9.5)"),
+        "{e}"
+    );
+    let next = c.find("scales.toml", "", "\"[9.0, 9.5)\"").0;
+    assert!(
+        e.location.line == line || e.location.line == next,
+        "{e} (edited {line}, neighbour {next})"
+    );
+    assert_only(&d, 1);
+}
+
+#[test]
+fn scale_not_covering_domain() {
+    let c = Copy::new("domain");
+    let (line, _) = c.edit("scales.toml", "\"[0, 5.5)\"", "\"[1, 5.5)\"");
+    let d = c.load_err();
+    let e = the(&d, "scales.toml", "не покрывает начало области значений");
+    assert_eq!(e.location.line, line, "{e}");
+}
+
+#[test]
+fn degree_band_gap() {
+    let c = Copy::new("degree-gap");
+    let (line, _) = c.edit(
+        "edition.toml",
+        "range = \"[0, 50)\"",
+        "range = \"[0, 49.99)\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "edition.toml", "степени эффективности: пропуск");
+    assert!(e.message.contains("49.99"), "{e}");
+    let low = c.find("edition.toml", "", "range = \"[50, 70)\"").0;
+    assert!(
+        e.location.line == line || e.location.line == low,
+        "{e} (edited {line}, neighbour {low})"
+    );
+    assert_only(&d, 1);
+}
+
+#[test]
+fn maxima_do_not_add_up() {
+    let c = Copy::new("sum");
+    c.edit_after("criteria.toml", "code = \"K3_P2\"", "max = 10", "max = 9");
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "сумма максимальных баллов");
+    assert!(
+        e.message.contains("K3_P1 15 + K3_P2 9 = 24") && e.message.contains("25"),
+        "{e}"
+    );
+    // Reported at the parent criterion K3.
+    let k3 = c.find("criteria.toml", "", "code = \"K3\"").0;
+    assert_eq!(e.location.line, k3, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn direction_maxima_do_not_add_up() {
+    let c = Copy::new("dir-sum");
+    c.edit_after("criteria.toml", "code = \"M2\"", "max = 25", "max = 24");
+    let d = c.load_err();
+    let e = the(&d, "edition.toml", "сумма максимальных баллов");
+    assert!(
+        e.message.contains("«public_services» (local)") && e.message.contains("= 99"),
+        "{e}"
+    );
+}
+
+#[test]
+fn float_literal_refused() {
+    let c = Copy::new("float");
+    let (line, _) = c.edit_after("criteria.toml", "code = \"K2\"", "max = 25", "max = 2.5");
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "строкой");
+    assert!(e.message.contains("дробное число"), "{e}");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn reconstructed_without_note() {
+    let c = Copy::new("note");
+    let (line, _) = c.edit_after(
+        "criteria.toml",
+        "code = \"K1\"",
+        "status = \"verbatim\"",
+        "status = \"reconstructed\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "обязательно поле note");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn unknown_status() {
+    let c = Copy::new("status");
+    let (line, _) = c.edit_after(
+        "criteria.toml",
+        "code = \"K1\"",
+        "status = \"verbatim\"",
+        "status = \"guessed\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "«guessed»");
+    assert_eq!(e.location.line, line, "{e}");
+}
+
+#[test]
+fn unknown_file_refused() {
+    let c = Copy::new("extra");
+    std::fs::write(c.path("extra.toml"), "# stray\n").unwrap();
+    let d = c.load_err();
+    let e = the(&d, "extra.toml", "неизвестный файл редакции");
+    assert_eq!(e.location.line, 1, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn syntax_error_column() {
+    let c = Copy::new("syntax");
+    let (line, col) = c.edit_after(
+        "criteria.toml",
+        "code = \"K3\"",
+        "K3_P1 + K3_P2",
+        "K3_P1 + * K3_P2",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "синтаксическая ошибка");
+    assert!(e.message.contains("«K3»"), "{e}");
+    // The `*` is 8 characters after the start of the formula.
+    assert_eq!((e.location.line, e.location.column), (line, col + 8), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn syntax_error_in_multiline_formula() {
+    let c = Copy::new("syntax-ml");
+    let (line, col) = c.edit_after(
+        "criteria.toml",
+        "code = \"K3\"",
+        "\"K3_P1 + K3_P2\"",
+        "'''\nK3_P1\n  + ) K3_P2'''",
+    );
+    let d = c.load_err();
+    let e = the(&d, "criteria.toml", "синтаксическая ошибка");
+    // `)` is on the second line of the string (two lines below `formula = '''`), column 5.
+    let _ = col;
+    assert_eq!((e.location.line, e.location.column), (line + 2, 5), "{e}");
+}
+
+#[test]
+fn undefined_name_in_penalty_facts() {
+    let c = Copy::new("facts");
+    let (line, col) = c.edit(
+        "penalties.toml",
+        "facts = \"recon_late_facts\"",
+        "facts = \"recon_late_fact\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "penalties.toml", "неизвестное имя «recon_late_fact»");
+    // `facts = "` is 9 characters.
+    assert_eq!((e.location.line, e.location.column), (line, col + 9), "{e}");
+}
+
+#[test]
+fn several_errors_are_all_reported_in_order() {
+    let c = Copy::new("several");
+    let (l1, _) = c.edit_after("criteria.toml", "code = \"K2\"", "W_share *", "W_shar *");
+    let (l2, _) = c.edit_after(
+        "criteria.toml",
+        "code = \"M3_P2\"",
+        "k_users * users_share",
+        "k_users * users_shar",
+    );
+    let d = c.load_err();
+    assert_only(&d, 2);
+    assert_eq!(
+        (d[0].location.line, d[1].location.line),
+        (l1, l2),
+        "{}",
+        show(&d)
+    );
+}
+
+#[test]
+fn edits_change_the_loaded_edition() {
+    let c = Copy::new("edits");
+    let before = c.load().unwrap();
+    let param =
+        |ed: &Edition, code: &str| ed.parameters.iter().find(|p| p.code == code).unwrap().value;
+    assert_eq!(param(&before, "k1_bonus"), PerGroup::Same(Decimal::from(3)));
+    assert_eq!(
+        param(&before, "k_control"),
+        PerGroup::ByGroup {
+            central: Decimal::from(10),
+            local: Decimal::from(20)
+        }
+    );
+
+    c.edit_after(
+        "parameters.toml",
+        "code = \"k1_bonus\"",
+        "value = 3",
+        "value = 2",
+    );
+    c.edit_after(
+        "parameters.toml",
+        "code = \"k_control\"",
+        "local = 20",
+        "local = 15",
+    );
+    c.edit_after(
+        "parameters.toml",
+        "code = \"d_long\"",
+        "value = \"0.8\"",
+        "value = \"0,75\"",
+    );
+    c.edit_after(
+        "criteria.toml",
+        "code = \"K3\"",
+        "K3_P1 + K3_P2",
+        "K3_P2 + K3_P1",
+    );
+    let after = c.load().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(param(&after, "k1_bonus"), PerGroup::Same(Decimal::from(2)));
+    assert_eq!(
+        param(&after, "k_control").get(bagalau_methodology::Group::Local),
+        Decimal::from(15)
+    );
+    assert_eq!(param(&after, "d_long"), PerGroup::Same(Decimal::new(75, 2)));
+    let k3 = &after.nodes[after.node("K3").unwrap()];
+    match &k3.body {
+        bagalau_methodology::NodeBody::Formula(fs) => {
+            assert_eq!(fs[0].text, "K3_P2 + K3_P1");
+            assert_eq!(fs[0].expr.to_string(), "K3_P2 + K3_P1");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Everything else is unchanged.
+    assert_eq!(after.nodes.len(), before.nodes.len());
+    assert_eq!(after.inputs.len(), before.inputs.len());
+}
