@@ -110,9 +110,9 @@ pub fn explain(
         let num = n
             .number
             .as_deref()
-            .map(|x| format!("{x}. "))
+            .map(|x| format!(" (строка {x} приложения)"))
             .unwrap_or_default();
-        let _ = writeln!(s, "{k}. {num}{} «{}»", n.code, n.name);
+        let _ = writeln!(s, "{k}. {}{num} «{}»", n.code, n.name);
         let _ = writeln!(s, "   Основание: {}", cite_ru(ed, &n.cite));
         if let Some(note) = n
             .cite
