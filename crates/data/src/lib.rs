@@ -70,6 +70,32 @@ struct Collector {
 }
 
 impl Collector {
+    /// Parses one cell and checks that it is present exactly when the input applies to the body.
+    #[allow(clippy::too_many_arguments)]
+    fn cell(
+        &mut self,
+        input: &Input,
+        raw: &str,
+        group: Group,
+        body_id: &str,
+        file: &Path,
+        row: usize,
+        column: Option<&str>,
+    ) -> Option<Value> {
+        match parse_cell(input, raw) {
+            Ok(v) => {
+                if let Some(m) = required_missing(input, group, body_id, &v) {
+                    self.push(file, row, column, m);
+                }
+                v
+            }
+            Err(m) => {
+                self.push(file, row, column, m);
+                None
+            }
+        }
+    }
+
     fn push(&mut self, file: &Path, row: usize, column: Option<&str>, message: impl Into<String>) {
         self.issues.push(Issue {
             file: file.to_path_buf(),
@@ -345,15 +371,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
                 for &i in &body_inputs {
                     let inp = &ed.inputs[i];
                     let raw = idx.get(&inp.code).and_then(|&k| rec.get(k)).unwrap_or("");
-                    match parse_cell(inp, raw) {
-                        Ok(v) => {
-                            if let Some(m) = required_missing(inp, group, &id, &v) {
-                                c.push(&bodies_path, line, Some(&inp.code), m);
-                            }
-                            values[i] = v;
-                        }
-                        Err(m) => c.push(&bodies_path, line, Some(&inp.code), m),
-                    }
+                    values[i] = c.cell(inp, raw, group, &id, &bodies_path, line, Some(&inp.code));
                 }
                 bodies.push(BodyData {
                     id,
@@ -423,15 +441,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
             for &i in &row_inputs {
                 let inp = &ed.inputs[i];
                 let raw = idx.get(&inp.code).and_then(|&k| rec.get(k)).unwrap_or("");
-                match parse_cell(inp, raw) {
-                    Ok(v) => {
-                        if let Some(m) = required_missing(inp, group, &body_id, &v) {
-                            c.push(&path, line, Some(&inp.code), m);
-                        }
-                        values[i] = v;
-                    }
-                    Err(m) => c.push(&path, line, Some(&inp.code), m),
-                }
+                values[i] = c.cell(inp, raw, group, &body_id, &path, line, Some(&inp.code));
             }
             bodies[b].tables[t].push(Row {
                 key,
@@ -511,15 +521,15 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
                 .and_then(|o| o.get(&inp.code))
                 .map(cell)
                 .unwrap_or_default();
-            match parse_cell(inp, &raw) {
-                Ok(v) => {
-                    if let Some(m) = required_missing(inp, group, &id, &v) {
-                        c.push(path, 0, Some(&format!("{at}.inputs.{}", inp.code)), m);
-                    }
-                    values[i] = v;
-                }
-                Err(m) => c.push(path, 0, Some(&format!("{at}.inputs.{}", inp.code)), m),
-            }
+            values[i] = c.cell(
+                inp,
+                &raw,
+                group,
+                &id,
+                path,
+                0,
+                Some(&format!("{at}.inputs.{}", inp.code)),
+            );
         }
         let mut tables = vec![Vec::new(); ed.tables.len()];
         for (t, table) in ed.tables.iter().enumerate() {
@@ -539,15 +549,15 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
                     .filter(|(_, i)| i.table == Some(t))
                 {
                     let raw = jr.get(&inp.code).map(cell).unwrap_or_default();
-                    match parse_cell(inp, &raw) {
-                        Ok(v) => {
-                            if let Some(m) = required_missing(inp, group, &id, &v) {
-                                c.push(path, 0, Some(&format!("{rat}.{}", inp.code)), m);
-                            }
-                            rv[i] = v;
-                        }
-                        Err(m) => c.push(path, 0, Some(&format!("{rat}.{}", inp.code)), m),
-                    }
+                    rv[i] = c.cell(
+                        inp,
+                        &raw,
+                        group,
+                        &id,
+                        path,
+                        0,
+                        Some(&format!("{rat}.{}", inp.code)),
+                    );
                 }
                 tables[t].push(Row {
                     key: jr
