@@ -117,3 +117,70 @@ fn period_outside_the_edition_is_refused() {
     let err = evaluate_err(&dir);
     assert!(err.contains("не охватывает период 2019"), "{err}");
 }
+
+/// The JSON form of a dataset gives the same results as its CSV form.
+#[test]
+fn json_dataset_equals_csv_dataset() {
+    let src = root().join("examples/2014-services");
+    let read = |f: &str| {
+        let mut rdr = csv::Reader::from_path(src.join(f)).expect("csv");
+        let h: Vec<String> = rdr
+            .headers()
+            .expect("headers")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        rdr.records()
+            .map(|r| {
+                h.iter()
+                    .cloned()
+                    .zip(r.expect("row").iter().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let services = read("services.csv");
+    let bodies: Vec<serde_json::Value> = read("bodies.csv")
+        .into_iter()
+        .map(|row| {
+            let get = |k: &str| row.iter().find(|(h, _)| h == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            let id = get("id");
+            let inputs: serde_json::Map<String, serde_json::Value> = row
+                .iter()
+                .filter(|(h, v)| !["id", "name", "kind"].contains(&h.as_str()) && !v.is_empty())
+                .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            let rows: Vec<serde_json::Value> = services
+                .iter()
+                .filter(|r| r.iter().any(|(h, v)| h == "body" && *v == id))
+                .map(|r| {
+                    serde_json::Value::Object(
+                        r.iter()
+                            .filter(|(h, v)| h != "body" && !v.is_empty())
+                            .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
+                            .collect(),
+                    )
+                })
+                .collect();
+            serde_json::json!({"id": id, "name": get("name"), "kind": get("kind"), "inputs": inputs, "services": rows})
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("bagalau-json-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("tmp");
+    std::fs::write(
+        dir.join("data.json"),
+        serde_json::json!({ "bodies": bodies }).to_string(),
+    )
+    .expect("write");
+    let ed = root().join("methodologies/2014-services");
+    let (_, a, _) = bagalau::run_evaluation(&ed, &src).expect("csv evaluates");
+    let (_, b, _) = bagalau::run_evaluation(&ed, &dir).expect("json evaluates");
+    let scores = |o: &bagalau_engine::Outcome| {
+        o.bodies
+            .iter()
+            .map(|b| (b.id.clone(), b.score, b.rank))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scores(&a), scores(&b));
+}
