@@ -1,6 +1,7 @@
 //! Methodology editions as data: the edition model, its strict loader and the formula language.
 //!
-//! **Architecture Invariant**: no `f32`/`f64` anywhere; all numbers are `rust_decimal::Decimal`.
+//! **Architecture Invariant**: no binary floating point anywhere; all numbers are `rust_decimal::Decimal`
+//! (TOML floats are refused with an error in `raw.rs`).
 
 pub mod expr;
 pub mod load;

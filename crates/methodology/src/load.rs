@@ -454,7 +454,7 @@ impl Checker<'_> {
         }
     }
 
-    fn expect(&mut self, e: &Expr, want: Ty, scope: Scope, what: &str) {
+    fn expect_type(&mut self, e: &Expr, want: Ty, scope: Scope, what: &str) {
         if let Some(t) = self.expr(e, scope) {
             if t != want {
                 let span = first_span(e);
@@ -472,21 +472,21 @@ impl Checker<'_> {
             Expr::Bool(_) => Some(Ty::Bool),
             Expr::Name(n, s) => self.name(n, *s, scope),
             Expr::Unary(UnOp::Neg, a) => {
-                self.expect(a, Ty::Num, scope, "унарный минус");
+                self.expect_type(a, Ty::Num, scope, "унарный минус");
                 Some(Ty::Num)
             }
             Expr::Unary(UnOp::Not, a) => {
-                self.expect(a, Ty::Bool, scope, "not");
+                self.expect_type(a, Ty::Bool, scope, "not");
                 Some(Ty::Bool)
             }
             Expr::Binary(op, a, b) => {
                 if op.is_logical() {
-                    self.expect(a, Ty::Bool, scope, op.symbol());
-                    self.expect(b, Ty::Bool, scope, op.symbol());
+                    self.expect_type(a, Ty::Bool, scope, op.symbol());
+                    self.expect_type(b, Ty::Bool, scope, op.symbol());
                     Some(Ty::Bool)
                 } else if op.is_arithmetic() {
-                    self.expect(a, Ty::Num, scope, op.symbol());
-                    self.expect(b, Ty::Num, scope, op.symbol());
+                    self.expect_type(a, Ty::Num, scope, op.symbol());
+                    self.expect_type(b, Ty::Num, scope, op.symbol());
                     Some(Ty::Num)
                 } else {
                     let ta = self.expr(a, scope);
@@ -560,7 +560,7 @@ impl Checker<'_> {
                 if !self.arity(f, args, span, 3, 3) {
                     return None;
                 }
-                self.expect(&args[0], Ty::Bool, scope, "условие if");
+                self.expect_type(&args[0], Ty::Bool, scope, "условие if");
                 let a = self.expr(&args[1], scope);
                 let b = self.expr(&args[2], scope);
                 match (a, b) {
@@ -579,7 +579,7 @@ impl Checker<'_> {
                     return None;
                 }
                 for a in args {
-                    self.expect(a, Ty::Num, scope, f);
+                    self.expect_type(a, Ty::Num, scope, f);
                 }
                 Some(Ty::Num)
             }
@@ -593,7 +593,7 @@ impl Checker<'_> {
                     return None;
                 }
                 for a in args {
-                    self.expect(a, Ty::Num, scope, f);
+                    self.expect_type(a, Ty::Num, scope, f);
                 }
                 Some(Ty::Num)
             }
@@ -601,7 +601,7 @@ impl Checker<'_> {
                 if !self.arity(f, args, span, 2, 2) {
                     return None;
                 }
-                self.expect(&args[0], Ty::Num, scope, f);
+                self.expect_type(&args[0], Ty::Num, scope, f);
                 match &args[1] {
                     Expr::Num(n)
                         if n.fract().is_zero()
@@ -627,7 +627,7 @@ impl Checker<'_> {
                     }
                     other => self.at(first_span(other), "первый аргумент scale — имя шкалы"),
                 }
-                self.expect(&args[1], Ty::Num, scope, f);
+                self.expect_type(&args[1], Ty::Num, scope, f);
                 Some(Ty::Num)
             }
             "has" => {
@@ -664,12 +664,12 @@ impl Checker<'_> {
                 };
                 if f == "count" {
                     if let Some(c) = args.get(1) {
-                        self.expect(c, Ty::Bool, inner, "условие count");
+                        self.expect_type(c, Ty::Bool, inner, "условие count");
                     }
                 } else {
-                    self.expect(&args[1], Ty::Num, inner, f);
+                    self.expect_type(&args[1], Ty::Num, inner, f);
                     if let Some(c) = args.get(2) {
-                        self.expect(c, Ty::Bool, inner, "условие отбора строк");
+                        self.expect_type(c, Ty::Bool, inner, "условие отбора строк");
                     }
                 }
                 Some(Ty::Num)
@@ -703,7 +703,7 @@ impl Checker<'_> {
                         ("group_mean" | "group_min" | "group_max" | "group_sum", 1) => Ty::Bool,
                         _ => Ty::Num,
                     };
-                    self.expect(a, want, inner, f);
+                    self.expect_type(a, want, inner, f);
                 }
                 Some(Ty::Num)
             }
