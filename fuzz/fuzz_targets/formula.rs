@@ -18,5 +18,8 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("printed formula does not parse again\n input:   {text:?}\n printed: {printed:?}\n error:   {e}"),
     };
     let reprinted = again.to_string();
-    assert_eq!(printed, reprinted, "printing is not stable for input {text:?}");
+    assert_eq!(
+        printed, reprinted,
+        "printing is not stable for input {text:?}"
+    );
 });

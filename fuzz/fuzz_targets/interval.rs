@@ -13,10 +13,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(i.lo <= i.hi, "{text:?}: lo > hi");
-    assert!(i.lo < i.hi || (i.lo_inclusive && i.hi_inclusive), "{text:?}: empty interval accepted");
+    assert!(
+        i.lo < i.hi || (i.lo_inclusive && i.hi_inclusive),
+        "{text:?}: empty interval accepted"
+    );
     assert_eq!(i.contains(i.lo), i.lo_inclusive, "{text:?}: contains(lo)");
     assert_eq!(i.contains(i.hi), i.hi_inclusive, "{text:?}: contains(hi)");
     let printed = i.to_string();
-    let again = parse_interval(&printed).unwrap_or_else(|| panic!("{text:?} printed as {printed:?} does not parse again"));
-    assert_eq!(again, i, "{text:?} printed as {printed:?} parses to a different interval");
+    let again = parse_interval(&printed)
+        .unwrap_or_else(|| panic!("{text:?} printed as {printed:?} does not parse again"));
+    assert_eq!(
+        again, i,
+        "{text:?} printed as {printed:?} parses to a different interval"
+    );
 });

@@ -339,10 +339,11 @@ fn mini_dataset_from(central: &[MiniBody], local: &[MiniBody]) -> Dataset {
     Dataset { bodies }
 }
 
-fn mini_dataset() -> impl Strategy<Value = Dataset> {
+/// 1..=`max` central and 1..=`max` local bodies.
+fn mini_dataset(max: usize) -> impl Strategy<Value = Dataset> {
     (
-        proptest::collection::vec(mini_body(), 1..=12),
-        proptest::collection::vec(mini_body(), 1..=12),
+        proptest::collection::vec(mini_body(), 1..=max),
+        proptest::collection::vec(mini_body(), 1..=max),
     )
         .prop_map(|(c, l)| mini_dataset_from(&c, &l))
 }
@@ -395,14 +396,23 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn mini_invariants(data in mini_dataset()) {
+    fn mini_invariants(data in mini_dataset(12)) {
         let ed = mini();
         let out = evaluate(ed, &data).map_err(|e| TestCaseError::fail(format!("evaluate: {e}")))?;
         check_invariants(ed, &data, &out).map_err(TestCaseError::fail)?;
     }
 
+}
+
+// Monotonicity evaluates every case twice: fewer cases and smaller groups keep it fast (the
+// criteria it checks use no group function, so group size does not matter to them).
+const MONOTONE_MAX_BODIES: usize = 6;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
     #[test]
-    fn mini_more_measures_never_lower_own_criteria(data in mini_dataset(), who in any::<Index>(), delta in 1i64..20) {
+    fn mini_more_measures_never_lower_own_criteria(data in mini_dataset(MONOTONE_MAX_BODIES), who in any::<Index>(), delta in 1i64..20) {
         let ed = mini();
         let b = who.index(data.bodies.len());
         let i = input(ed, "measures");
@@ -413,7 +423,7 @@ proptest! {
     }
 
     #[test]
-    fn mini_fewer_violations_never_lower_own_criteria(data in mini_dataset(), who in any::<Index>(), delta in 1i64..20) {
+    fn mini_fewer_violations_never_lower_own_criteria(data in mini_dataset(MONOTONE_MAX_BODIES), who in any::<Index>(), delta in 1i64..20) {
         let ed = mini();
         let b = who.index(data.bodies.len());
         let i = input(ed, "violations");
@@ -424,7 +434,7 @@ proptest! {
     }
 
     #[test]
-    fn mini_better_rows_never_lower_own_criteria(data in mini_dataset(), who in any::<Index>(), delta in 1i64..300) {
+    fn mini_better_rows_never_lower_own_criteria(data in mini_dataset(MONOTONE_MAX_BODIES), who in any::<Index>(), delta in 1i64..300) {
         let ed = mini();
         let b = who.index(data.bodies.len());
         let i = input(ed, "item_quality");
@@ -493,10 +503,10 @@ fn input_values(
     strategies
 }
 
-fn real_body(
-    ed: &'static Edition,
-    g: Group,
-) -> impl Strategy<Value = (Vec<Option<Value>>, Vec<Vec<Vec<Option<Value>>>>)> {
+/// Body-level input values and, per table, the rows' input values.
+type RawBody = (Vec<Option<Value>>, Vec<Vec<Vec<Option<Value>>>>);
+
+fn real_body(ed: &'static Edition, g: Group) -> impl Strategy<Value = RawBody> {
     let tables: Vec<_> = (0..ed.tables.len())
         .map(|t| proptest::collection::vec(input_values(ed, g, Some(t)), 0..4))
         .collect();
@@ -526,11 +536,12 @@ fn filler_row(ed: &Edition, g: Group, t: usize, overrides: &[(&str, Value)]) -> 
     }
 }
 
-fn real_dataset() -> impl Strategy<Value = Dataset> {
+/// 1..=`max` central and 1..=`max` local bodies.
+fn real_dataset(max: usize) -> impl Strategy<Value = Dataset> {
     let ed = real();
     (
-        proptest::collection::vec(real_body(ed, Group::Central), 1..=12),
-        proptest::collection::vec(real_body(ed, Group::Local), 1..=12),
+        proptest::collection::vec(real_body(ed, Group::Central), 1..=max),
+        proptest::collection::vec(real_body(ed, Group::Local), 1..=max),
     )
         .prop_map(move |(c, l)| {
             let mut bodies = Vec::new();
@@ -623,15 +634,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn real_edition_invariants(data in real_dataset()) {
+    fn real_edition_invariants(data in real_dataset(12)) {
         let ed = real();
         let out = evaluate(ed, &data).map_err(|e| TestCaseError::fail(format!("evaluate: {e}")))?;
         check_invariants(ed, &data, &out).map_err(TestCaseError::fail)?;
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
     #[test]
     fn real_edition_more_control_measures_never_lower_own_criteria(
-        data in real_dataset(), who in any::<Index>(), delta in 1i64..50,
+        data in real_dataset(MONOTONE_MAX_BODIES), who in any::<Index>(), delta in 1i64..50,
     ) {
         let ed = real();
         let b = who.index(data.bodies.len());
@@ -644,7 +660,7 @@ proptest! {
 
     #[test]
     fn real_edition_fewer_violations_never_lower_own_criteria(
-        data in real_dataset(), who in any::<Index>(), delta in 1i64..50,
+        data in real_dataset(MONOTONE_MAX_BODIES), who in any::<Index>(), delta in 1i64..50,
     ) {
         let ed = real();
         let b = who.index(data.bodies.len());

@@ -125,8 +125,49 @@ fn rule_name(rule: &Rule) -> &'static str {
     }
 }
 
+/// The longest formula accepted, in characters; longer texts are refused before parsing so that
+/// the recursive parser, printer and evaluator cannot exhaust the stack.
+pub const MAX_FORMULA_CHARS: usize = 2000;
+/// The deepest nesting of parentheses accepted.
+pub const MAX_NESTING: usize = 32;
+/// The most operators accepted in one formula.
+pub const MAX_OPERATORS: usize = 200;
+
 /// Parses a formula. Never panics, whatever the input.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    if text.chars().count() > MAX_FORMULA_CHARS {
+        return Err(ParseError {
+            offset: 0,
+            message: format!("формула длиннее {MAX_FORMULA_CHARS} символов: разбейте её на промежуточные значения"),
+        });
+    }
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(ParseError {
+                        offset: i,
+                        message: format!("вложенность скобок больше {MAX_NESTING}: разбейте формулу на промежуточные значения"),
+                    });
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    // Each operator is a level of the parse tree: bound them too (a real formula has far fewer).
+    let operators =
+        text.chars().filter(|c| "+-*/<>=!".contains(*c)).count() + text.matches("not").count();
+    if operators > MAX_OPERATORS {
+        return Err(ParseError {
+            offset: 0,
+            message: format!(
+                "в формуле больше {MAX_OPERATORS} операций: разбейте её на промежуточные значения"
+            ),
+        });
+    }
     let mut pairs = FormulaParser::parse(Rule::formula, text).map_err(|e| {
         let offset = match e.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -337,6 +378,22 @@ mod tests {
         assert!(parse("").is_err());
         assert!(parse("f(1,").is_err());
         assert!(parse("1.").is_err());
+    }
+
+    #[test]
+    fn deep_or_long_formulas_are_refused_not_crashing() {
+        let deep = format!("{}1{}", "abs(".repeat(40), ")".repeat(40));
+        assert!(parse(&deep).unwrap_err().message.contains("вложенность"));
+        let long = vec!["1"; 50000].join("+");
+        assert!(parse(&long).unwrap_err().message.contains("длиннее"));
+        let negs = format!("{}x", "-".repeat(1999));
+        assert!(parse(&negs).unwrap_err().message.contains("операций"));
+        let sum = vec!["1"; 200].join("+");
+        assert_eq!(
+            parse(&sum).map(|e| e.to_string()).unwrap_or_default(),
+            vec!["1"; 200].join(" + ")
+        );
+        assert!(parse(&format!("{}x", "-".repeat(200))).is_ok());
     }
 
     #[test]
