@@ -480,3 +480,195 @@ pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<S
     let rows = rating::read_scores(scores)?;
     render_rating(&rating::rate(rows, &ed.degrees), &ed, format)
 }
+
+/// `bagalau edition fidelity DIR`: every item with its legal reference and status, and the counts
+/// — the list a methodologist confirms against the official text.
+pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
+    let ed = load_edition(dir)?;
+    let cites = ed.citations();
+    let verbatim = cites
+        .iter()
+        .filter(|c| c.2.status == Status::Verbatim)
+        .count();
+    let reconstructed = cites.len() - verbatim;
+    if format == Format::Json {
+        let items: Vec<J> = cites
+            .iter()
+            .map(|(code, name, c)| {
+                json!({
+                    "code": code,
+                    "name": name,
+                    "ref": c.reference,
+                    "status": c.status.code(),
+                    "note": c.note,
+                    "location": c.location.to_string(),
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&json!({
+            "edition": ed.id,
+            "act": ed.act.name,
+            "items": items,
+            "verbatim": verbatim,
+            "reconstructed": reconstructed,
+        }))? + "\n");
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "Отчёт о соответствии тексту акта: {}", ed.title);
+    let _ = writeln!(s, "Акт: {}", ed.act.name);
+    if let Some(seed) = &ed.act.seed {
+        let _ = writeln!(s, "Источник текста: {seed}");
+    }
+    let _ = writeln!(s);
+    for (code, name, c) in &cites {
+        let _ = writeln!(s, "[{}] {code} — {name}", status_ru(c.status));
+        let _ = writeln!(s, "    основание: {}; {}", c.reference, c.location);
+        if let Some(n) = &c.note {
+            let _ = writeln!(s, "    примечание: {n}");
+        }
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Всего элементов: {}; по тексту акта: {verbatim}; реконструировано: {reconstructed}.",
+        cites.len()
+    );
+    Ok(s)
+}
+
+/// `bagalau edition diff A B`.
+pub fn edition_diff(a: &Path, b: &Path, format: Format) -> Result<String> {
+    let (ea, eb) = (load_edition(a)?, load_edition(b)?);
+    let changes = bagalau_methodology::diff::diff(&ea, &eb);
+    if format == Format::Json {
+        let items: Vec<J> = changes
+            .iter()
+            .map(|c| {
+                json!({
+                    "section": c.section, "code": c.code, "name": c.name, "kind": format!("{:?}", c.kind).to_lowercase(),
+                    "detail": c.detail, "before": c.before, "after": c.after,
+                    "ref_before": c.ref_before, "ref_after": c.ref_after,
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(
+            &json!({"from": ea.id, "to": eb.id, "changes": items}),
+        )? + "\n");
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "Сравнение редакций: «{}» → «{}»", ea.title, eb.title);
+    let _ = writeln!(s, "  было: {}", ea.act.name);
+    let _ = writeln!(s, "  стало: {}", eb.act.name);
+    let mut section = "";
+    for c in &changes {
+        if c.section != section {
+            section = c.section;
+            let _ = writeln!(s, "\n== {} ==", section.to_uppercase());
+        }
+        let refs = match (&c.ref_before, &c.ref_after) {
+            (Some(x), Some(y)) if x != y => format!("{x} → {y}"),
+            (Some(x), _) | (None, Some(x)) => x.clone(),
+            _ => String::new(),
+        };
+        let what = if c.detail.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", c.detail)
+        };
+        let _ = writeln!(
+            s,
+            "{} {} «{}» ({}{what}) [{refs}]",
+            marker(c.kind),
+            c.code,
+            c.name,
+            c.kind.ru()
+        );
+        if let Some(b) = &c.before {
+            let _ = writeln!(s, "    было:  {b}");
+        }
+        if let Some(a) = &c.after {
+            let _ = writeln!(s, "    стало: {a}");
+        }
+    }
+    if changes.is_empty() {
+        let _ = writeln!(s, "\nРазличий нет.");
+    } else {
+        let count = |k| changes.iter().filter(|c| c.kind == k).count();
+        use bagalau_methodology::diff::ChangeKind::*;
+        let _ = writeln!(
+            s,
+            "\nИтого: добавлено {}, исключено {}, изменено {}.",
+            count(Added),
+            count(Removed),
+            count(Changed)
+        );
+    }
+    Ok(s)
+}
+
+fn marker(k: bagalau_methodology::diff::ChangeKind) -> &'static str {
+    use bagalau_methodology::diff::ChangeKind::*;
+    match k {
+        Added => "+",
+        Removed => "−",
+        Changed => "~",
+    }
+}
+
+/// Loads every edition folder under `root` (each subfolder with an `edition.toml`).
+pub fn load_all_editions(root: &Path) -> Result<Vec<Edition>> {
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .with_context(|| format!("папка редакций {}", root.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("edition.toml").exists())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| load_edition(d).with_context(|| format!("редакция {}", d.display())))
+        .collect()
+}
+
+/// `bagalau edition coverage`: for every period, the edition that applies — or the gap.
+pub fn edition_coverage(root: &Path, from: u16, to: u16) -> Result<(String, bool)> {
+    let eds = load_all_editions(root)?;
+    let cov = bagalau_methodology::diff::coverage(&eds, from, to);
+    let mut s = String::new();
+    let mut complete = true;
+    let _ = writeln!(s, "Период  Редакция");
+    for (p, ids) in &cov {
+        let text = match ids.len() {
+            0 => {
+                complete = false;
+                "— нет редакции: оценка за этот период невозможна".to_string()
+            }
+            1 => ids[0].to_string(),
+            _ => format!(
+                "{} (несколько состояний — указывайте редакцию явно)",
+                ids.join(", ")
+            ),
+        };
+        let _ = writeln!(s, "{p}    {text}");
+    }
+    Ok((s, complete))
+}
+
+/// Chooses the edition for a period among all editions, refusing gaps and ambiguity.
+pub fn edition_for_period(root: &Path, period: u16) -> Result<Edition> {
+    let eds = load_all_editions(root)?;
+    let mut matching: Vec<Edition> = eds
+        .into_iter()
+        .filter(|e| e.validity.periods.contains(&period))
+        .collect();
+    match matching.len() {
+        0 => anyhow::bail!(
+            "ни одна редакция в {} не охватывает период {period}: оценка по правилам другого года не выполняется",
+            root.display()
+        ),
+        1 => Ok(matching.remove(0)),
+        _ => anyhow::bail!(
+            "период {period} охватывают несколько редакций ({}): укажите --edition явно",
+            matching.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}

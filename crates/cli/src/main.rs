@@ -71,6 +71,28 @@ enum EditionCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Отчёт о соответствии: каждый элемент со ссылкой на пункт и статусом (текст акта / реконструкция)
+    Fidelity {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Различия двух редакций: критерии, баллы, формулы, шкалы, параметры, исключения
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Какая редакция применяется к каждому периоду (и где пробелы)
+    Coverage {
+        #[arg(long, default_value = "methodologies")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 2014)]
+        from: u16,
+        #[arg(long, default_value_t = 2025)]
+        to: u16,
+    },
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -79,6 +101,17 @@ fn run(cli: Cli) -> Result<()> {
             EditionCommand::Check { dir } => (bagalau::edition_check(&dir)?, None),
             EditionCommand::Describe { dir, format } => {
                 (bagalau::edition_describe(&dir, format)?, None)
+            }
+            EditionCommand::Fidelity { dir, format } => {
+                (bagalau::edition_fidelity(&dir, format)?, None)
+            }
+            EditionCommand::Diff { a, b, format } => (bagalau::edition_diff(&a, &b, format)?, None),
+            EditionCommand::Coverage { root, from, to } => {
+                let (text, complete) = bagalau::edition_coverage(&root, from, to)?;
+                if !complete {
+                    eprintln!("есть периоды без редакции (см. «нет редакции»)");
+                }
+                (text, None)
             }
         },
         Command::Evaluate {

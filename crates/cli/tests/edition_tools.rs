@@ -1,0 +1,72 @@
+//! `edition fidelity`, `edition diff` and period coverage.
+
+use std::path::PathBuf;
+
+use bagalau::Format;
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn copy_edition(tag: &str) -> PathBuf {
+    let src = root().join("methodologies/2014-services");
+    let dir = std::env::temp_dir().join(format!("bagalau-tools-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("tmp");
+    for e in std::fs::read_dir(&src).expect("dir").flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
+    }
+    dir
+}
+
+#[test]
+fn fidelity_lists_every_item_with_status_and_counts() {
+    let out = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Json).expect("fidelity");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let items = v["items"].as_array().expect("items");
+    let verbatim = v["verbatim"].as_u64().expect("count");
+    let reconstructed = v["reconstructed"].as_u64().expect("count");
+    assert_eq!(items.len() as u64, verbatim + reconstructed);
+    assert!(reconstructed > 0 && verbatim > 0);
+    for it in items {
+        assert!(!it["ref"].as_str().unwrap_or("").is_empty(), "{it}");
+        if it["status"] == "reconstructed" {
+            assert!(!it["note"].as_str().unwrap_or("").is_empty(), "{it}");
+        }
+    }
+    let k2 = items.iter().find(|i| i["code"] == "K2").expect("K2 listed");
+    assert_eq!(k2["status"], "reconstructed");
+    assert!(k2["note"].as_str().unwrap_or("").contains("W — множитель"));
+    let text = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Text).expect("text");
+    assert!(text.contains(&format!("по тексту акта: {verbatim}; реконструировано: {reconstructed}")));
+}
+
+#[test]
+fn diff_names_changed_formulas_scales_and_parameters() {
+    let b = copy_edition("diff");
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = b.join(file);
+        let t = std::fs::read_to_string(&p).expect("read");
+        assert!(t.contains(from), "{from}");
+        std::fs::write(&p, t.replacen(from, to, 1)).expect("write");
+    };
+    edit("parameters.toml", "value = \"0.8\"", "value = \"0.7\"");
+    edit("scales.toml", "range = \"[9.5, 10]\"\n  points = 25", "range = \"[9.5, 10]\"\n  points = 24");
+    edit("values.toml", "formula = \"if(term_days <= term_short_days, 1, d_long)\"", "formula = \"if(term_days < term_short_days, 1, d_long)\"");
+    let out = bagalau::edition_diff(&root().join("methodologies/2014-services"), &b, Format::Text).expect("diff");
+    assert!(out.contains("~ d_long"), "{out}");
+    assert!(out.contains("было:  0.8") && out.contains("стало: 0.7"), "{out}");
+    assert!(out.contains("~ app7_satisfaction"), "{out}");
+    assert!(out.contains("~ svc_term_d") && out.contains("term_days < term_short_days"), "{out}");
+    assert!(out.contains("Итого: добавлено 0, исключено 0, изменено 3."), "{out}");
+    let same = bagalau::edition_diff(&root().join("methodologies/2014-services"), &root().join("methodologies/2014-services"), Format::Text).expect("diff");
+    assert!(same.contains("Различий нет."));
+}
+
+#[test]
+fn period_without_edition_is_refused() {
+    let err = bagalau::edition_for_period(&root().join("methodologies"), 2013).expect_err("no 2013 edition");
+    assert!(err.to_string().contains("не охватывает период 2013"), "{err}");
+    let ed = bagalau::edition_for_period(&root().join("methodologies"), 2014).expect("2014 is covered");
+    assert_eq!(ed.id, "2014-services");
+}

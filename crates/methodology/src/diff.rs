@@ -1,0 +1,260 @@
+//! Differences between two editions, for methodologists: criteria, maxima, formulas, scales,
+//! parameters, penalties, degree bands and inputs that were added, removed or changed.
+
+use std::collections::BTreeMap;
+
+use crate::{Edition, Node, NodeBody, NodeRole, PerGroup, ScaleKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl ChangeKind {
+    pub fn ru(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "добавлено",
+            ChangeKind::Removed => "исключено",
+            ChangeKind::Changed => "изменено",
+        }
+    }
+}
+
+/// One difference: what (section and code), how, before/after and the references on each side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub section: &'static str,
+    pub code: String,
+    pub name: String,
+    pub kind: ChangeKind,
+    pub detail: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub ref_before: Option<String>,
+    pub ref_after: Option<String>,
+}
+
+fn node_section(n: &Node) -> &'static str {
+    match n.role {
+        NodeRole::Criterion => "критерии",
+        NodeRole::Value => "вычисляемые значения",
+        NodeRole::Penalty => "штрафы",
+    }
+}
+
+fn body_text(n: &Node) -> String {
+    match &n.body {
+        NodeBody::Formula(fs) => fs
+            .iter()
+            .map(|f| match f.group {
+                Some(g) => format!("{}: {}", g.code(), f.text),
+                None => f.text.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        NodeBody::Penalty { items, cap } => {
+            let mut s: Vec<String> = items
+                .iter()
+                .map(|i| format!("{} × ({})", i.per_fact.normalize(), i.facts_text))
+                .collect();
+            if let Some(c) = cap {
+                s.push(format!("не более {}", c.normalize()));
+            }
+            s.join(" + ")
+        }
+    }
+}
+
+fn per_group(v: &PerGroup) -> String {
+    match v {
+        PerGroup::Same(d) => d.normalize().to_string(),
+        PerGroup::ByGroup { central, local } => {
+            format!("ЦГО {}, МИО {}", central.normalize(), local.normalize())
+        }
+    }
+}
+
+fn scale_text(k: &ScaleKind) -> String {
+    match k {
+        ScaleKind::Bands { domain, bands } => format!(
+            "{domain}: {}",
+            bands
+                .iter()
+                .map(|b| format!("{} → {}", b.range, b.points.normalize()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ScaleKind::Categories(cs) => cs
+            .iter()
+            .map(|c| format!("{} → {}", c.value, c.points.normalize()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Item descriptions keyed by (section, code): name, comparable text, reference.
+type Items = BTreeMap<(&'static str, String), (String, Vec<(&'static str, String)>, String)>;
+
+fn items(ed: &Edition) -> Items {
+    let mut m: Items = BTreeMap::new();
+    for n in &ed.nodes {
+        let mut facets = vec![("формула", body_text(n))];
+        if let Some(max) = n.max {
+            facets.push(("максимальный балл", max.normalize().to_string()));
+        }
+        if let Some(p) = &n.parent {
+            facets.push(("родитель", p.clone()));
+        }
+        facets.push(("применяется", n.applies.describe_ru()));
+        facets.push(("статус", n.cite.status.code().to_string()));
+        m.insert(
+            (node_section(n), n.code.clone()),
+            (n.name.clone(), facets, n.cite.reference.clone()),
+        );
+    }
+    for d in &ed.directions {
+        m.insert(
+            ("направления", d.code.clone()),
+            (
+                d.name.clone(),
+                vec![("максимальный балл", d.max.normalize().to_string())],
+                d.cite.reference.clone(),
+            ),
+        );
+    }
+    for p in &ed.parameters {
+        m.insert(
+            ("параметры", p.code.clone()),
+            (
+                p.name.clone(),
+                vec![("значение", per_group(&p.value))],
+                p.cite.reference.clone(),
+            ),
+        );
+    }
+    for s in &ed.scales {
+        m.insert(
+            ("шкалы", s.code.clone()),
+            (
+                s.name.clone(),
+                vec![("полосы", scale_text(&s.kind))],
+                s.cite.reference.clone(),
+            ),
+        );
+    }
+    for d in &ed.degrees {
+        m.insert(
+            ("степени эффективности", d.code.clone()),
+            (
+                d.name.clone(),
+                vec![("интервал", d.range.to_string())],
+                d.cite.reference.clone(),
+            ),
+        );
+    }
+    for i in &ed.inputs {
+        let table = i
+            .table
+            .map(|t| ed.tables[t].code.clone())
+            .unwrap_or_else(|| "bodies".into());
+        m.insert(
+            ("входные показатели", i.code.clone()),
+            (
+                i.name.clone(),
+                vec![
+                    ("файл", table),
+                    ("тип", i.ty.code().into()),
+                    ("применяется", i.applies.describe_ru()),
+                ],
+                i.cite.reference.clone(),
+            ),
+        );
+    }
+    m
+}
+
+/// The differences from edition `a` to edition `b`, ordered by section and code.
+pub fn diff(a: &Edition, b: &Edition) -> Vec<Change> {
+    let (ia, ib) = (items(a), items(b));
+    let mut out = Vec::new();
+    for (key, (name, facets, r)) in &ia {
+        match ib.get(key) {
+            None => out.push(Change {
+                section: key.0,
+                code: key.1.clone(),
+                name: name.clone(),
+                kind: ChangeKind::Removed,
+                detail: String::new(),
+                before: facets.first().map(|f| f.1.clone()),
+                after: None,
+                ref_before: Some(r.clone()),
+                ref_after: None,
+            }),
+            Some((name_b, facets_b, rb)) => {
+                for (fa, fb) in facets.iter().zip(facets_b) {
+                    if fa.1 != fb.1 {
+                        out.push(Change {
+                            section: key.0,
+                            code: key.1.clone(),
+                            name: name_b.clone(),
+                            kind: ChangeKind::Changed,
+                            detail: fa.0.to_string(),
+                            before: Some(fa.1.clone()),
+                            after: Some(fb.1.clone()),
+                            ref_before: Some(r.clone()),
+                            ref_after: Some(rb.clone()),
+                        });
+                    }
+                }
+                if name != name_b {
+                    out.push(Change {
+                        section: key.0,
+                        code: key.1.clone(),
+                        name: name_b.clone(),
+                        kind: ChangeKind::Changed,
+                        detail: "наименование".into(),
+                        before: Some(name.clone()),
+                        after: Some(name_b.clone()),
+                        ref_before: Some(r.clone()),
+                        ref_after: Some(rb.clone()),
+                    });
+                }
+            }
+        }
+    }
+    for (key, (name, facets, r)) in &ib {
+        if !ia.contains_key(key) {
+            out.push(Change {
+                section: key.0,
+                code: key.1.clone(),
+                name: name.clone(),
+                kind: ChangeKind::Added,
+                detail: String::new(),
+                before: None,
+                after: facets.first().map(|f| f.1.clone()),
+                ref_before: None,
+                ref_after: Some(r.clone()),
+            });
+        }
+    }
+    out.sort_by(|x, y| (x.section, &x.code, x.kind).cmp(&(y.section, &y.code, y.kind)));
+    out
+}
+
+/// For each period of `from..=to`, the editions (by id) that cover it.
+pub fn coverage<'a>(editions: &'a [Edition], from: u16, to: u16) -> Vec<(u16, Vec<&'a str>)> {
+    (from..=to)
+        .map(|p| {
+            (
+                p,
+                editions
+                    .iter()
+                    .filter(|e| e.validity.periods.contains(&p))
+                    .map(|e| e.id.as_str())
+                    .collect(),
+            )
+        })
+        .collect()
+}
