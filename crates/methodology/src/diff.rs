@@ -244,7 +244,7 @@ pub fn diff(a: &Edition, b: &Edition) -> Vec<Change> {
 }
 
 /// For each period of `from..=to`, the editions (by id) that cover it.
-pub fn coverage<'a>(editions: &'a [Edition], from: u16, to: u16) -> Vec<(u16, Vec<&'a str>)> {
+pub fn coverage(editions: &[Edition], from: u16, to: u16) -> Vec<(u16, Vec<&str>)> {
     (from..=to)
         .map(|p| {
             (
