@@ -70,3 +70,27 @@ fn period_without_edition_is_refused() {
     let ed = bagalau::edition_for_period(&root().join("methodologies"), 2014).expect("2014 is covered");
     assert_eq!(ed.id, "2014-services");
 }
+
+/// Every period from 2014 to 2025 either has exactly the editions that declare it or is reported
+/// as a gap — no period silently falls back to another year's rules.
+#[test]
+fn temporal_coverage_2014_to_2025() {
+    let (text, _) = bagalau::edition_coverage(&root().join("methodologies"), 2014, 2025).expect("coverage");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines.len(), 12, "{text}");
+    let editions = bagalau::load_all_editions(&root().join("methodologies")).expect("editions");
+    for (p, line) in (2014u16..=2025).zip(&lines) {
+        let covering: Vec<&str> = editions.iter().filter(|e| e.validity.periods.contains(&p)).map(|e| e.id.as_str()).collect();
+        assert!(line.starts_with(&p.to_string()), "{line}");
+        if covering.is_empty() {
+            assert!(line.contains("нет редакции"), "{line}");
+            assert!(bagalau::edition_for_period(&root().join("methodologies"), p).is_err());
+        } else {
+            for id in covering {
+                assert!(line.contains(id), "{line}");
+            }
+        }
+    }
+    assert!(lines[0].contains("2014-services"));
+    println!("{text}");
+}
