@@ -21,7 +21,8 @@ fn copy_edition(tag: &str) -> PathBuf {
 
 #[test]
 fn fidelity_lists_every_item_with_status_and_counts() {
-    let out = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Json).expect("fidelity");
+    let out = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Json)
+        .expect("fidelity");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let items = v["items"].as_array().expect("items");
     let verbatim = v["verbatim"].as_u64().expect("count");
@@ -37,8 +38,11 @@ fn fidelity_lists_every_item_with_status_and_counts() {
     let k2 = items.iter().find(|i| i["code"] == "K2").expect("K2 listed");
     assert_eq!(k2["status"], "reconstructed");
     assert!(k2["note"].as_str().unwrap_or("").contains("W — множитель"));
-    let text = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Text).expect("text");
-    assert!(text.contains(&format!("по тексту акта: {verbatim}; реконструировано: {reconstructed}")));
+    let text = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Text)
+        .expect("text");
+    assert!(text.contains(&format!(
+        "по тексту акта: {verbatim}; реконструировано: {reconstructed}"
+    )));
 }
 
 #[test]
@@ -51,23 +55,55 @@ fn diff_names_changed_formulas_scales_and_parameters() {
         std::fs::write(&p, t.replacen(from, to, 1)).expect("write");
     };
     edit("parameters.toml", "value = \"0.8\"", "value = \"0.7\"");
-    edit("scales.toml", "range = \"[9.5, 10]\"\n  points = 25", "range = \"[9.5, 10]\"\n  points = 24");
-    edit("values.toml", "formula = \"if(term_days <= term_short_days, 1, d_long)\"", "formula = \"if(term_days < term_short_days, 1, d_long)\"");
-    let out = bagalau::edition_diff(&root().join("methodologies/2014-services"), &b, Format::Text).expect("diff");
+    edit(
+        "scales.toml",
+        "range = \"[9.5, 10]\"\n  points = 25",
+        "range = \"[9.5, 10]\"\n  points = 24",
+    );
+    edit(
+        "values.toml",
+        "formula = \"if(term_days <= term_short_days, 1, d_long)\"",
+        "formula = \"if(term_days < term_short_days, 1, d_long)\"",
+    );
+    let out = bagalau::edition_diff(
+        &root().join("methodologies/2014-services"),
+        &b,
+        Format::Text,
+    )
+    .expect("diff");
     assert!(out.contains("~ d_long"), "{out}");
-    assert!(out.contains("было:  0.8") && out.contains("стало: 0.7"), "{out}");
+    assert!(
+        out.contains("было:  0.8") && out.contains("стало: 0.7"),
+        "{out}"
+    );
     assert!(out.contains("~ app7_satisfaction"), "{out}");
-    assert!(out.contains("~ svc_term_d") && out.contains("term_days < term_short_days"), "{out}");
-    assert!(out.contains("Итого: добавлено 0, исключено 0, изменено 3."), "{out}");
-    let same = bagalau::edition_diff(&root().join("methodologies/2014-services"), &root().join("methodologies/2014-services"), Format::Text).expect("diff");
+    assert!(
+        out.contains("~ svc_term_d") && out.contains("term_days < term_short_days"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Итого: добавлено 0, исключено 0, изменено 3."),
+        "{out}"
+    );
+    let same = bagalau::edition_diff(
+        &root().join("methodologies/2014-services"),
+        &root().join("methodologies/2014-services"),
+        Format::Text,
+    )
+    .expect("diff");
     assert!(same.contains("Различий нет."));
 }
 
 #[test]
 fn period_without_edition_is_refused() {
-    let err = bagalau::edition_for_period(&root().join("methodologies"), 2013).expect_err("no 2013 edition");
-    assert!(err.to_string().contains("не охватывает период 2013"), "{err}");
-    let ed = bagalau::edition_for_period(&root().join("methodologies"), 2014).expect("2014 is covered");
+    let err = bagalau::edition_for_period(&root().join("methodologies"), 2013)
+        .expect_err("no 2013 edition");
+    assert!(
+        err.to_string().contains("не охватывает период 2013"),
+        "{err}"
+    );
+    let ed =
+        bagalau::edition_for_period(&root().join("methodologies"), 2014).expect("2014 is covered");
     assert_eq!(ed.id, "2014-services");
 }
 
@@ -75,12 +111,17 @@ fn period_without_edition_is_refused() {
 /// as a gap — no period silently falls back to another year's rules.
 #[test]
 fn temporal_coverage_2014_to_2025() {
-    let (text, _) = bagalau::edition_coverage(&root().join("methodologies"), 2014, 2025).expect("coverage");
+    let (text, _) =
+        bagalau::edition_coverage(&root().join("methodologies"), 2014, 2025).expect("coverage");
     let lines: Vec<&str> = text.lines().skip(1).collect();
     assert_eq!(lines.len(), 12, "{text}");
     let editions = bagalau::load_all_editions(&root().join("methodologies")).expect("editions");
     for (p, line) in (2014u16..=2025).zip(&lines) {
-        let covering: Vec<&str> = editions.iter().filter(|e| e.validity.periods.contains(&p)).map(|e| e.id.as_str()).collect();
+        let covering: Vec<&str> = editions
+            .iter()
+            .filter(|e| e.validity.periods.contains(&p))
+            .map(|e| e.id.as_str())
+            .collect();
         assert!(line.starts_with(&p.to_string()), "{line}");
         if covering.is_empty() {
             assert!(line.contains("нет редакции"), "{line}");
