@@ -2,7 +2,7 @@
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
@@ -671,4 +671,104 @@ pub fn edition_for_period(root: &Path, period: u16) -> Result<Edition> {
             matching.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
     }
+}
+
+/// `bagalau history`: one body across periods, each evaluated under its own edition, with the
+/// criteria that continue from one edition to the next (the crosswalk).
+pub fn history(body: &str, runs: &[(PathBuf, PathBuf)], crosswalk: &Path) -> Result<String> {
+    let cw = bagalau_methodology::crosswalk::Crosswalk::load(crosswalk)
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
+    let mut columns = Vec::new();
+    for (edition, data) in runs {
+        let (ed, out, period) = run_evaluation(edition, data)?;
+        let unknown = cw.unknown_codes(&ed);
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "{}: коды {} не определены в редакции «{}»",
+                crosswalk.display(),
+                unknown.join(", "),
+                ed.id
+            );
+        }
+        columns.push((ed, out, period));
+    }
+    columns.sort_by_key(|c| c.2);
+    let mut s = String::new();
+    let name = columns
+        .iter()
+        .find_map(|(_, o, _)| {
+            o.bodies
+                .iter()
+                .find(|b| b.id == body)
+                .map(|b| b.name.clone())
+        })
+        .ok_or_else(|| anyhow::anyhow!("орган «{body}» не найден ни в одном наборе данных"))?;
+    let _ = writeln!(s, "{name} ({body}): динамика по периодам");
+    let header: Vec<String> = columns
+        .iter()
+        .map(|(ed, _, p)| format!("{} ({})", p.map_or("—".into(), |p| p.to_string()), ed.id))
+        .collect();
+    let _ = writeln!(
+        s,
+        "{:<44} {}",
+        "показатель",
+        header
+            .iter()
+            .map(|h| format!("{h:<30}"))
+            .collect::<String>()
+    );
+    let cell = |ed: &Edition, out: &Outcome, codes: Option<&Vec<String>>| -> String {
+        let Some(b) = out.bodies.iter().find(|b| b.id == body) else {
+            return "нет в данных".into();
+        };
+        let Some(codes) = codes else {
+            return "—".into();
+        };
+        for code in codes {
+            let Some(n) = ed.node(code) else { continue };
+            if !out.computed.applicable[b.index][n] {
+                continue;
+            }
+            let v = out.computed.values[b.index][n].and_then(bagalau_engine::Value::as_num);
+            let dp = ed.rounding.display_decimals;
+            return match (v, ed.nodes[n].max) {
+                (Some(v), Some(m)) if !m.is_zero() => format!(
+                    "{}/{} ({}%) [{code}]",
+                    format_ru(v, dp),
+                    dec(m),
+                    format_ru(v * Decimal::ONE_HUNDRED / m, 0)
+                ),
+                (Some(v), _) => format!("{} [{code}]", format_ru(v, dp)),
+                (None, _) => format!("нет значения [{code}]"),
+            };
+        }
+        "—".into()
+    };
+    for c in &cw.concepts {
+        let cells: String = columns
+            .iter()
+            .map(|(ed, out, _)| format!("{:<30}", cell(ed, out, c.nodes.get(&ed.id))))
+            .collect();
+        let _ = writeln!(s, "{:<44} {cells}", c.name);
+    }
+    let finals: String = columns
+        .iter()
+        .map(|(ed, out, _)| {
+            let t = out.bodies.iter().find(|b| b.id == body).map_or(
+                "нет в данных".to_string(),
+                |b| {
+                    format!(
+                        "{}; {} из {}; {}",
+                        format_ru(b.score, ed.rounding.display_decimals),
+                        b.rank,
+                        b.group_size,
+                        b.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—")
+                    )
+                },
+            );
+            format!("{t:<30}")
+        })
+        .collect();
+    let _ = writeln!(s, "{:<44} {finals}", "итоговая оценка; место; степень");
+    Ok(s)
 }

@@ -49,6 +49,16 @@ enum Command {
         #[arg(long)]
         node: Option<String>,
     },
+    /// Динамика органа по периодам, каждый — по своей редакции (сопоставление критериев: crosswalk)
+    History {
+        #[arg(long)]
+        body: String,
+        /// Оценка периода: ПАПКА_РЕДАКЦИИ:ПАПКА_ДАННЫХ (можно несколько раз)
+        #[arg(long = "run", required = true)]
+        runs: Vec<String>,
+        #[arg(long, default_value = "methodologies/crosswalk.toml")]
+        crosswalk: PathBuf,
+    },
     /// Рейтинг по опубликованным баллам (CSV: body,group,score[,name,previous_score,previous_rank,tie_order])
     Rating {
         #[arg(long)]
@@ -134,6 +144,23 @@ fn run(cli: Cli) -> Result<()> {
                 bagalau_engine::explain::explain(&ed, &outcome, &body, node.as_deref())?,
                 None,
             )
+        }
+        Command::History {
+            body,
+            runs,
+            crosswalk,
+        } => {
+            let pairs = runs
+                .iter()
+                .map(|r| {
+                    r.split_once(':')
+                        .map(|(e, d)| (PathBuf::from(e), PathBuf::from(d)))
+                        .ok_or_else(|| {
+                            anyhow::anyhow!("--run «{r}»: ожидается ПАПКА_РЕДАКЦИИ:ПАПКА_ДАННЫХ")
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            (bagalau::history(&body, &pairs, &crosswalk)?, None)
         }
         Command::Rating {
             scores,

@@ -26,7 +26,7 @@ fn karaganda_2017_reproduces_the_published_conclusion() {
     assert_eq!(period, Some(2017));
     assert_eq!(out.bodies.len(), 1);
     let body = &out.bodies[0];
-    assert_eq!(body.id, "krg");
+    assert_eq!(body.id, "kar");
     let b = body.index;
 
     let num = |code: &str| -> Decimal {

@@ -3,6 +3,7 @@
 //! **Architecture Invariant**: no binary floating point anywhere; all numbers are `rust_decimal::Decimal`
 //! (TOML floats are refused with an error in `raw.rs`).
 
+pub mod crosswalk;
 pub mod diff;
 pub mod expr;
 pub mod load;
