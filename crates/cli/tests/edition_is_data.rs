@@ -1,23 +1,16 @@
 //! Changing one parameter or one formula in the edition files changes the results, with no Rust
 //! change (acceptance of issue 3).
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::{copy_dir, root};
 
 use rust_decimal::Decimal;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 fn copy_edition(tag: &str) -> PathBuf {
-    let src = root().join("methodologies/2014-services");
-    let dir = std::env::temp_dir().join(format!("bagalau-ed-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp");
-    for e in std::fs::read_dir(&src).expect("edition dir").flatten() {
-        std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
-    }
-    dir
+    copy_dir("methodologies/2014-services", tag)
 }
 
 fn edit(path: &Path, from: &str, to: &str) {

@@ -1,22 +1,15 @@
 //! `edition fidelity`, `edition diff` and period coverage.
 
+mod common;
+
 use std::path::PathBuf;
+
+use common::{copy_dir, root};
 
 use bagalau::Format;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 fn copy_edition(tag: &str) -> PathBuf {
-    let src = root().join("methodologies/2014-services");
-    let dir = std::env::temp_dir().join(format!("bagalau-tools-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp");
-    for e in std::fs::read_dir(&src).expect("dir").flatten() {
-        std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
-    }
-    dir
+    copy_dir("methodologies/2014-services", tag)
 }
 
 #[test]

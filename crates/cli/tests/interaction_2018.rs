@@ -1,54 +1,16 @@
 //! The 2018–2019 edition «Взаимодействие с гражданами» (three directions) evaluated on the shipped
 //! example; the expected values are computed by hand below (arithmetic in comments).
 
-use std::path::PathBuf;
-use std::str::FromStr;
+mod common;
 
 use bagalau_engine::Value;
-use rust_decimal::Decimal;
-
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-struct Run {
-    ed: bagalau_methodology::Edition,
-    out: bagalau_engine::Outcome,
-}
+use common::{d, Run};
 
 fn run() -> Run {
-    let r = root();
-    let (ed, out, _) = bagalau::run_evaluation(
-        &r.join("methodologies/2018-interaction"),
-        &r.join("examples/2018-interaction"),
+    Run::new(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
     )
-    .expect("evaluates");
-    Run { ed, out }
-}
-
-impl Run {
-    fn get(&self, body: &str, node: &str) -> Option<Value> {
-        let b = self
-            .out
-            .bodies
-            .iter()
-            .find(|b| b.id == body)
-            .unwrap_or_else(|| panic!("body {body}"))
-            .index;
-        let n = self.ed.node(node).unwrap_or_else(|| panic!("node {node}"));
-        self.out.computed.values[b][n]
-    }
-
-    fn num(&self, body: &str, node: &str, want: &str) {
-        match self.get(body, node) {
-            Some(Value::Num(x)) => assert_eq!(x.normalize(), d(want).normalize(), "{body}.{node}"),
-            other => panic!("{body}.{node}: no number: {other:?}"),
-        }
-    }
 }
 
 #[test]

@@ -1,47 +1,15 @@
 //! The 2021 operational methodology as amended in 2023 (reg. № 32170): two states for 2023.
 //! Expected values computed by hand on examples/2021-operational (arithmetic in comments).
 
-use std::path::PathBuf;
-use std::str::FromStr;
+mod common;
 
-use bagalau_engine::Value;
-use rust_decimal::Decimal;
-
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-struct Run {
-    ed: bagalau_methodology::Edition,
-    out: bagalau_engine::Outcome,
-}
+use common::{root, Run};
 
 fn run() -> Run {
-    let r = root();
-    let (ed, out, _) = bagalau::run_evaluation(
-        &r.join("methodologies/2021-operational-2023-june"),
-        &r.join("examples/2021-operational"),
+    Run::new(
+        "methodologies/2021-operational-2023-june",
+        "examples/2021-operational",
     )
-    .expect("evaluates");
-    Run { ed, out }
-}
-
-impl Run {
-    fn get(&self, body: &str, node: &str) -> Option<Value> {
-        let b = self.out.bodies.iter().find(|b| b.id == body).unwrap().index;
-        let n = self.ed.node(node).unwrap_or_else(|| panic!("node {node}"));
-        self.out.computed.values[b][n]
-    }
-    fn num(&self, body: &str, node: &str, want: &str) {
-        match self.get(body, node) {
-            Some(Value::Num(x)) => assert_eq!(x.normalize(), d(want).normalize(), "{body}.{node}"),
-            other => panic!("{body}.{node}: no number: {other:?}"),
-        }
-    }
 }
 
 #[test]
