@@ -537,9 +537,18 @@ pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
 }
 
 /// `bagalau edition diff A B`.
-pub fn edition_diff(a: &Path, b: &Path, format: Format) -> Result<String> {
+pub fn edition_diff(
+    a: &Path,
+    b: &Path,
+    crosswalk: Option<&Path>,
+    format: Format,
+) -> Result<String> {
     let (ea, eb) = (load_edition(a)?, load_edition(b)?);
-    let changes = bagalau_methodology::diff::diff(&ea, &eb);
+    let cw = crosswalk
+        .map(bagalau_methodology::crosswalk::Crosswalk::load)
+        .transpose()
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
+    let changes = bagalau_methodology::diff::diff(&ea, &eb, cw.as_ref());
     if format == Format::Json {
         let items: Vec<J> = changes
             .iter()

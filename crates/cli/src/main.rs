@@ -91,6 +91,9 @@ enum EditionCommand {
     Diff {
         a: PathBuf,
         b: PathBuf,
+        /// Сопоставление критериев разных редакций (переименованные коды)
+        #[arg(long)]
+        crosswalk: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -115,7 +118,15 @@ fn run(cli: Cli) -> Result<()> {
             EditionCommand::Fidelity { dir, format } => {
                 (bagalau::edition_fidelity(&dir, format)?, None)
             }
-            EditionCommand::Diff { a, b, format } => (bagalau::edition_diff(&a, &b, format)?, None),
+            EditionCommand::Diff {
+                a,
+                b,
+                crosswalk,
+                format,
+            } => (
+                bagalau::edition_diff(&a, &b, crosswalk.as_deref(), format)?,
+                None,
+            ),
             EditionCommand::Coverage { root, from, to } => {
                 let (text, complete) = bagalau::edition_coverage(&root, from, to)?;
                 if !complete {

@@ -61,6 +61,7 @@ fn diff_names_changed_formulas_scales_and_parameters() {
     let out = bagalau::edition_diff(
         &root().join("methodologies/2014-services"),
         &b,
+        None,
         Format::Text,
     )
     .expect("diff");
@@ -81,6 +82,7 @@ fn diff_names_changed_formulas_scales_and_parameters() {
     let same = bagalau::edition_diff(
         &root().join("methodologies/2014-services"),
         &root().join("methodologies/2014-services"),
+        None,
         Format::Text,
     )
     .expect("diff");
@@ -127,4 +129,29 @@ fn temporal_coverage_2014_to_2025() {
     }
     assert!(lines[0].contains("2014-services"));
     println!("{text}");
+}
+
+#[test]
+fn diff_2019_to_2021_pairs_renamed_criteria_through_the_crosswalk() {
+    let r = root();
+    let out = bagalau::edition_diff(
+        &r.join("methodologies/2018-interaction"),
+        &r.join("methodologies/2021-operational-2023-june"),
+        Some(&r.join("methodologies/crosswalk.toml")),
+        Format::Text,
+    )
+    .expect("diff");
+    // Open dialogue is OP2 in 2018–2019 and OP4 in 2021: compared with each other, not with the
+    // 2021 open budget that took the code OP2.
+    assert!(out.contains("== СОПОСТАВЛЕНО ПО CROSSWALK =="), "{out}");
+    assert!(
+        out.contains("~ open_dialogue «Открытый диалог» (изменено, код)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("было:  OP2") && out.contains("стало: OP4"),
+        "{out}"
+    );
+    assert!(out.contains("+ OP3 «Открытые НПА»"), "{out}");
+    println!("{out}");
 }

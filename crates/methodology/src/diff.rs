@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::crosswalk::Crosswalk;
 use crate::{Edition, Node, NodeBody, NodeRole, PerGroup, ScaleKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,10 +98,31 @@ fn scale_text(k: &ScaleKind) -> String {
 /// Item descriptions keyed by (section, code): name, comparable text, reference.
 type Items = BTreeMap<(&'static str, String), (String, Vec<(&'static str, String)>, String)>;
 
-fn items(ed: &Edition) -> Items {
+/// Section and key of a node: by crosswalk concept where the crosswalk names it, else by code.
+fn node_key(ed: &Edition, n: &Node, cw: Option<&Crosswalk>) -> (&'static str, String) {
+    if let Some(cw) = cw {
+        for c in &cw.concepts {
+            if let Some(i) = c
+                .nodes
+                .get(&ed.id)
+                .and_then(|codes| codes.iter().position(|x| *x == n.code))
+            {
+                let key = if i == 0 {
+                    c.code.clone()
+                } else {
+                    format!("{}#{}", c.code, i + 1)
+                };
+                return ("сопоставлено по crosswalk", key);
+            }
+        }
+    }
+    (node_section(n), n.code.clone())
+}
+
+fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
     let mut m: Items = BTreeMap::new();
     for n in &ed.nodes {
-        let mut facets = vec![("формула", body_text(n))];
+        let mut facets = vec![("код", n.code.clone()), ("формула", body_text(n))];
         if let Some(max) = n.max {
             facets.push(("максимальный балл", max.normalize().to_string()));
         }
@@ -110,7 +132,7 @@ fn items(ed: &Edition) -> Items {
         facets.push(("применяется", n.applies.describe_ru()));
         facets.push(("статус", n.cite.status.code().to_string()));
         m.insert(
-            (node_section(n), n.code.clone()),
+            node_key(ed, n, cw),
             (n.name.clone(), facets, n.cite.reference.clone()),
         );
     }
@@ -175,9 +197,10 @@ fn items(ed: &Edition) -> Items {
     m
 }
 
-/// The differences from edition `a` to edition `b`, ordered by section and code.
-pub fn diff(a: &Edition, b: &Edition) -> Vec<Change> {
-    let (ia, ib) = (items(a), items(b));
+/// The differences from edition `a` to edition `b`, ordered by section and code. With a
+/// crosswalk, criteria that continue under another code are compared with each other.
+pub fn diff(a: &Edition, b: &Edition, cw: Option<&Crosswalk>) -> Vec<Change> {
+    let (ia, ib) = (items(a, cw), items(b, cw));
     let mut out = Vec::new();
     for (key, (name, facets, r)) in &ia {
         match ib.get(key) {
@@ -187,7 +210,7 @@ pub fn diff(a: &Edition, b: &Edition) -> Vec<Change> {
                 name: name.clone(),
                 kind: ChangeKind::Removed,
                 detail: String::new(),
-                before: facets.first().map(|f| f.1.clone()),
+                before: facets.iter().find(|f| f.0 != "код").map(|f| f.1.clone()),
                 after: None,
                 ref_before: Some(r.clone()),
                 ref_after: None,
@@ -233,15 +256,34 @@ pub fn diff(a: &Edition, b: &Edition) -> Vec<Change> {
                 kind: ChangeKind::Added,
                 detail: String::new(),
                 before: None,
-                after: facets.first().map(|f| f.1.clone()),
+                after: facets.iter().find(|f| f.0 != "код").map(|f| f.1.clone()),
                 ref_before: None,
                 ref_after: Some(r.clone()),
             });
         }
     }
-    out.sort_by(|x, y| (x.section, &x.code, x.kind).cmp(&(y.section, &y.code, y.kind)));
+    let rank = |s: &str| {
+        SECTION_ORDER
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(SECTION_ORDER.len())
+    };
+    out.sort_by(|x, y| (rank(x.section), &x.code, x.kind).cmp(&(rank(y.section), &y.code, y.kind)));
     out
 }
+
+/// Sections in the order a methodologist reads them: the tree first, the data dictionary last.
+const SECTION_ORDER: [&str; 9] = [
+    "направления",
+    "сопоставлено по crosswalk",
+    "критерии",
+    "штрафы",
+    "степени эффективности",
+    "шкалы",
+    "параметры",
+    "вычисляемые значения",
+    "входные показатели",
+];
 
 /// For each period of `from..=to`, the editions (by id) that cover it.
 pub fn coverage(editions: &[Edition], from: u16, to: u16) -> Vec<(u16, Vec<&str>)> {
