@@ -58,6 +58,22 @@ impl Run {
         self.out.computed.values[b][n]
     }
 
+    /// The exact value as a reduced fraction `p/q` (or `p`).
+    pub fn exact(&self, body: &str, node: &str) -> String {
+        let b = self
+            .out
+            .bodies
+            .iter()
+            .find(|b| b.id == body)
+            .unwrap_or_else(|| panic!("body {body}"))
+            .index;
+        let n = self.ed.node(node).unwrap_or_else(|| panic!("node {node}"));
+        match &self.out.computed.exact[b][n] {
+            Some(bagalau_engine::eval::V::Num(q)) => q.to_string(),
+            other => panic!("{body}.{node}: no number: {other:?}"),
+        }
+    }
+
     /// Asserts an exact decimal value.
     pub fn num(&self, body: &str, node: &str, want: &str) {
         match self.get(body, node) {
