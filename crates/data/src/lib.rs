@@ -214,6 +214,15 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
     }
 }
 
+/// The trimmed text of a named column of a record ("" when the column is absent).
+fn column(idx: &HashMap<String, usize>, rec: &csv::StringRecord, name: &str) -> String {
+    idx.get(name)
+        .and_then(|&i| rec.get(i))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
 /// Which columns a CSV holds, by header name.
 fn header_index(headers: &csv::StringRecord) -> HashMap<String, usize> {
     headers
@@ -322,13 +331,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
         if check_columns(&bodies_path, &idx, &["id", "name", "kind"], &known, c) {
             let mut seen = HashSet::new();
             for (line, rec) in rows {
-                let get = |k: &str| {
-                    idx.get(k)
-                        .and_then(|&i| rec.get(i))
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
-                };
+                let get = |k: &str| column(&idx, &rec, k);
                 let id = get("id");
                 if id.is_empty() {
                     c.push(
@@ -405,13 +408,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
         }
         let mut seen = HashSet::new();
         for (line, rec) in rows {
-            let get = |k: &str| {
-                idx.get(k)
-                    .and_then(|&i| rec.get(i))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
+            let get = |k: &str| column(&idx, &rec, k);
             let body_id = get("body");
             let Some(b) = bodies.iter().position(|b| b.id == body_id) else {
                 c.push(

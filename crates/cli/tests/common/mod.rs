@@ -46,7 +46,8 @@ impl Run {
         Run { ed, out }
     }
 
-    pub fn get(&self, body: &str, node: &str) -> Option<Value> {
+    /// Indices of a body and a node; panics with their names when absent.
+    fn index(&self, body: &str, node: &str) -> (usize, usize) {
         let b = self
             .out
             .bodies
@@ -54,20 +55,20 @@ impl Run {
             .find(|b| b.id == body)
             .unwrap_or_else(|| panic!("body {body}"))
             .index;
-        let n = self.ed.node(node).unwrap_or_else(|| panic!("node {node}"));
+        (
+            b,
+            self.ed.node(node).unwrap_or_else(|| panic!("node {node}")),
+        )
+    }
+
+    pub fn get(&self, body: &str, node: &str) -> Option<Value> {
+        let (b, n) = self.index(body, node);
         self.out.computed.values[b][n]
     }
 
     /// The exact value as a reduced fraction `p/q` (or `p`).
     pub fn exact(&self, body: &str, node: &str) -> String {
-        let b = self
-            .out
-            .bodies
-            .iter()
-            .find(|b| b.id == body)
-            .unwrap_or_else(|| panic!("body {body}"))
-            .index;
-        let n = self.ed.node(node).unwrap_or_else(|| panic!("node {node}"));
+        let (b, n) = self.index(body, node);
         match &self.out.computed.exact[b][n] {
             Some(bagalau_engine::eval::V::Num(q)) => q.to_string(),
             other => panic!("{body}.{node}: no number: {other:?}"),
