@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
-use bagalau_engine::rank::format_ru;
+use bagalau_engine::rank::{format_ru, plural_ru};
 use bagalau_engine::{CriterionScore, Outcome};
 use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
 use rust_decimal::Decimal;
@@ -348,27 +348,34 @@ pub fn render_outcome(
                     )
                 })
                 .collect();
+            let mut tail = b
+                .criteria_total
+                .map(|t| format_ru(t, dp))
+                .unwrap_or_default();
+            if let Some(c) = b.correction {
+                let _ = write!(tail, " × {}", dec(c));
+            }
+            if let Some(p) = b.penalties {
+                let _ = write!(tail, " − {}", format_ru(p, dp));
+            }
             let _ = writeln!(
                 s,
-                "{:>5}  {:<10} {:>8}  {:<14} {}; {} × {} − {}",
+                "{:>5}  {:<10} {:>8}  {:<14} {}; {}",
                 b.rank,
                 b.id,
                 format_ru(b.score, dp),
                 b.degree.map(|d| ed.degrees[d].name.as_str()).unwrap_or("—"),
                 crit.join(", "),
-                b.criteria_total
-                    .map(|t| format_ru(t, dp))
-                    .unwrap_or_default(),
-                b.correction.map(dec).unwrap_or_default(),
-                b.penalties.map(|p| format_ru(p, dp)).unwrap_or_default(),
+                tail,
             );
         }
         let _ = writeln!(
             s,
-            "Среднее значение {}: {} ({} органов)",
+            "Среднее значение {}: {} ({} {})",
             group_short(g.group),
             g.average.map(|a| format_ru(a, 1)).unwrap_or_default(),
-            g.count
+            g.count,
+            plural_ru(g.count as u64, "орган", "органа", "органов")
         );
     }
     Ok(s)
