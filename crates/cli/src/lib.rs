@@ -86,8 +86,29 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                 json!({"code": p.code, "name": p.name, "value": value, "ref": p.cite.reference, "status": p.cite.status.code()})
             })
             .collect();
+        let reporting: Vec<J> = ed
+            .reporting
+            .iter()
+            .map(|t| {
+                let indicators: Vec<J> = t
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        json!({
+                            "number": i.number,
+                            "name": i.name,
+                            "provides": i.provides,
+                            "inputs": i.inputs.iter().map(|&k| ed.inputs[k].code.as_str()).collect::<Vec<_>>(),
+                            "exemption": i.exemption,
+                        })
+                    })
+                    .collect();
+                json!({"code": t.code, "number": t.number, "name": t.name, "ref": t.cite.reference,
+                       "status": t.cite.status.code(), "indicators": indicators})
+            })
+            .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"edition": ed.id, "inputs": inputs, "parameters": params}),
+            &json!({"edition": ed.id, "inputs": inputs, "parameters": params, "reporting": reporting}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -139,6 +160,41 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                 i.cite.reference,
                 status_ru(i.cite.status)
             );
+        }
+        let _ = writeln!(s);
+    }
+    if !ed.reporting.is_empty() {
+        let _ = writeln!(s, "Отчётные данные органов");
+        for t in &ed.reporting {
+            let _ = writeln!(
+                s,
+                "  {} «{}» ({}) [{}]",
+                t.number,
+                t.name,
+                t.cite.reference,
+                status_ru(t.cite.status)
+            );
+            for i in &t.indicators {
+                let _ = writeln!(s, "    {}. {}", i.number, i.name);
+                let _ = writeln!(s, "       представляется: {}", i.provides);
+                let inputs: Vec<&str> = i
+                    .inputs
+                    .iter()
+                    .map(|&k| ed.inputs[k].code.as_str())
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "       входные данные: {}",
+                    if inputs.is_empty() {
+                        "— (балла не даёт)".to_string()
+                    } else {
+                        inputs.join(", ")
+                    }
+                );
+                if let Some(e) = &i.exemption {
+                    let _ = writeln!(s, "       исключение: {e}");
+                }
+            }
         }
         let _ = writeln!(s);
     }

@@ -169,3 +169,37 @@ mod publication_state {
         );
     }
 }
+
+#[test]
+fn reporting_tables_of_appendix_9_only_in_the_june_state() {
+    let r = common::root();
+    let june = bagalau_methodology::load(&r.join("methodologies/2021-operational-2023-june"))
+        .expect("loads");
+    let numbers: Vec<&str> = june.reporting.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        [
+            "приложение 9, таблица 1",
+            "приложение 9, таблица 5",
+            "приложение 9, таблица 6"
+        ]
+    );
+    // Table 5, indicator 4 (meetings with the population) feeds the per-language meeting inputs
+    // and names the Defence / Foreign Affairs exemption.
+    let meetings = &june.reporting[1].indicators[3];
+    let codes: Vec<&str> = meetings
+        .inputs
+        .iter()
+        .map(|&i| june.inputs[i].code.as_str())
+        .collect();
+    assert!(codes.contains(&"meet_reception_kk") && codes.contains(&"meet_ngo_ru"));
+    assert!(meetings
+        .exemption
+        .as_deref()
+        .is_some_and(|e| e.contains("обороны и иностранных дел")));
+    // Before 1 June 2023 the old tables apply; their text is not in the seeds.
+    let publication =
+        bagalau_methodology::load(&r.join("methodologies/2021-operational-2023-publication"))
+            .expect("loads");
+    assert!(publication.reporting.is_empty());
+}

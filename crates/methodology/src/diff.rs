@@ -176,6 +176,30 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
             ),
         );
     }
+    for t in &ed.reporting {
+        for ind in &t.indicators {
+            let inputs: Vec<&str> = ind
+                .inputs
+                .iter()
+                .map(|&k| ed.inputs[k].code.as_str())
+                .collect();
+            let mut facets = vec![
+                ("представляется", ind.provides.clone()),
+                ("входные данные", inputs.join(", ")),
+            ];
+            if let Some(e) = &ind.exemption {
+                facets.push(("исключение", e.clone()));
+            }
+            m.insert(
+                ("отчётные данные", format!("{}.{}", t.code, ind.number)),
+                (
+                    format!("{}, {}. {}", t.number, ind.number, ind.name),
+                    facets,
+                    t.cite.reference.clone(),
+                ),
+            );
+        }
+    }
     for i in &ed.inputs {
         let table = i
             .table
@@ -273,7 +297,7 @@ pub fn diff(a: &Edition, b: &Edition, cw: Option<&Crosswalk>) -> Vec<Change> {
 }
 
 /// Sections in the order a methodologist reads them: the tree first, the data dictionary last.
-const SECTION_ORDER: [&str; 9] = [
+const SECTION_ORDER: [&str; 10] = [
     "направления",
     "сопоставлено по crosswalk",
     "критерии",
@@ -283,6 +307,7 @@ const SECTION_ORDER: [&str; 9] = [
     "параметры",
     "вычисляемые значения",
     "входные показатели",
+    "отчётные данные",
 ];
 
 /// For each period of `from..=to`, the editions (by id) that cover it.

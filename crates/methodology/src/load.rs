@@ -40,9 +40,10 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 7] = [
+pub const EDITION_FILES: [&str; 8] = [
     "edition.toml",
     "inputs.toml",
+    "reporting.toml",
     "parameters.toml",
     "scales.toml",
     "values.toml",
@@ -776,6 +777,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let edition = l.parse_file::<EditionFileOpt>(dir, "edition.toml", true);
     let inputs = l.parse_file::<raw::InputsFile>(dir, "inputs.toml", false);
     let params = l.parse_file::<raw::ParametersFile>(dir, "parameters.toml", false);
+    let reporting = l.parse_file::<raw::ReportingFile>(dir, "reporting.toml", false);
     let scales = l.parse_file::<raw::ScalesFile>(dir, "scales.toml", false);
     let node_files: Vec<_> = ["values.toml", "criteria.toml", "penalties.toml"]
         .iter()
@@ -787,7 +789,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         Some((inputs, in_src)),
         Some((params, par_src)),
         Some((scales, sc_src)),
-    ) = (edition, inputs, params, scales)
+        Some((reporting, rep_src)),
+    ) = (edition, inputs, params, scales, reporting)
     else {
         return Err(CheckError {
             diagnostics: l.diags,
@@ -875,6 +878,52 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             optional: r.optional,
             applies: l.applies(&in_src, &r.applies),
             cite: l.cite(&in_src, r.code.span(), &r.reference, &r.status, &r.note),
+        });
+    }
+
+    // Reporting tables: every input an indicator names must exist; codes are unique.
+    let mut reporting_tables: Vec<ReportTable> = Vec::new();
+    for t in &reporting.report_table {
+        if reporting_tables.iter().any(|r| &r.code == t.code.get_ref()) {
+            l.err(
+                rep_src.span_loc(t.code.span()),
+                format!(
+                    "таблица отчётных данных «{}» уже определена",
+                    t.code.get_ref()
+                ),
+            );
+        }
+        let mut indicators = Vec::new();
+        for ind in &t.indicator {
+            let mut idx = Vec::new();
+            for code in &ind.inputs {
+                match input_list.iter().position(|i| &i.code == code.get_ref()) {
+                    Some(i) => idx.push(i),
+                    None => l.err(
+                        rep_src.span_loc(code.span()),
+                        format!(
+                            "показатель {} таблицы «{}» ссылается на неизвестные входные данные «{}»",
+                            ind.number,
+                            t.code.get_ref(),
+                            code.get_ref()
+                        ),
+                    ),
+                }
+            }
+            indicators.push(ReportIndicator {
+                number: ind.number.clone(),
+                name: ind.name.clone(),
+                provides: ind.provides.clone(),
+                inputs: idx,
+                exemption: ind.exemption.clone(),
+            });
+        }
+        reporting_tables.push(ReportTable {
+            code: t.code.get_ref().clone(),
+            number: t.number.clone(),
+            name: t.name.clone(),
+            indicators,
+            cite: l.cite(&rep_src, t.code.span(), &t.reference, &t.status, &t.note),
         });
     }
 
@@ -1490,6 +1539,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         directions,
         tables,
         inputs: input_list,
+        reporting: reporting_tables,
         parameters,
         scales: scale_list,
         nodes,

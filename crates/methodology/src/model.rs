@@ -208,6 +208,28 @@ pub struct Table {
     pub cite: Citation,
 }
 
+/// A reporting table (отчётные данные) of the edition: what bodies submit, indicator by
+/// indicator, and which inputs each indicator feeds.
+#[derive(Debug, Clone)]
+pub struct ReportTable {
+    pub code: String,
+    /// Table number as the act gives it, e.g. «приложение 9, таблица 5».
+    pub number: String,
+    pub name: String,
+    pub indicators: Vec<ReportIndicator>,
+    pub cite: Citation,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportIndicator {
+    pub number: String,
+    pub name: String,
+    pub provides: String,
+    /// Indices into `Edition::inputs`.
+    pub inputs: Vec<usize>,
+    pub exemption: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputType {
     Number,
@@ -388,6 +410,8 @@ pub struct Edition {
     pub directions: Vec<Direction>,
     pub tables: Vec<Table>,
     pub inputs: Vec<Input>,
+    /// Reporting tables (`reporting.toml`); empty when the edition has none.
+    pub reporting: Vec<ReportTable>,
     pub parameters: Vec<Parameter>,
     pub scales: Vec<Scale>,
     pub nodes: Vec<Node>,
@@ -465,6 +489,13 @@ impl Edition {
         }
         for i in &self.inputs {
             out.push((i.code.clone(), i.name.clone(), &i.cite));
+        }
+        for t in &self.reporting {
+            out.push((
+                t.code.clone(),
+                format!("{} «{}»", t.number, t.name),
+                &t.cite,
+            ));
         }
         for p in &self.parameters {
             out.push((p.code.clone(), p.name.clone(), &p.cite));

@@ -183,6 +183,45 @@ pub struct InputsFile {
     pub input: Vec<InputRaw>,
 }
 
+/// `reporting.toml`: the reporting tables (отчётные данные) bodies submit, and which inputs each
+/// indicator row feeds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingFile {
+    #[serde(default)]
+    pub report_table: Vec<ReportTableRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTableRaw {
+    pub code: Spanned<String>,
+    pub number: String,
+    pub name: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub indicator: Vec<ReportIndicatorRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportIndicatorRaw {
+    pub number: String,
+    pub name: String,
+    /// What the body submits for this indicator (the table's column 3, verbatim).
+    pub provides: String,
+    /// Inputs of the edition this indicator's data becomes.
+    #[serde(default)]
+    pub inputs: Vec<Spanned<String>>,
+    /// Bodies exempted and how (footnotes of the table).
+    #[serde(default)]
+    pub exemption: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableRaw {

@@ -518,3 +518,32 @@ fn edits_change_the_loaded_edition() {
     assert_eq!(after.nodes.len(), before.nodes.len());
     assert_eq!(after.inputs.len(), before.inputs.len());
 }
+
+#[test]
+fn reporting_table_names_an_unknown_input() {
+    let c = Copy::new("reporting");
+    std::fs::write(
+        c.path("reporting.toml"),
+        r#"[[report_table]]
+code = "report_x"
+number = "приложение 9, таблица 1"
+name = "Отчётные данные"
+ref = "п.1"
+status = "verbatim"
+  [[report_table.indicator]]
+  number = "1"
+  name = "Индикатор"
+  provides = "Список ссылок"
+  inputs = ["no_such_input"]
+"#,
+    )
+    .unwrap();
+    let diags = c.load_err();
+    let d = the(
+        &diags,
+        "reporting.toml",
+        "неизвестные входные данные «no_such_input»",
+    );
+    assert_eq!(d.location.line, 11, "{d}");
+    assert_only(&diags, 1);
+}
