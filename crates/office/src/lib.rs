@@ -4,7 +4,23 @@
 //! signature blocks — once; each renderer turns the same value into a format: self-contained HTML,
 //! DOCX, PDF (the HTML printed by headless Chromium). Tabular exports are a [`Workbook`] written as
 //! XLSX. Because every format is rendered from one value, they cannot disagree.
+//!
+//! - [`to_html`]: one self-contained, printable HTML5 file (inline CSS and SVG).
+//! - [`to_docx`]: a .docx (hand-written WordprocessingML).
+//! - [`to_xlsx`]: an .xlsx (`rust_xlsxwriter`).
+//! - [`pdf::html_to_pdf`]: the HTML printed to PDF by headless Chromium; [`pdf::pdf_to_png`]
+//!   rasterises pages with `pdftoppm` (for checks and previews).
 
+pub mod docx;
+pub mod error;
+pub mod html;
 pub mod model;
+pub mod pdf;
+pub mod xlsx;
 
+pub use docx::to_docx;
+pub use error::OfficeError;
+pub use html::to_html;
 pub use model::*;
+pub use pdf::{dump_dom, find_chromium, html_to_pdf, pdf_to_png};
+pub use xlsx::to_xlsx;
