@@ -130,13 +130,24 @@ fn jc(align: Align) -> &'static str {
 struct ParaStyle {
     style: Option<&'static str>,
     keep_next: bool,
-    dotted_lines: bool,
+    border: Option<ParaBorder>,
     /// Spacing after, in twips (`None` keeps the style's).
     after: Option<u32>,
     before: Option<u32>,
     /// Left indent and hanging indent, in twips.
     indent: Option<(u32, u32)>,
+    /// Right indent, in twips.
+    right: u32,
     align: Option<Align>,
+}
+
+/// Paragraph borders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ParaBorder {
+    /// Dotted lines under this and each following paragraph with the same border: space to write.
+    DottedLines,
+    /// A solid line under the paragraph: a line to sign on.
+    Rule,
 }
 
 fn ppr_xml(out: &mut String, p: ParaStyle) {
@@ -147,11 +158,15 @@ fn ppr_xml(out: &mut String, p: ParaStyle) {
     if p.keep_next {
         inner.push_str("<w:keepNext/>");
     }
-    if p.dotted_lines {
-        inner.push_str(
+    match p.border {
+        Some(ParaBorder::DottedLines) => inner.push_str(
             "<w:pBdr><w:bottom w:val=\"dotted\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/>\
              <w:between w:val=\"dotted\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>",
-        );
+        ),
+        Some(ParaBorder::Rule) => inner.push_str(
+            "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>",
+        ),
+        None => {}
     }
     if p.after.is_some() || p.before.is_some() {
         inner.push_str("<w:spacing");
@@ -163,8 +178,12 @@ fn ppr_xml(out: &mut String, p: ParaStyle) {
         }
         inner.push_str("/>");
     }
-    if let Some((left, hanging)) = p.indent {
+    if p.indent.is_some() || p.right > 0 {
+        let (left, hanging) = p.indent.unwrap_or((0, 0));
         let _ = write!(inner, "<w:ind w:left=\"{left}\"");
+        if p.right > 0 {
+            let _ = write!(inner, " w:right=\"{}\"", p.right);
+        }
         if hanging > 0 {
             let _ = write!(inner, " w:hanging=\"{hanging}\"");
         }
@@ -292,7 +311,7 @@ fn block_xml(out: &mut String, block: &Block, lang: Lang, text_width: u32) {
                         out,
                         ParaStyle {
                             keep_next: i < 2,
-                            dotted_lines: true,
+                            border: Some(ParaBorder::DottedLines),
                             after: Some(if i < 2 { 0 } else { 120 }),
                             ..ParaStyle::default()
                         },
@@ -413,16 +432,13 @@ fn tc_xml(out: &mut String, grid: &[u32], tc: &TcSpec<'_>) {
     if tc.span > 1 {
         let _ = write!(out, "<w:gridSpan w:val=\"{}\"/>", tc.span);
     }
-    if tc.bottom_rule {
-        out.push_str(
-            "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/></w:tcBorders>",
-        );
-    }
     if tc.shade {
         out.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEEEEE\"/>");
     }
     if tc.shade {
         out.push_str("<w:vAlign w:val=\"center\"/>");
+    } else if tc.bottom_rule {
+        out.push_str("<w:vAlign w:val=\"bottom\"/>");
     }
     out.push_str("</w:tcPr>");
     let indent = u32::from(tc.indent) * INDENT_STEP;
@@ -431,7 +447,14 @@ fn tc_xml(out: &mut String, grid: &[u32], tc: &TcSpec<'_>) {
         ParaStyle {
             style: Some("TableText"),
             keep_next: tc.keep_next,
-            indent: (indent > 0).then_some((indent, 0)),
+            // A line to sign on, kept apart from its neighbour's by 2 mm on each side.
+            border: tc.bottom_rule.then_some(ParaBorder::Rule),
+            right: if tc.bottom_rule { 113 } else { 0 },
+            indent: if tc.bottom_rule {
+                Some((indent + 113, 0))
+            } else {
+                (indent > 0).then_some((indent, 0))
+            },
             align: (tc.align != Align::Left).then_some(tc.align),
             ..ParaStyle::default()
         },

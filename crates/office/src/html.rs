@@ -103,7 +103,7 @@ table.t tr {{ break-inside: avoid; page-break-inside: avoid; }}
 .page-break {{ break-after: page; page-break-after: always; height: 0; margin: 0; border: 0; }}
 figure.chart {{ margin: 8pt 0 10pt; break-inside: avoid; page-break-inside: avoid; }}
 figure.chart figcaption {{ font-weight: bold; margin-bottom: 4pt; }}
-figure.chart svg {{ display: block; width: 100%; height: auto; }}
+figure.chart svg {{ display: block; width: 100%; max-width: 180mm; height: auto; }}
 figure.chart text {{ font-family: {FONT_STACK}; }}
 .editable {{ margin: 6pt 0 10pt; break-inside: avoid; page-break-inside: avoid; }}
 .editable-label {{ font-weight: bold; margin-bottom: 3pt; }}
@@ -281,13 +281,15 @@ fn row_html(out: &mut String, row: &[Cell], table: &Table, header: bool) {
 
 /// Geometry of the bar chart, in SVG user units (the SVG scales to the text width).
 const CHART_W: f64 = 680.0;
-const LABEL_W: f64 = 250.0;
-const BAR_X0: f64 = 258.0;
-const BAR_W: f64 = 360.0;
-const LINE_H: f64 = 13.0;
-const BAR_H: f64 = 16.0;
+const LABEL_W: f64 = 270.0;
+const BAR_X0: f64 = 278.0;
+const BAR_W: f64 = 340.0;
+const LINE_H: f64 = 15.0;
+const BAR_H: f64 = 18.0;
 const ROW_GAP: f64 = 8.0;
-const LABEL_CHARS: usize = 40;
+/// Characters per label line that fit in `LABEL_W` at `FONT` even in bold DejaVu Serif.
+const LABEL_CHARS: usize = 26;
+const FONT: f64 = 13.0;
 
 fn to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
@@ -332,7 +334,7 @@ fn chart_html(out: &mut String, chart: &Chart) {
             .max()
             .unwrap_or(Decimal::ZERO);
     }
-    let top = if chart.reference.is_some() { 18.0 } else { 4.0 };
+    let top = if chart.reference.is_some() { 22.0 } else { 4.0 };
     let mut body = String::new();
     let mut y = top;
     for bar in &chart.bars {
@@ -346,10 +348,10 @@ fn chart_html(out: &mut String, chart: &Chart) {
             ""
         };
         // Label, right-aligned against the axis, vertically centred on the bar.
-        let first = mid - (n - 1.0) * LINE_H / 2.0 + 4.0;
+        let first = mid - (n - 1.0) * LINE_H / 2.0 + FONT * 0.35;
         let _ = write!(
             body,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\"{weight}>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"{FONT:.0}\"{weight}>",
             LABEL_W, first
         );
         for (i, line) in lines.iter().enumerate() {
@@ -374,9 +376,9 @@ fn chart_html(out: &mut String, chart: &Chart) {
         );
         let _ = writeln!(
             body,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\"{weight}>{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{FONT:.0}\"{weight} stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
             BAR_X0 + len + 4.0,
-            mid + 4.0,
+            mid + FONT * 0.35,
             escape(&bar.value_text)
         );
         y += row_h + ROW_GAP;
@@ -406,8 +408,9 @@ fn chart_html(out: &mut String, chart: &Chart) {
         };
         let _ = writeln!(
             body,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"10\" font-style=\"italic\">{}</text>",
-            top - 7.0,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"{:.0}\" font-style=\"italic\">{}</text>",
+            top - 8.0,
+            FONT - 1.0,
             escape(label)
         );
     }
@@ -596,11 +599,11 @@ mod tests {
             reference: Some((Decimal::new(25, 0), "среднее".into())),
         };
         let html = to_html(&doc(vec![Block::Chart(chart)]));
-        assert!(html.contains("width=\"180.0\""), "half of 360");
+        assert!(html.contains("width=\"170.0\""), "half of 340");
         assert!(html.contains("class=\"bar hl\""));
-        assert!(html.contains("width=\"360.0\""), "clamped to the axis");
+        assert!(html.contains("width=\"340.0\""), "clamped to the axis");
         assert!(html.contains("stroke-dasharray"));
-        assert!(html.contains("x1=\"348.0\""), "reference at a quarter");
+        assert!(html.contains("x1=\"363.0\""), "reference at a quarter");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `BAGALAU_REQUIRE_CHROMIUM=1`, in which case they must run. Set `BAGALAU_OFFICE_PREVIEW_DIR`
 //! to a directory to keep the rendered files (HTML, DOCX, XLSX, PDF, PNG pages) for a look.
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 use bagalau_office::pdf::find_pdftoppm;
 use bagalau_office::{
@@ -292,7 +292,9 @@ fn chromium_ready() -> bool {
         // Run anyway: the renderers' own errors say what is missing.
         return true;
     }
-    eprintln!(
+    // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED: Chromium tests need chromium and pdftoppm (Debian: chromium poppler-utils \
          fonts-dejavu-core); found chromium: {chromium:?}, pdftoppm: {pdftoppm:?}. \
          Set BAGALAU_REQUIRE_CHROMIUM=1 to make this a failure."
