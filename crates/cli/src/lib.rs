@@ -1,6 +1,8 @@
 //! The commands of the `bagalau` binary, as functions returning their output, so that tests
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
+pub mod documents;
+
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use bagalau::documents::{self, DocFormat, DocLang, Output, RunArgs};
 use bagalau::Format;
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,16 @@ enum Command {
     Edition {
         #[command(subcommand)]
         command: EditionCommand,
+    },
+    /// Документы: заключения, акты сверки, таблицы разногласий, годовой отчёт (HTML, PDF, DOCX)
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Выгрузка таблиц
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
     },
     /// Вычислить оценки всех органов по редакции и данным
     Evaluate {
@@ -68,6 +79,106 @@ enum Command {
         /// Редакция, из которой берутся степени эффективности
         #[arg(long, default_value = bagalau::DEFAULT_DEGREES_EDITION)]
         edition: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct DocArgs {
+    #[arg(long)]
+    edition: PathBuf,
+    #[arg(long)]
+    data: PathBuf,
+    /// Код органа; без него — документ для каждого органа (в --out-dir)
+    #[arg(long)]
+    body: Option<String>,
+    #[arg(long, value_enum, default_value = "html")]
+    format: DocFormat,
+    /// Язык документа: ru или kk
+    #[arg(long, value_enum, default_value = "ru")]
+    lang: DocLang,
+    /// Файл документа (один орган)
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Папка для документов всех органов
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+}
+
+impl DocArgs {
+    fn run_args(&self) -> RunArgs<'_> {
+        RunArgs {
+            edition: &self.edition,
+            data: &self.data,
+            body: self.body.as_deref(),
+            format: self.format,
+            lang: self.lang,
+            output: Output {
+                out: self.out.clone(),
+                out_dir: self.out_dir.clone(),
+            },
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Заключение о результатах оценки (по органу или для всех органов)
+    Conclusion {
+        #[command(flatten)]
+        doc: DocArgs,
+        /// Тексты оценщика (TOML: [КОД_ОРГАНА] recommendations = "…", signatories = [["должность", "Ф. И. О."]])
+        #[arg(long)]
+        texts: Option<PathBuf>,
+    },
+    /// Акт сверки по итогам перепроверки (приложение 9)
+    Act {
+        #[command(flatten)]
+        doc: DocArgs,
+        /// Перечень выявленных фактов (CSV: body,item,description)
+        #[arg(long)]
+        facts: Option<PathBuf>,
+    },
+    /// Таблица разногласий (приложение 10) с пересчётом балла после обжалования
+    Disagreement {
+        #[command(flatten)]
+        doc: DocArgs,
+        /// Возражения и решения (CSV: body,number,statement,recommendation,objection,decision,accepted,note[,input,value])
+        #[arg(long)]
+        objections: PathBuf,
+    },
+    /// Годовой отчёт: рейтинги по блокам, страницы органов, приложение с критериями
+    Annual {
+        /// Опубликованные баллы блока: [НАЗВАНИЕ_БЛОКА=]ФАЙЛ.csv (можно несколько раз)
+        #[arg(long = "scores", required = true)]
+        scores: Vec<String>,
+        /// Оцениваемый период (предыдущий — на год раньше)
+        #[arg(long)]
+        period: u16,
+        /// Редакция: степени эффективности и приложение с критериями
+        #[arg(long, default_value = "methodologies/2018-interaction")]
+        edition: PathBuf,
+        #[arg(long, value_enum, default_value = "html")]
+        format: DocFormat,
+        #[arg(long, value_enum, default_value = "ru")]
+        lang: DocLang,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Таблицы в XLSX: итоги, критерии, места, штрафы, входные данные; рейтинги по баллам
+    Xlsx {
+        #[arg(long)]
+        edition: PathBuf,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Опубликованные баллы: [НАЗВАНИЕ=]ФАЙЛ.csv (можно несколько раз)
+        #[arg(long = "scores")]
+        scores: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -134,6 +245,49 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 (text, None)
             }
+        },
+        Command::Report { command } => match command {
+            ReportCommand::Conclusion { doc, texts } => (
+                documents::conclusion_command(&doc.run_args(), texts.as_deref())?,
+                None,
+            ),
+            ReportCommand::Act { doc, facts } => (
+                documents::act_command(&doc.run_args(), facts.as_deref())?,
+                None,
+            ),
+            ReportCommand::Disagreement { doc, objections } => (
+                documents::disagreement_command(&doc.run_args(), &objections)?,
+                None,
+            ),
+            ReportCommand::Annual {
+                scores,
+                period,
+                edition,
+                format,
+                lang,
+                out,
+            } => (
+                documents::annual_command(&documents::AnnualArgs {
+                    scores: &scores,
+                    period,
+                    edition: &edition,
+                    format,
+                    lang,
+                    out: &out,
+                })?,
+                None,
+            ),
+        },
+        Command::Export { command } => match command {
+            ExportCommand::Xlsx {
+                edition,
+                data,
+                scores,
+                out,
+            } => (
+                documents::xlsx_command(&edition, data.as_deref(), &scores, &out)?,
+                None,
+            ),
         },
         Command::Evaluate {
             edition,

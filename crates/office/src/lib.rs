@@ -16,6 +16,7 @@ pub mod error;
 pub mod html;
 pub mod model;
 pub mod pdf;
+pub mod text;
 pub mod xlsx;
 
 pub use docx::to_docx;
@@ -23,4 +24,5 @@ pub use error::OfficeError;
 pub use html::to_html;
 pub use model::*;
 pub use pdf::{dump_dom, find_chromium, html_to_pdf, pdf_to_png};
+pub use text::to_text;
 pub use xlsx::to_xlsx;

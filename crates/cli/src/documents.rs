@@ -1,0 +1,335 @@
+//! `bagalau report …` and `bagalau export xlsx`: documents written to files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use bagalau_data::rating;
+use bagalau_office::{Document, Lang};
+use bagalau_report::annual::{Annual, BlockRating};
+use bagalau_report::conclusion::Extra;
+use bagalau_report::Run;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Output format of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocFormat {
+    Html,
+    Pdf,
+    Docx,
+}
+
+impl DocFormat {
+    pub fn ext(self) -> &'static str {
+        match self {
+            DocFormat::Html => "html",
+            DocFormat::Pdf => "pdf",
+            DocFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Document language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocLang {
+    Ru,
+    Kk,
+}
+
+impl From<DocLang> for Lang {
+    fn from(l: DocLang) -> Lang {
+        match l {
+            DocLang::Ru => Lang::Ru,
+            DocLang::Kk => Lang::Kk,
+        }
+    }
+}
+
+/// Where documents go: one file (`--out`) or a folder (`--out-dir`).
+pub struct Output {
+    pub out: Option<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Renders a document in a format.
+pub fn render(doc: &Document, format: DocFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        DocFormat::Html => bagalau_office::html::to_html(doc).into_bytes(),
+        DocFormat::Pdf => bagalau_office::pdf::html_to_pdf(&bagalau_office::html::to_html(doc))?,
+        DocFormat::Docx => bagalau_office::docx::to_docx(doc)?,
+    })
+}
+
+/// Writes through a temporary file so that a failure never leaves a half-written document.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("папка {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).with_context(|| format!("запись {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("запись {}", path.display()))?;
+    Ok(())
+}
+
+fn progress(n: usize, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(n as u64);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// Generates one document per body (or for `body` only) and writes them.
+fn per_body(
+    run: &Run,
+    body: Option<&str>,
+    format: DocFormat,
+    output: &Output,
+    kind: &str,
+    make: impl Fn(&str) -> Result<Document>,
+) -> Result<String> {
+    let ids: Vec<String> = match body {
+        Some(b) => vec![run.body(b)?.id.clone()],
+        None => run.out.bodies.iter().map(|b| b.id.clone()).collect(),
+    };
+    match (&output.out, &output.out_dir) {
+        (Some(out), None) => {
+            if ids.len() != 1 {
+                bail!("--out пишет один документ: укажите --body или --out-dir для всех органов");
+            }
+            let doc = make(&ids[0])?;
+            write_atomic(out, &render(&doc, format)?)?;
+            Ok(format!("Записано: {}\n", out.display()))
+        }
+        (None, Some(dir)) => {
+            let pb = progress(ids.len(), kind);
+            let mut written = Vec::new();
+            for id in &ids {
+                let doc = make(id)?;
+                let path = dir.join(format!("{id}-{kind}.{}", format.ext()));
+                write_atomic(&path, &render(&doc, format)?)?;
+                written.push(path);
+                pb.inc(1);
+            }
+            pb.finish_and_clear();
+            Ok(format!(
+                "Записано документов: {} в {}\n",
+                written.len(),
+                dir.display()
+            ))
+        }
+        _ => bail!("укажите ровно одно из --out ФАЙЛ или --out-dir ПАПКА"),
+    }
+}
+
+/// Evaluator texts for conclusions: `[BODY] recommendations = "…"`,
+/// `signatories = [["должность", "Ф. И. О."], …]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextsEntry {
+    #[serde(default)]
+    recommendations: String,
+    #[serde(default)]
+    signatories: Vec<(String, String)>,
+}
+
+fn read_texts(path: Option<&Path>) -> Result<BTreeMap<String, TextsEntry>> {
+    let Some(path) = path else {
+        return Ok(BTreeMap::new());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("чтение {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{}: тексты заключений", path.display()))
+}
+
+pub struct RunArgs<'a> {
+    pub edition: &'a Path,
+    pub data: &'a Path,
+    pub body: Option<&'a str>,
+    pub format: DocFormat,
+    pub lang: DocLang,
+    pub output: Output,
+}
+
+pub fn conclusion_command(a: &RunArgs, texts: Option<&Path>) -> Result<String> {
+    let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
+    let run = Run {
+        ed: &ed,
+        out: &out,
+        period,
+    };
+    let texts = read_texts(texts)?;
+    per_body(&run, a.body, a.format, &a.output, "conclusion", |id| {
+        let extra = texts
+            .get(id)
+            .map(|t| Extra {
+                recommendations: t.recommendations.clone(),
+                signatories: t.signatories.clone(),
+            })
+            .unwrap_or_default();
+        Ok(bagalau_report::conclusion::conclusion(
+            &run,
+            id,
+            a.lang.into(),
+            &extra,
+        )?)
+    })
+}
+
+pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
+    let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
+    let run = Run {
+        ed: &ed,
+        out: &out,
+        period,
+    };
+    let facts = match facts {
+        Some(p) => bagalau_report::act::read_facts(p)?,
+        None => Vec::new(),
+    };
+    per_body(&run, a.body, a.format, &a.output, "act", |id| {
+        Ok(bagalau_report::act::act(&run, id, &facts, a.lang.into())?)
+    })
+}
+
+pub fn disagreement_command(a: &RunArgs, objections: &Path) -> Result<String> {
+    let ed = crate::load_edition(a.edition)?;
+    let loaded = bagalau_data::load_dataset(&ed, a.data)?;
+    let out = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
+    let run = Run {
+        ed: &ed,
+        out: &out,
+        period: loaded.meta.period,
+    };
+    let objections = bagalau_report::disagreement::read_objections(objections)?;
+    let after = bagalau_report::disagreement::recompute(&run, &loaded.dataset, &objections)?;
+    let with_objections: Vec<String> = out
+        .bodies
+        .iter()
+        .filter(|b| objections.iter().any(|o| o.body == b.id))
+        .map(|b| b.id.clone())
+        .collect();
+    if a.body.is_none() && with_objections.is_empty() {
+        bail!("в файле возражений нет ни одного органа из данных");
+    }
+    let only: Option<&str> = a.body;
+    let ids = match only {
+        Some(b) => vec![b.to_string()],
+        None => with_objections,
+    };
+    let mut total = String::new();
+    for id in &ids {
+        let output = match (&a.output.out, &a.output.out_dir) {
+            (Some(o), None) if ids.len() == 1 => Output {
+                out: Some(o.clone()),
+                out_dir: None,
+            },
+            (_, Some(d)) => Output {
+                out: None,
+                out_dir: Some(d.clone()),
+            },
+            _ => bail!(
+                "укажите --body и --out ФАЙЛ, или --out-dir ПАПКА для всех органов с возражениями"
+            ),
+        };
+        total.push_str(&per_body(
+            &run,
+            Some(id),
+            a.format,
+            &output,
+            "disagreement",
+            |id| {
+                Ok(bagalau_report::disagreement::disagreement(
+                    &run,
+                    id,
+                    &objections,
+                    &after,
+                    a.lang.into(),
+                )?)
+            },
+        )?);
+    }
+    Ok(total)
+}
+
+/// `--scores [NAME=]FILE`: a block's published scores.
+fn parse_scores(spec: &str, default_name: &str) -> (String, PathBuf) {
+    match spec.split_once('=') {
+        Some((name, file)) if !name.is_empty() => (name.to_string(), PathBuf::from(file)),
+        _ => (default_name.to_string(), PathBuf::from(spec)),
+    }
+}
+
+pub struct AnnualArgs<'a> {
+    pub scores: &'a [String],
+    pub period: u16,
+    pub edition: &'a Path,
+    pub format: DocFormat,
+    pub lang: DocLang,
+    pub out: &'a Path,
+}
+
+pub fn annual_command(a: &AnnualArgs) -> Result<String> {
+    let ed = crate::load_edition(a.edition)?;
+    if a.scores.is_empty() {
+        bail!("укажите хотя бы один файл баллов: --scores [БЛОК=]ФАЙЛ");
+    }
+    let mut blocks = Vec::new();
+    for spec in a.scores {
+        let (name, file) = parse_scores(spec, &ed.block_name);
+        let rows = rating::read_scores(&file)?;
+        blocks.push(BlockRating {
+            name,
+            rating: rating::rate(rows, &ed.degrees),
+        });
+    }
+    let doc = bagalau_report::annual::annual(
+        &Annual {
+            period: a.period,
+            blocks: &blocks,
+            degrees: &ed.degrees,
+            appendix: Some(&ed),
+        },
+        a.lang.into(),
+    );
+    write_atomic(a.out, &render(&doc, a.format)?)?;
+    Ok(format!("Записано: {}\n", a.out.display()))
+}
+
+pub fn xlsx_command(
+    edition: &Path,
+    data: Option<&Path>,
+    scores: &[String],
+    out: &Path,
+) -> Result<String> {
+    let mut book = bagalau_office::Workbook { sheets: Vec::new() };
+    let ed = crate::load_edition(edition)?;
+    if let Some(data) = data {
+        let (ed, outcome, period) = crate::run_evaluation(edition, data)?;
+        let run = Run {
+            ed: &ed,
+            out: &outcome,
+            period,
+        };
+        book.sheets
+            .extend(bagalau_report::export::run_workbook(&run).sheets);
+    }
+    for (k, spec) in scores.iter().enumerate() {
+        let (name, file) = parse_scores(spec, &format!("Рейтинг {}", k + 1));
+        let rows = rating::read_scores(&file)?;
+        book.sheets.push(bagalau_report::export::rating_sheet(
+            &name,
+            &rating::rate(rows, &ed.degrees),
+        ));
+    }
+    if book.sheets.is_empty() {
+        bail!("нечего выгружать: укажите --data и/или --scores");
+    }
+    write_atomic(out, &bagalau_office::xlsx::to_xlsx(&book)?)?;
+    Ok(format!(
+        "Записано: {} (листов: {})\n",
+        out.display(),
+        book.sheets.len()
+    ))
+}

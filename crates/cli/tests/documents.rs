@@ -1,0 +1,448 @@
+//! The documents (issue «The documents»): every figure comes from one run; the Karaganda 2017
+//! conclusion matches seed 003; the annual report rebuilt from seed 004's scores reproduces its
+//! ranks, arrows and averages and cannot print a rank that disagrees with the scores; acts and
+//! disagreement tables agree with the evaluation; every document renders in headless Chromium and
+//! its PDF converts to PNG pages.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use bagalau_data::rating;
+use bagalau_office::{Block, Document, Lang};
+use bagalau_report::annual::{Annual, BlockRating};
+use bagalau_report::conclusion::Extra;
+use bagalau_report::Run as DocRun;
+use common::{root, Run};
+
+fn table_rows(doc: &Document, n: usize) -> Vec<Vec<String>> {
+    let tables: Vec<_> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    tables[n]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+        .collect()
+}
+
+fn karaganda() -> Run {
+    Run::new("methodologies/2017-services", "examples/2017-karaganda")
+}
+
+fn conclusion(r: &Run, body: &str, lang: Lang) -> Document {
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2017),
+    };
+    bagalau_report::conclusion::conclusion(&run, body, lang, &Extra::default()).expect("conclusion")
+}
+
+#[test]
+fn karaganda_conclusion_table_matches_seed_003() {
+    let r = karaganda();
+    let doc = conclusion(&r, "kar", Lang::Ru);
+    let rows = table_rows(&doc, 0);
+    let find = |label: &str| -> Vec<String> {
+        rows.iter()
+            .find(|row| row.get(1).is_some_and(|c| c.starts_with(label)))
+            .unwrap_or_else(|| panic!("row «{label}» in {rows:#?}"))
+            .clone()
+    };
+    // Seed 003: 25/40, 0/33, 7,95/17, 8/10; 40,95 of 100; penalty 0 of −5; final 40,95.
+    assert_eq!(find("Удовлетворенность")[2..], ["25", "40"]);
+    assert_eq!(find("Соблюдение сроков")[2..], ["0", "33"]);
+    assert_eq!(find("Обеспечение качества")[2..], ["7,95", "17"]);
+    assert_eq!(find("Внутренний контроль")[2..], ["8", "10"]);
+    assert_eq!(find("Общая оценка по критериям")[2..], ["40,95", "100"]);
+    assert_eq!(find("Вычет штрафных баллов")[2..], ["0", "− 5"]);
+    assert_eq!(find("Итоговая оценка")[2..], ["40,95", "100"]);
+    // The unearned bonus has no row, as in seed 003.
+    assert!(!rows
+        .iter()
+        .any(|row| row[1].contains("дополнительный балл")));
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("неэффективную деятельность"), "{text}");
+    assert!(text.contains("изменилась на +1,95 балла (+5 %)"), "{text}");
+    insta::assert_snapshot!("conclusion_karaganda_ru", text);
+}
+
+#[test]
+fn karaganda_conclusion_in_kazakh() {
+    let r = karaganda();
+    let doc = conclusion(&r, "kar", Lang::Kk);
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("Бағалау нәтижелері туралы қорытынды"));
+    assert!(text.contains("тиімсіз"), "degree in Kazakh: {text}");
+    assert!(bagalau_office::to_html(&doc).contains("<html lang=\"kk\""));
+    insta::assert_snapshot!("conclusion_karaganda_kk", text);
+}
+
+#[test]
+fn karaganda_conclusion_as_docx() {
+    let r = karaganda();
+    let bytes = bagalau_office::to_docx(&conclusion(&r, "kar", Lang::Ru)).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    for needle in [
+        "Акимат Карагандинской области",
+        "40,95",
+        "7,95",
+        "неэффективн",
+    ] {
+        assert!(xml.contains(needle), "docx lacks «{needle}»");
+    }
+}
+
+fn seed_004_rating() -> BlockRating {
+    let ed =
+        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
+    let rows =
+        rating::read_scores(&root().join("examples/2020-rating/interaction.csv")).expect("scores");
+    BlockRating {
+        name: "Взаимодействие с физическими и юридическими лицами".into(),
+        rating: rating::rate(rows, &ed.degrees),
+    }
+}
+
+#[test]
+fn annual_report_reproduces_seed_004_ranks_arrows_and_averages() {
+    let ed =
+        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
+    let blocks = [seed_004_rating()];
+    let doc = bagalau_report::annual::annual(
+        &Annual {
+            period: 2020,
+            blocks: &blocks,
+            degrees: &ed.degrees,
+            appendix: Some(&ed),
+        },
+        Lang::Ru,
+    );
+    // Published ranks and arrows (the report's own МСХ arrow is a publication error: 21 → 17 is up).
+    let mut published = csv::Reader::from_path(root().join("examples/2020-rating/published.csv"))
+        .expect("published.csv");
+    let names: std::collections::HashMap<String, String> = blocks[0]
+        .rating
+        .rows
+        .iter()
+        .map(|r| (r.row.name.clone().unwrap_or_default(), r.row.body.clone()))
+        .collect();
+    let mut printed = std::collections::HashMap::new();
+    for t in [0, 1] {
+        for row in table_rows(&doc, t) {
+            if let Some(id) = names.get(row[0].trim_end_matches('*')) {
+                printed.insert(id.clone(), (row[3].clone(), row[4].clone(), row[5].clone()));
+            }
+        }
+    }
+    let mut checked = 0;
+    for rec in published.records() {
+        let rec = rec.expect("row");
+        let (rank, prev, arrow) = printed
+            .get(&rec[0])
+            .unwrap_or_else(|| panic!("{}", &rec[0]));
+        assert_eq!(rank, &rec[1], "{} rank", &rec[0]);
+        assert_eq!(prev, &rec[2], "{} previous rank", &rec[0]);
+        if &rec[0] != "MSH" {
+            assert_eq!(arrow, &rec[3], "{} arrow", &rec[0]);
+        } else {
+            assert_eq!(arrow, "↗", "МСХ: 21 → 17 is up (the publication prints ↘)");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 39);
+    // Averages: ЦГО 69,9 / 72,1; МИО 71,7 / 60,3.
+    let avg = |t: usize| table_rows(&doc, t).last().cloned().expect("average row");
+    assert_eq!(avg(0)[1..3], ["69,9", "72,1"]);
+    assert_eq!(avg(1)[1..3], ["71,7", "60,3"]);
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("ОЦЕНКА 90,6 — 2 ИЗ 22"), "ГП page");
+    assert!(
+        text.contains("ОЦЕНКА 91,8 — 1 ИЗ 21"),
+        "ГП 2019 among 21 bodies"
+    );
+    assert!(text.contains("Приложение. Критерии оценки блока"));
+    insta::assert_snapshot!("annual_2020_interaction", text);
+}
+
+mod ranks_follow_scores {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the scores (and whatever previous ranks a file claims), the printed rank of a
+        /// body is one plus the number of bodies of its group with a higher score.
+        #[test]
+        fn printed_rank_is_determined_by_the_scores(
+            scores in proptest::collection::vec((0u32..=1000, any::<bool>(), 1usize..30), 1..25)
+        ) {
+            let rows: Vec<rating::ScoreRow> = scores
+                .iter()
+                .enumerate()
+                .map(|(i, (s, central, claimed))| rating::ScoreRow {
+                    body: format!("b{i}"),
+                    name: Some(format!("Орган {i}")),
+                    group: if *central { bagalau_methodology::Group::Central } else { bagalau_methodology::Group::Local },
+                    score: Decimal::new(i64::from(*s), 1),
+                    previous_score: None,
+                    previous_rank: Some(*claimed),
+                    tie_order: None,
+                })
+                .collect();
+            let blocks = [BlockRating { name: "Блок".into(), rating: rating::rate(rows.clone(), &[]) }];
+            let doc = bagalau_report::annual::annual(
+                &Annual { period: 2020, blocks: &blocks, degrees: &[], appendix: None },
+                Lang::Ru,
+            );
+            let mut t = 0;
+            for g in bagalau_methodology::Group::ALL {
+                let members: Vec<&rating::ScoreRow> = rows.iter().filter(|r| r.group == g).collect();
+                if members.is_empty() { continue; }
+                let printed = table_rows(&doc, t);
+                t += 1;
+                for row in printed.iter().take(members.len()) {
+                    let i: usize = row[0].trim_start_matches("Орган ").parse().expect("index");
+                    let higher = members.iter().filter(|m| m.score > rows[i].score).count();
+                    prop_assert_eq!(row[3].clone(), (higher + 1).to_string());
+                    prop_assert_eq!(row[1].clone(), bagalau_engine::rank::format_ru(rows[i].score, 1));
+                }
+            }
+        }
+    }
+}
+
+fn services_2017() -> (Run, bagalau_engine::Dataset) {
+    let r = Run::new("methodologies/2017-services", "examples/2017-services");
+    let loaded =
+        bagalau_data::load_dataset(&r.ed, &root().join("examples/2017-services")).expect("dataset");
+    (r, loaded.dataset)
+}
+
+#[test]
+fn reconciliation_act_agrees_with_the_evaluation() {
+    let (r, _) = services_2017();
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2017),
+    };
+    let facts =
+        bagalau_report::act::read_facts(&root().join("examples/2017-services/documents/facts.csv"))
+            .expect("facts");
+    let doc = bagalau_report::act::act(&run, "ca", &facts, Lang::Ru).expect("act");
+    let rows = table_rows(&doc, 0);
+    // 3 facts × 0,2 = 0,6.
+    assert_eq!(rows[0][2..], ["3", "0,2", "0,6"]);
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("ИТОГОВЫЙ ВЫЧЕТ: 0,6 балла"), "{text}");
+    assert!(
+        text.contains("завышено на 1 200"),
+        "the listed facts are printed"
+    );
+    insta::assert_snapshot!("act_ca", text);
+    // cb: 30 × 0,2 = 6, capped at 5.
+    let doc = bagalau_report::act::act(&run, "cb", &[], Lang::Ru).expect("act");
+    let text = bagalau_office::to_text(&doc);
+    assert!(
+        text.contains("ИТОГОВЫЙ ВЫЧЕТ: 5 баллов (до применения предела — 6)"),
+        "{text}"
+    );
+    // A list of facts that disagrees with the evaluated count is refused.
+    let err = bagalau_report::act::act(&run, "ca", &facts[..2], Lang::Ru)
+        .expect_err("2 listed, 3 counted");
+    assert!(
+        err.to_string()
+            .contains("в перечне 2 факт(ов), а в оценке учтено 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn disagreement_table_recomputes_the_score_after_appeal() {
+    let (r, data) = services_2017();
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2017),
+    };
+    let objections = bagalau_report::disagreement::read_objections(
+        &root().join("examples/2017-services/documents/objections.csv"),
+    )
+    .expect("objections");
+    let after =
+        bagalau_report::disagreement::recompute(&run, &data, &objections).expect("recompute");
+    let doc = bagalau_report::disagreement::disagreement(&run, "cb", &objections, &after, Lang::Ru)
+        .expect("table");
+    let text = bagalau_office::to_text(&doc);
+    // Accepted: measures were taken → 1.2 = 5; 34,45 + 5 = 39,45. The rejected one changes nothing.
+    assert!(
+        text.contains(
+            "Общий балл с учетом итогов обжалования составил 39,45 (до обжалования — 34,45)"
+        ),
+        "{text}"
+    );
+    assert_eq!(table_rows(&doc, 0).len(), 2);
+    insta::assert_snapshot!("disagreement_cb", text);
+}
+
+#[test]
+fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
+    let (r, _) = services_2017();
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2017),
+    };
+    let bytes = bagalau_office::to_xlsx(&bagalau_report::export::run_workbook(&run)).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut wb = String::new();
+    zip.by_name("xl/workbook.xml")
+        .expect("workbook")
+        .read_to_string(&mut wb)
+        .expect("utf-8");
+    for sheet in ["Итоги", "Критерии", "Штрафы", "Входные данные"] {
+        assert!(wb.contains(sheet), "sheet {sheet}");
+    }
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .expect("strings")
+        .read_to_string(&mut strings)
+        .expect("utf-8");
+    assert!(strings.contains("Акимат Карагандинской области"));
+    let mut sheet1 = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("sheet1")
+        .read_to_string(&mut sheet1)
+        .expect("utf-8");
+    assert!(sheet1.contains("<v>83.9</v>"), "ca's score as a number");
+}
+
+/// Chromium and pdftoppm: required in CI (`BAGALAU_REQUIRE_CHROMIUM=1`), skipped with a message
+/// elsewhere.
+fn browser() -> bool {
+    let have =
+        bagalau_office::find_chromium().is_some() && bagalau_office::pdf::find_pdftoppm().is_some();
+    if !have {
+        assert!(
+            std::env::var("BAGALAU_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
+            "BAGALAU_REQUIRE_CHROMIUM=1 but chromium/pdftoppm are not installed"
+        );
+        eprintln!("пропуск: chromium или pdftoppm не установлены");
+    }
+    have
+}
+
+#[test]
+fn every_document_renders_in_chromium_and_converts_to_png() {
+    if !browser() {
+        return;
+    }
+    let r = karaganda();
+    let (s, data) = services_2017();
+    let run = DocRun {
+        ed: &s.ed,
+        out: &s.out,
+        period: Some(2017),
+    };
+    let objections = bagalau_report::disagreement::read_objections(
+        &root().join("examples/2017-services/documents/objections.csv"),
+    )
+    .expect("objections");
+    let after =
+        bagalau_report::disagreement::recompute(&run, &data, &objections).expect("recompute");
+    let ed =
+        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
+    let blocks = [seed_004_rating()];
+    let docs = vec![
+        (
+            "conclusion",
+            conclusion(&r, "kar", Lang::Ru),
+            "Акимат Карагандинской области",
+        ),
+        (
+            "act",
+            bagalau_report::act::act(&run, "cb", &[], Lang::Ru).expect("act"),
+            "АКТ СВЕРКИ",
+        ),
+        (
+            "disagreement",
+            bagalau_report::disagreement::disagreement(&run, "cb", &objections, &after, Lang::Ru)
+                .expect("table"),
+            "39,45",
+        ),
+        (
+            "annual",
+            bagalau_report::annual::annual(
+                &Annual {
+                    period: 2020,
+                    blocks: &blocks,
+                    degrees: &ed.degrees,
+                    appendix: Some(&ed),
+                },
+                Lang::Ru,
+            ),
+            "ПАВЛОДАРСКАЯ ОБЛАСТЬ",
+        ),
+    ];
+    for (name, doc, needle) in docs {
+        let html = bagalau_office::to_html(&doc);
+        let dom = bagalau_office::dump_dom(&html).expect("chromium renders the page");
+        assert!(
+            dom.contains(needle),
+            "{name}: the rendered DOM lacks «{needle}»"
+        );
+        let pdf = bagalau_office::html_to_pdf(&html).expect("pdf");
+        assert!(pdf.starts_with(b"%PDF"), "{name}");
+        let pages = bagalau_office::pdf_to_png(&pdf, 40).expect("png pages");
+        assert!(!pages.is_empty(), "{name}: no pages");
+        for p in &pages {
+            assert!(p.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}: not a PNG");
+        }
+        if name == "annual" {
+            // Rating tables, a page per body (39), the appendix.
+            assert!(pages.len() >= 40, "annual: {} pages", pages.len());
+        }
+    }
+}
+
+#[test]
+fn cli_writes_all_conclusions_into_a_folder() {
+    let dir = std::env::temp_dir().join(format!("bagalau-docs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = bagalau::documents::conclusion_command(
+        &bagalau::documents::RunArgs {
+            edition: &root().join("methodologies/2017-services"),
+            data: &root().join("examples/2017-services"),
+            body: None,
+            format: bagalau::documents::DocFormat::Docx,
+            lang: bagalau::documents::DocLang::Ru,
+            output: bagalau::documents::Output {
+                out: None,
+                out_dir: Some(dir.clone()),
+            },
+        },
+        Some(Path::new(
+            &root().join("examples/2017-services/documents/texts.toml"),
+        )),
+    )
+    .expect("written");
+    assert!(out.contains("Записано документов: 5"), "{out}");
+    for id in ["ca", "cb", "cc", "lb", "kar"] {
+        assert!(dir.join(format!("{id}-conclusion.docx")).is_file(), "{id}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

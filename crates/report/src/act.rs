@@ -1,0 +1,300 @@
+//! Акт сверки по итогам перепроверки данных (appendix 9 of the 2014 methodology): the facts found
+//! on re-verification by kind, the deduction per fact and in total with the cap applied, and the
+//! signatories of both sides.
+
+use std::path::Path;
+
+use bagalau_engine::BodyOutcome;
+use bagalau_methodology::NodeBody;
+use bagalau_office::{Align, Block, Cell, Column, Document, Lang, Run as R, Signature, Table};
+use rust_decimal::Decimal;
+
+use crate::lang::l;
+use crate::{ReportError, Run};
+
+/// One fact found on re-verification: which body, which penalty item (its code in the edition),
+/// and what was found.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub body: String,
+    pub item: String,
+    pub description: String,
+}
+
+/// Reads `facts.csv`: `body,item,description`. Every problem names the file and the row.
+pub fn read_facts(path: &Path) -> Result<Vec<Fact>, ReportError> {
+    let file = path.display().to_string();
+    let err = |row: usize, message: String| ReportError::Input {
+        file: file.clone(),
+        row,
+        message,
+    };
+    let mut rd = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| err(0, format!("не удалось открыть файл: {e}")))?;
+    let headers = rd
+        .headers()
+        .map_err(|e| err(1, format!("заголовок: {e}")))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(cb), Some(ci), Some(cd)) = (col("body"), col("item"), col("description")) else {
+        return Err(err(
+            1,
+            "ожидаются столбцы body, item, description".to_string(),
+        ));
+    };
+    let mut out = Vec::new();
+    for (i, rec) in rd.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.map_err(|e| err(row, e.to_string()))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").to_string();
+        if get(cb).is_empty() || get(ci).is_empty() {
+            return Err(err(row, "пустой body или item".into()));
+        }
+        out.push(Fact {
+            body: get(cb),
+            item: get(ci),
+            description: get(cd),
+        });
+    }
+    Ok(out)
+}
+
+/// The penalty nodes an act covers: the edition's result penalty, or every penalty node.
+fn penalty_nodes(run: &Run) -> Vec<usize> {
+    match run.ed.result.penalties {
+        Some(p) => vec![p],
+        None => run
+            .ed
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.body, NodeBody::Penalty { .. }))
+            .map(|(i, _)| i)
+            .collect(),
+    }
+}
+
+/// The reconciliation act of one body. `facts` (all bodies; only this body's are used) must list
+/// as many facts per item as the evaluation counted, when given for that item.
+pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Document, ReportError> {
+    let ed = run.ed;
+    let b: &BodyOutcome = run.body(body_id)?;
+    let mine: Vec<&Fact> = facts.iter().filter(|f| f.body == b.id).collect();
+    let mut blocks = vec![
+        Block::Heading {
+            level: 1,
+            text: l(lang, "АКТ СВЕРКИ", "САЛЫСТЫРУ АКТІСІ").into(),
+        },
+        Block::Paragraph {
+            runs: vec![R::plain(l(
+                lang,
+                "по итогам перепроверки данных, содержащихся в отчетной информации",
+                "есептік ақпараттағы деректерді қайта тексеру қорытындысы бойынша",
+            ))],
+            align: Align::Center,
+        },
+        Block::Paragraph {
+            runs: vec![R::bold(b.name.clone())],
+            align: Align::Center,
+        },
+    ];
+    if let Some(p) = run.period {
+        blocks.push(Block::Paragraph {
+            runs: vec![R::plain(format!(
+                "{}: {p} {}",
+                l(lang, "Отчетный период", "Есепті кезең"),
+                l(lang, "год", "жыл")
+            ))],
+            align: Align::Center,
+        });
+    }
+    let mut rows = Vec::new();
+    let mut sections = Vec::new();
+    let mut grand_before = Decimal::ZERO;
+    let mut grand = Decimal::ZERO;
+    for pen in penalty_nodes(run) {
+        let NodeBody::Penalty { items, cap } = &ed.nodes[pen].body else {
+            continue;
+        };
+        let Some(step) = run.out.computed.steps[b.index]
+            .iter()
+            .find(|s| s.node == pen)
+        else {
+            continue;
+        };
+        let mut before = Decimal::ZERO;
+        for (k, it) in items.iter().enumerate() {
+            let (facts, amount) = step
+                .penalty_items
+                .iter()
+                .find(|(i, _, _)| *i == k)
+                .map(|(_, f, a)| (*f, *a))
+                .unwrap_or_default();
+            before += amount;
+            let listed: Vec<&&Fact> = mine.iter().filter(|f| f.item == it.code).collect();
+            if !listed.is_empty() && Decimal::from(listed.len()) != facts {
+                return Err(ReportError::Input {
+                    file: "facts.csv".into(),
+                    row: 0,
+                    message: format!(
+                        "орган «{}», пункт «{}»: в перечне {} факт(ов), а в оценке учтено {} — акт не может расходиться с оценкой",
+                        b.id,
+                        it.code,
+                        listed.len(),
+                        facts.normalize()
+                    ),
+                });
+            }
+            rows.push(vec![
+                Cell::new((rows.len() + 1).to_string()),
+                Cell::new(it.name.clone()),
+                Cell::new(crate::show(facts, 4)),
+                Cell::new(crate::show(it.per_fact, 4)),
+                Cell::new(run.show(amount)),
+            ]);
+            sections.push(Block::Paragraph {
+                runs: vec![R::bold(format!("{}. {}", sections.len() / 3 + 1, it.name))],
+                align: Align::Left,
+            });
+            sections.push(Block::List {
+                ordered: true,
+                items: if listed.is_empty() {
+                    vec![vec![R::italic(if facts.is_zero() {
+                        l(lang, "фактов не выявлено", "фактілер анықталған жоқ").to_string()
+                    } else {
+                        format!(
+                            "{} {}",
+                            crate::show(facts, 4),
+                            l(
+                                lang,
+                                "факт(ов); перечень не представлен",
+                                "факт; тізбе ұсынылмаған"
+                            )
+                        )
+                    })]]
+                } else {
+                    listed
+                        .iter()
+                        .map(|f| vec![R::plain(f.description.clone())])
+                        .collect()
+                },
+            });
+            sections.push(Block::Paragraph {
+                runs: vec![R::plain(format!(
+                    "{}: {} {}",
+                    l(lang, "Вычет составляет", "Шегеру"),
+                    run.show(amount),
+                    crate::points_word(amount, lang)
+                ))],
+                align: Align::Left,
+            });
+        }
+        let total = step
+            .value
+            .as_ref()
+            .and_then(|v| match v {
+                bagalau_engine::eval::V::Num(q) => Some(bagalau_engine::exact::to_decimal(q)),
+                _ => None,
+            })
+            .unwrap_or(before);
+        let cap_text = match cap {
+            Some(c) if step.capped => format!(
+                " ({} {} {})",
+                l(lang, "применён предел", "шек қолданылды:"),
+                run.show(*c),
+                crate::points_word(*c, lang)
+            ),
+            Some(c) => format!(" ({} {})", l(lang, "предел", "шегі"), run.show(*c)),
+            None => String::new(),
+        };
+        rows.push(vec![
+            Cell::new(""),
+            Cell::bold(format!("{}{cap_text}", l(lang, "ВСЕГО", "БАРЛЫҒЫ"))),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::bold(run.show(total)),
+        ]);
+        grand_before += before;
+        grand += total;
+    }
+    blocks.push(Block::Table(Table {
+        caption: None,
+        columns: vec![
+            Column {
+                width: 6,
+                align: Align::Center,
+            },
+            Column {
+                width: 58,
+                align: Align::Left,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+        ],
+        header: vec![vec![
+            Cell::bold("№"),
+            Cell::bold(l(lang, "Наименование", "Атауы")),
+            Cell::bold(l(lang, "Фактов", "Фактілер")),
+            Cell::bold(l(lang, "Баллов за факт", "Бір факт үшін балл")),
+            Cell::bold(l(lang, "Вычитаемые баллы", "Шегерілетін балдар")),
+        ]],
+        rows,
+    }));
+    blocks.extend(sections);
+    blocks.push(Block::Paragraph {
+        runs: vec![R::bold(format!(
+            "{}: {} {}{}",
+            l(lang, "ИТОГОВЫЙ ВЫЧЕТ", "ҚОРЫТЫНДЫ ШЕГЕРУ"),
+            run.show(grand),
+            crate::points_word(grand, lang),
+            if grand != grand_before {
+                format!(
+                    " ({} {})",
+                    l(lang, "до применения предела —", "шекке дейін —"),
+                    run.show(grand_before)
+                )
+            } else {
+                String::new()
+            }
+        ))],
+        align: Align::Left,
+    });
+    blocks.push(Block::Signatures(vec![
+        Signature {
+            position: l(
+                lang,
+                "Представитель уполномоченного на оценку органа, должность",
+                "Бағалау жөніндегі уәкілетті органның өкілі, лауазымы",
+            )
+            .into(),
+            name: String::new(),
+        },
+        Signature {
+            position: l(
+                lang,
+                "Представитель оцениваемого государственного органа, должность",
+                "Бағаланатын мемлекеттік органның өкілі, лауазымы",
+            )
+            .into(),
+            name: String::new(),
+        },
+    ]));
+    Ok(Document {
+        lang,
+        title: format!("{} — {}", l(lang, "Акт сверки", "Салыстыру актісі"), b.name),
+        landscape: false,
+        blocks,
+    })
+}

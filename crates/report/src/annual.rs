@@ -1,0 +1,481 @@
+//! The annual report in the shape of seed 004: for each block and group the rating table with
+//! this and the previous period's scores (one decimal), ranks and the arrow, the group averages;
+//! a page per body with its scores, «N из M», the degree wording and a chart; the methodology
+//! appendix generated from the edition. Ranks are never read from the input: they are computed
+//! from the scores ([`bagalau_data::rating::rate`]), so the report cannot print a rank that
+//! disagrees with them.
+
+use bagalau_data::rating::{Change, Rated, Rating};
+use bagalau_engine::rank::format_ru;
+use bagalau_methodology::{DegreeBand, Edition, Group};
+use bagalau_office::{Align, Bar, Block, Cell, Chart, Column, Document, Lang, Run as R, Table};
+use rust_decimal::Decimal;
+
+use crate::lang::{degree_phrase, group_short, l};
+
+/// One block of the report: its name and its rating.
+pub struct BlockRating {
+    pub name: String,
+    pub rating: Rating,
+}
+
+/// What the report is built from.
+pub struct Annual<'a> {
+    pub period: u16,
+    pub blocks: &'a [BlockRating],
+    pub degrees: &'a [DegreeBand],
+    /// Edition whose criteria make the methodology appendix.
+    pub appendix: Option<&'a Edition>,
+}
+
+fn one(v: Decimal) -> String {
+    format_ru(v, 1)
+}
+
+fn label(r: &Rated) -> String {
+    r.row.name.clone().unwrap_or_else(|| r.row.body.clone())
+}
+
+/// The rating table of one group of one block.
+pub fn rating_table(a: &Annual, block: &BlockRating, g: Group, lang: Lang) -> Option<Table> {
+    let rows: Vec<&Rated> = block
+        .rating
+        .rows
+        .iter()
+        .filter(|r| r.row.group == g)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let (p, q) = (a.period.to_string(), (a.period - 1).to_string());
+    let mut body_rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            let new_mark = if r.change == Change::New { "*" } else { "" };
+            vec![
+                Cell::new(format!("{}{new_mark}", label(r))),
+                Cell::new(one(r.row.score)),
+                Cell::new(r.row.previous_score.map(one).unwrap_or_else(|| "-".into())),
+                Cell::new(r.rank.to_string()),
+                Cell::new(
+                    r.previous_rank
+                        .map(|x| x.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                ),
+                Cell::new(r.change.arrow()),
+            ]
+        })
+        .collect();
+    if let Some(avg) = block.rating.groups.iter().find(|x| x.group == g) {
+        body_rows.push(vec![
+            Cell::bold(format!(
+                "{} {}",
+                l(lang, "СРЕДНЕЕ ЗНАЧЕНИЕ", "ОРТАША МӘН"),
+                group_short(lang, g)
+            )),
+            Cell::bold(avg.average.map(one).unwrap_or_default()),
+            Cell::bold(avg.previous_average.map(one).unwrap_or_default()),
+            Cell::new("").span(3),
+        ]);
+    }
+    let who = match g {
+        Group::Central => l(lang, "ОЦЕНИВАЕМЫЙ ЦГО", "БАҒАЛАНАТЫН ОМО"),
+        Group::Local => l(lang, "ОЦЕНИВАЕМЫЙ АКИМАТ", "БАҒАЛАНАТЫН ӘКІМДІК"),
+    };
+    Some(Table {
+        caption: Some(format!(
+            "{} — {}",
+            block.name,
+            crate::lang::group_name(lang, g)
+        )),
+        columns: vec![
+            Column {
+                width: 40,
+                align: Align::Left,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+            Column {
+                width: 8,
+                align: Align::Center,
+            },
+        ],
+        header: vec![
+            vec![
+                Cell::bold(who),
+                Cell::bold(l(lang, "ОЦЕНКА ПО БЛОКУ", "БЛОК БОЙЫНША БАҒА")).span(2),
+                Cell::bold(l(lang, "ПОЗИЦИЯ В РЕЙТИНГЕ", "РЕЙТИНГТЕГІ ОРНЫ")).span(3),
+            ],
+            vec![
+                Cell::new(""),
+                Cell::bold(p.clone()),
+                Cell::bold(q.clone()),
+                Cell::bold(p),
+                Cell::bold(q),
+                Cell::bold("↕"),
+            ],
+        ],
+        rows: body_rows,
+    })
+}
+
+/// The whole report.
+pub fn annual(a: &Annual, lang: Lang) -> Document {
+    let mut blocks = vec![
+        Block::Heading {
+            level: 1,
+            text: format!(
+                "{} — {} {}",
+                l(
+                    lang,
+                    "Операционная оценка эффективности деятельности государственных органов",
+                    "Мемлекеттік органдар қызметінің тиімділігін операциялық бағалау"
+                ),
+                a.period,
+                l(lang, "год", "жыл")
+            ),
+        },
+        Block::Paragraph {
+            runs: vec![R::italic(l(
+                lang,
+                "Все баллы, места и средние значения отчёта рассчитаны по одним и тем же данным; места вычислены из баллов.",
+                "Есептегі барлық балдар, орындар мен орташа мәндер бір деректерден есептелген; орындар балдардан есептелген.",
+            ))],
+            align: Align::Left,
+        },
+    ];
+    for block in a.blocks {
+        blocks.push(Block::Heading {
+            level: 2,
+            text: block.name.clone(),
+        });
+        for g in Group::ALL {
+            if let Some(t) = rating_table(a, block, g, lang) {
+                blocks.push(Block::Table(t));
+                for r in block
+                    .rating
+                    .rows
+                    .iter()
+                    .filter(|r| r.row.group == g && r.change == Change::New)
+                {
+                    blocks.push(Block::Paragraph {
+                        runs: vec![R::italic(format!(
+                            "*{} {} {} {}",
+                            label(r),
+                            l(lang, "не подлежал оценке за", "бағалауға жатпаған:"),
+                            a.period - 1,
+                            l(lang, "год", "жыл")
+                        ))],
+                        align: Align::Left,
+                    });
+                }
+            }
+        }
+    }
+    // A page per body, in the order of the first block's rating.
+    let mut seen: Vec<(String, Group)> = Vec::new();
+    for block in a.blocks {
+        for r in &block.rating.rows {
+            if !seen.iter().any(|(b, _)| b == &r.row.body) {
+                seen.push((r.row.body.clone(), r.row.group));
+            }
+        }
+    }
+    for g in Group::ALL {
+        let members: Vec<&(String, Group)> = seen.iter().filter(|(_, gg)| *gg == g).collect();
+        if members.is_empty() {
+            continue;
+        }
+        blocks.push(Block::PageBreak);
+        blocks.push(Block::Heading {
+            level: 1,
+            text: match g {
+                Group::Central => l(
+                    lang,
+                    "Результаты оценки в разрезе центральных государственных органов",
+                    "Орталық мемлекеттік органдар бөлінісіндегі бағалау нәтижелері",
+                ),
+                Group::Local => l(
+                    lang,
+                    "Результаты оценки в разрезе местных исполнительных органов",
+                    "Жергілікті атқарушы органдар бөлінісіндегі бағалау нәтижелері",
+                ),
+            }
+            .into(),
+        });
+        for (k, (body, _)) in members.iter().enumerate() {
+            if k > 0 {
+                blocks.push(Block::PageBreak);
+            }
+            body_page(a, body, lang, &mut blocks);
+        }
+    }
+    if let Some(ed) = a.appendix {
+        blocks.push(Block::PageBreak);
+        appendix(ed, lang, &mut blocks);
+    }
+    Document {
+        lang,
+        title: format!(
+            "{} {}",
+            l(lang, "Операционная оценка", "Операциялық бағалау"),
+            a.period
+        ),
+        landscape: false,
+        blocks,
+    }
+}
+
+fn body_page(a: &Annual, body: &str, lang: Lang, blocks: &mut Vec<Block>) {
+    let entries: Vec<(&BlockRating, &Rated)> = a
+        .blocks
+        .iter()
+        .filter_map(|b| {
+            b.rating
+                .rows
+                .iter()
+                .find(|r| r.row.body == body)
+                .map(|r| (b, r))
+        })
+        .collect();
+    let Some((_, first)) = entries.first() else {
+        return;
+    };
+    blocks.push(Block::Heading {
+        level: 2,
+        text: label(first).to_uppercase(),
+    });
+    blocks.push(Block::Paragraph {
+        runs: vec![R::bold(a.period.to_string())],
+        align: Align::Left,
+    });
+    // «Итоги оценки показали высокую степень эффективности деятельности по блокам «…» и «…»».
+    let mut by_degree: Vec<(usize, Vec<&str>)> = Vec::new();
+    for (b, r) in &entries {
+        if let Some(d) = r.degree {
+            match by_degree.iter_mut().find(|(x, _)| *x == d) {
+                Some((_, names)) => names.push(&b.name),
+                None => by_degree.push((d, vec![&b.name])),
+            }
+        }
+    }
+    for (d, names) in by_degree {
+        let quoted: Vec<String> = names.iter().map(|n| format!("«{n}»")).collect();
+        let list = match quoted.len() {
+            1 => quoted[0].clone(),
+            _ => format!(
+                "{} {} {}",
+                quoted[..quoted.len() - 1].join(", "),
+                l(lang, "и", "және"),
+                quoted[quoted.len() - 1]
+            ),
+        };
+        blocks.push(Block::Paragraph {
+            runs: match lang {
+                Lang::Ru => vec![
+                    R::plain("Итоги оценки показали "),
+                    R::bold(degree_phrase(lang, &a.degrees[d])),
+                    R::plain(format!(
+                        " по {} {list}.",
+                        if names.len() == 1 {
+                            "блоку"
+                        } else {
+                            "блокам"
+                        }
+                    )),
+                ],
+                Lang::Kk => vec![
+                    R::plain(format!("{list} блогы бойынша бағалау қорытындысы ")),
+                    R::bold(degree_phrase(lang, &a.degrees[d])),
+                    R::plain(" көрсетті."),
+                ],
+            },
+            align: Align::Justify,
+        });
+    }
+    for (b, r) in &entries {
+        blocks.push(Block::Heading {
+            level: 3,
+            text: b.name.to_uppercase(),
+        });
+        let prev_count = b
+            .rating
+            .groups
+            .iter()
+            .find(|g| g.group == r.row.group)
+            .map(|g| g.previous_count)
+            .unwrap_or(0);
+        let of = l(lang, "ИЗ", "/");
+        let score = l(lang, "ОЦЕНКА", "БАҒА");
+        blocks.push(Block::Table(Table {
+            caption: None,
+            columns: vec![
+                Column {
+                    width: 50,
+                    align: Align::Center,
+                },
+                Column {
+                    width: 50,
+                    align: Align::Center,
+                },
+            ],
+            header: vec![vec![
+                Cell::bold((a.period - 1).to_string()),
+                Cell::bold(a.period.to_string()),
+            ]],
+            rows: vec![vec![
+                Cell::new(match (r.row.previous_score, r.previous_rank) {
+                    (Some(s), Some(k)) => format!("{score} {} — {k} {of} {prev_count}", one(s)),
+                    (Some(s), None) => format!("{score} {}", one(s)),
+                    _ => l(lang, "не оценивался", "бағаланбаған").to_string(),
+                }),
+                Cell::bold(format!(
+                    "{score} {} — {} {of} {}",
+                    one(r.row.score),
+                    r.rank,
+                    r.group_size
+                )),
+            ]],
+        }));
+        let group_rows: Vec<&Rated> = b
+            .rating
+            .rows
+            .iter()
+            .filter(|x| x.row.group == r.row.group)
+            .collect();
+        let avg = b
+            .rating
+            .groups
+            .iter()
+            .find(|g| g.group == r.row.group)
+            .and_then(|g| g.average);
+        blocks.push(Block::Chart(Chart {
+            title: format!(
+                "{} — {} {}",
+                b.name,
+                l(lang, "баллы", "балдар"),
+                group_short(lang, r.row.group)
+            ),
+            bars: group_rows
+                .iter()
+                .map(|x| Bar {
+                    label: label(x),
+                    value: x.row.score,
+                    value_text: one(x.row.score),
+                    highlight: x.row.body == r.row.body,
+                })
+                .collect(),
+            max: Decimal::ONE_HUNDRED,
+            reference: avg.map(|v| (v, format!("{} {}", l(lang, "среднее", "орташа"), one(v)))),
+        }));
+    }
+}
+
+/// «Приложение. Критерии оценки»: the criteria of each direction of the edition with maxima and
+/// references.
+pub fn appendix(ed: &Edition, lang: Lang, blocks: &mut Vec<Block>) {
+    blocks.push(Block::Heading {
+        level: 1,
+        text: format!(
+            "{} «{}»",
+            l(
+                lang,
+                "Приложение. Критерии оценки блока",
+                "Қосымша. Блокты бағалау өлшемшарттары"
+            ),
+            ed.block_name
+        ),
+    });
+    blocks.push(Block::Paragraph {
+        runs: vec![R::italic(ed.act.name.clone())],
+        align: Align::Left,
+    });
+    for d in &ed.directions {
+        let mut rows = Vec::new();
+        let mut stack: Vec<(String, u8)> = vec![(d.code.clone(), 0)];
+        let mut out: Vec<(usize, u8)> = Vec::new();
+        while let Some((parent, depth)) = stack.pop() {
+            let kids: Vec<usize> = ed
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.parent.as_deref() == Some(parent.as_str()) && n.max.is_some())
+                .map(|(i, _)| i)
+                .collect();
+            for &k in kids.iter().rev() {
+                stack.push((ed.nodes[k].code.clone(), depth + 1));
+            }
+            if parent != d.code {
+                if let Some(i) = ed.node(&parent) {
+                    out.push((i, depth - 1));
+                }
+            }
+        }
+        for (i, depth) in out {
+            let n = &ed.nodes[i];
+            rows.push(vec![
+                Cell::new(n.number.clone().unwrap_or_default()),
+                Cell::new(n.name.clone()).indent(depth),
+                Cell::new(n.max.map(|m| crate::show(m, 2)).unwrap_or_default()),
+                Cell::new(n.applies.describe_ru()),
+                Cell::new(n.cite.reference.clone()),
+            ]);
+        }
+        blocks.push(Block::Heading {
+            level: 2,
+            text: format!(
+                "{} ({} {})",
+                d.name,
+                crate::show(d.max, 2),
+                l(lang, "баллов", "балл")
+            ),
+        });
+        blocks.push(Block::Table(Table {
+            caption: None,
+            columns: vec![
+                Column {
+                    width: 8,
+                    align: Align::Center,
+                },
+                Column {
+                    width: 46,
+                    align: Align::Left,
+                },
+                Column {
+                    width: 10,
+                    align: Align::Center,
+                },
+                Column {
+                    width: 14,
+                    align: Align::Left,
+                },
+                Column {
+                    width: 22,
+                    align: Align::Left,
+                },
+            ],
+            header: vec![vec![
+                Cell::bold("№"),
+                Cell::bold(l(lang, "Критерий / показатель", "Өлшемшарт / көрсеткіш")),
+                Cell::bold(l(lang, "Макс. балл", "Ең жоғары балл")),
+                Cell::bold(l(lang, "Применяется", "Қолданылады")),
+                Cell::bold(l(lang, "Основание", "Негіздеме")),
+            ]],
+            rows,
+        }));
+    }
+}

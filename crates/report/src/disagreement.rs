@@ -1,0 +1,294 @@
+//! Таблица разногласий по результатам оценки (appendix 10 of the 2014 methodology): per
+//! objection, the conclusion's statement, the recommendation, the body's objection, the decision
+//! and a note; an accepted objection may correct one input, and the evaluation is recomputed so
+//! that «Общий балл с учетом итогов обжалования» is the engine's figure, not a typed one.
+
+use std::path::Path;
+
+use bagalau_engine::{Dataset, Outcome};
+use bagalau_office::{Align, Block, Cell, Column, Document, Lang, Run as R, Signature, Table};
+
+use crate::lang::l;
+use crate::{ReportError, Run};
+
+/// One objection of a body and the commission's decision.
+#[derive(Debug, Clone)]
+pub struct Objection {
+    pub body: String,
+    pub number: String,
+    pub statement: String,
+    pub recommendation: String,
+    pub objection: String,
+    pub decision: String,
+    pub accepted: bool,
+    pub note: String,
+    /// For an accepted objection: the input it corrects and the new value.
+    pub correction: Option<(String, String)>,
+    /// Row in the source file (for messages).
+    pub row: usize,
+}
+
+/// Reads `objections.csv`: `body,number,statement,recommendation,objection,decision,accepted,note`
+/// and optionally `input,value` (the correction an accepted objection makes).
+pub fn read_objections(path: &Path) -> Result<Vec<Objection>, ReportError> {
+    let file = path.display().to_string();
+    let err = |row: usize, message: String| ReportError::Input {
+        file: file.clone(),
+        row,
+        message,
+    };
+    let mut rd = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| err(0, format!("не удалось открыть файл: {e}")))?;
+    let headers = rd
+        .headers()
+        .map_err(|e| err(1, format!("заголовок: {e}")))?
+        .clone();
+    let required = [
+        "body",
+        "number",
+        "statement",
+        "recommendation",
+        "objection",
+        "decision",
+        "accepted",
+        "note",
+    ];
+    let mut cols = Vec::new();
+    for name in required {
+        match headers.iter().position(|h| h == name) {
+            Some(c) => cols.push(c),
+            None => return Err(err(1, format!("нет столбца «{name}»"))),
+        }
+    }
+    let input_col = headers.iter().position(|h| h == "input");
+    let value_col = headers.iter().position(|h| h == "value");
+    let mut out = Vec::new();
+    for (i, rec) in rd.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.map_err(|e| err(row, e.to_string()))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").to_string();
+        let accepted = match get(cols[6]).to_lowercase().as_str() {
+            "да" | "yes" | "true" | "1" => true,
+            "нет" | "no" | "false" | "0" | "" => false,
+            other => {
+                return Err(err(
+                    row,
+                    format!("столбец accepted: «{other}» — ожидается да/нет"),
+                ))
+            }
+        };
+        let input = input_col.map(&get).filter(|s| !s.is_empty());
+        let value = value_col.map(&get).filter(|s| !s.is_empty());
+        let correction = match (input, value) {
+            (Some(i), Some(v)) => Some((i, v)),
+            (None, None) => None,
+            _ => {
+                return Err(err(
+                    row,
+                    "столбцы input и value заполняются вместе".to_string(),
+                ))
+            }
+        };
+        if correction.is_some() && !accepted {
+            return Err(err(
+                row,
+                "исправление данных указано для отклонённого возражения".to_string(),
+            ));
+        }
+        out.push(Objection {
+            body: get(cols[0]),
+            number: get(cols[1]),
+            statement: get(cols[2]),
+            recommendation: get(cols[3]),
+            objection: get(cols[4]),
+            decision: get(cols[5]),
+            accepted,
+            note: get(cols[7]),
+            correction,
+            row,
+        });
+    }
+    Ok(out)
+}
+
+/// The dataset with every accepted correction applied, evaluated again.
+pub fn recompute(
+    run: &Run,
+    data: &Dataset,
+    objections: &[Objection],
+) -> Result<Outcome, ReportError> {
+    let ed = run.ed;
+    let mut data = data.clone();
+    for o in objections {
+        let Some((code, value)) = &o.correction else {
+            continue;
+        };
+        let at = |m: String| ReportError::Input {
+            file: "objections.csv".into(),
+            row: o.row,
+            message: m,
+        };
+        let i = ed
+            .inputs
+            .iter()
+            .position(|i| &i.code == code)
+            .ok_or_else(|| at(format!("неизвестный входной показатель «{code}»")))?;
+        if ed.inputs[i].table.is_some() {
+            return Err(at(format!(
+                "«{code}» задаётся по строкам таблицы; исправление по возражению — только для показателей органа"
+            )));
+        }
+        let v = bagalau_data::parse_cell(&ed.inputs[i], value)
+            .map_err(|m| at(format!("{code}: {m}")))?;
+        let body = data
+            .bodies
+            .iter_mut()
+            .find(|b| b.id == o.body)
+            .ok_or_else(|| at(format!("орган «{}» не найден", o.body)))?;
+        body.values[i] = v;
+    }
+    bagalau_engine::evaluate(ed, &data).map_err(|e| ReportError::Recompute(e.to_string()))
+}
+
+/// The disagreement table of one body; `after` is the outcome recomputed with the accepted
+/// corrections ([`recompute`]).
+pub fn disagreement(
+    run: &Run,
+    body_id: &str,
+    objections: &[Objection],
+    after: &Outcome,
+    lang: Lang,
+) -> Result<Document, ReportError> {
+    let b = run.body(body_id)?;
+    let after_run = Run {
+        ed: run.ed,
+        out: after,
+        period: run.period,
+    };
+    let b_after = after_run.body(body_id)?;
+    let mut rows = Vec::new();
+    for o in objections.iter().filter(|o| o.body == b.id) {
+        let mut decision = o.decision.clone();
+        if let Some((code, value)) = &o.correction {
+            decision.push_str(&format!(
+                " [{}: {code} = {value}]",
+                l(lang, "исправлено", "түзетілді")
+            ));
+        }
+        rows.push(vec![
+            Cell::new(o.number.clone()),
+            Cell::new(o.statement.clone()),
+            Cell::new(o.recommendation.clone()),
+            Cell::new(o.objection.clone()),
+            Cell::new(decision),
+            Cell::new(o.note.clone()),
+        ]);
+    }
+    if rows.is_empty() {
+        rows.push(vec![Cell::new(l(
+            lang,
+            "Возражений не поступило",
+            "Қарсылықтар түскен жоқ",
+        ))
+        .span(6)]);
+    }
+    let blocks = vec![
+        Block::Heading {
+            level: 1,
+            text: l(
+                lang,
+                "Таблица разногласий по результатам оценки",
+                "Бағалау нәтижелері бойынша келіспеушіліктер кестесі",
+            )
+            .into(),
+        },
+        Block::Paragraph {
+            runs: vec![R::bold(b.name.clone())],
+            align: Align::Center,
+        },
+        Block::Paragraph {
+            runs: vec![R::plain(
+                run.period
+                    .map(|p| format!("{}: {p}", l(lang, "Отчетный период", "Есепті кезең")))
+                    .unwrap_or_default(),
+            )],
+            align: Align::Center,
+        },
+        Block::Table(Table {
+            caption: None,
+            columns: vec![
+                Column { width: 4, align: Align::Center },
+                Column { width: 20, align: Align::Left },
+                Column { width: 18, align: Align::Left },
+                Column { width: 20, align: Align::Left },
+                Column { width: 20, align: Align::Left },
+                Column { width: 18, align: Align::Left },
+            ],
+            header: vec![vec![
+                Cell::bold("№"),
+                Cell::bold(l(lang, "Заключение уполномоченного органа", "Уәкілетті органның қорытындысы")),
+                Cell::bold(l(lang, "Рекомендация уполномоченного органа", "Уәкілетті органның ұсынымы")),
+                Cell::bold(l(lang, "Возражение оцениваемого государственного органа", "Бағаланатын мемлекеттік органның қарсылығы")),
+                Cell::bold(l(lang, "Решение по итогам обжалования", "Шағымдану қорытындысы бойынша шешім")),
+                Cell::bold(l(lang, "Примечание", "Ескертпе")),
+            ]],
+            rows,
+        }),
+        Block::Paragraph {
+            runs: vec![
+                R::plain(format!(
+                    "{} ",
+                    l(
+                        lang,
+                        "Общий балл с учетом итогов обжалования составил",
+                        "Шағымдану қорытындысын ескергендегі жалпы балл:"
+                    )
+                )),
+                R::bold(run.show(b_after.score)),
+                R::plain(format!(
+                    " ({} {}{}).",
+                    l(lang, "до обжалования —", "шағымдануға дейін —"),
+                    run.show(b.score),
+                    if b_after.rank != b.rank {
+                        format!(
+                            "; {} {} → {}",
+                            l(lang, "место в группе", "топтағы орны"),
+                            b.rank,
+                            b_after.rank
+                        )
+                    } else {
+                        String::new()
+                    }
+                )),
+            ],
+            align: Align::Left,
+        },
+        Block::Signatures(vec![
+            Signature {
+                position: l(lang, "Председатель комиссии", "Комиссия төрағасы").into(),
+                name: String::new(),
+            },
+            Signature {
+                position: l(
+                    lang,
+                    "С итогами обжалования ознакомлен: представитель оцениваемого государственного органа",
+                    "Шағымдану қорытындысымен таныстым: бағаланатын мемлекеттік органның өкілі",
+                )
+                .into(),
+                name: String::new(),
+            },
+        ]),
+    ];
+    Ok(Document {
+        lang,
+        title: format!(
+            "{} — {}",
+            l(lang, "Таблица разногласий", "Келіспеушіліктер кестесі"),
+            b.name
+        ),
+        landscape: true,
+        blocks,
+    })
+}

@@ -1,0 +1,148 @@
+//! The documents of an evaluation, built as [`bagalau_office::Document`] values from one run of
+//! the engine (or, for the annual report, from published block scores): every number a document
+//! prints comes from the same [`bagalau_engine::Outcome`], so the documents cannot disagree.
+//!
+//! - [`conclusion`] — заключение о результатах оценки (forms of appendices 3/4 of the 2014
+//!   methodology, shape of seed 003);
+//! - [`act`] — акт сверки по итогам перепроверки (appendix 9);
+//! - [`disagreement`] — таблица разногласий (appendix 10), with the score recomputed after appeal;
+//! - [`annual`] — the annual report in the shape of seed 004;
+//! - [`export`] — XLSX workbooks of results, criteria, ranks, penalties and inputs.
+
+pub mod act;
+pub mod annual;
+pub mod conclusion;
+pub mod disagreement;
+pub mod export;
+pub mod lang;
+
+use bagalau_engine::rank::format_ru;
+use bagalau_engine::{BodyOutcome, Outcome};
+use bagalau_methodology::Edition;
+use rust_decimal::Decimal;
+
+pub use bagalau_office::Lang;
+
+/// Errors of document generation.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("орган «{0}» не найден в результатах оценки")]
+    UnknownBody(String),
+    #[error("{file}, строка {row}: {message}")]
+    Input {
+        file: String,
+        row: usize,
+        message: String,
+    },
+    #[error("пересчёт после обжалования: {0}")]
+    Recompute(String),
+}
+
+/// One evaluation run: the edition, its outcome and the evaluated period.
+pub struct Run<'a> {
+    pub ed: &'a Edition,
+    pub out: &'a Outcome,
+    pub period: Option<u16>,
+}
+
+impl<'a> Run<'a> {
+    pub fn body(&self, id: &str) -> Result<&'a BodyOutcome, ReportError> {
+        self.out
+            .bodies
+            .iter()
+            .find(|b| b.id == id)
+            .ok_or_else(|| ReportError::UnknownBody(id.to_string()))
+    }
+
+    /// A score as the edition displays it.
+    pub fn show(&self, v: Decimal) -> String {
+        show(v, self.ed.rounding.display_decimals)
+    }
+}
+
+/// `v` with at most `dp` decimals, Russian comma, trailing zeros dropped (seed 003 prints «25»,
+/// «7,95», «40,95»).
+pub fn show(v: Decimal, dp: u32) -> String {
+    let s = format_ru(v, dp);
+    if s.contains(',') {
+        s.trim_end_matches('0').trim_end_matches(',').to_string()
+    } else {
+        s
+    }
+}
+
+/// A figure from the data: up to `dp` decimals, thousands grouped with a no-break space
+/// («1 384 117», as seed 003 prints them).
+pub fn figure(v: Decimal, dp: u32) -> String {
+    let s = show(v, dp);
+    let (sign, s) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", s),
+    };
+    let (int, frac) = match s.split_once(',') {
+        Some((i, f)) => (i.to_string(), format!(",{f}")),
+        None => (s.clone(), String::new()),
+    };
+    if int.len() < 5 {
+        return format!("{sign}{int}{frac}");
+    }
+    let mut grouped = String::new();
+    for (k, ch) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}{grouped}{frac}")
+}
+
+/// «балл / балла / баллов» agreeing with `v` (a fraction takes «балла»).
+pub fn points_word(v: Decimal, lang: Lang) -> &'static str {
+    if lang == Lang::Kk {
+        return "балл";
+    }
+    if !v.fract().is_zero() {
+        return "балла";
+    }
+    let n = v.abs().trunc().to_string().parse::<u64>().unwrap_or(0);
+    bagalau_engine::rank::plural_ru(n, "балл", "балла", "баллов")
+}
+
+/// A signed difference: «+1,95», «−2».
+pub fn signed(v: Decimal, dp: u32) -> String {
+    if v > Decimal::ZERO {
+        format!("+{}", show(v, dp))
+    } else if v < Decimal::ZERO {
+        format!("−{}", show(-v, dp))
+    } else {
+        "0".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn numbers_as_the_conclusions_print_them() {
+        let d = |s| Decimal::from_str(s).unwrap_or_default();
+        assert_eq!(show(d("25"), 2), "25");
+        assert_eq!(show(d("7.95"), 2), "7,95");
+        assert_eq!(show(d("40.950"), 2), "40,95");
+        assert_eq!(show(d("2.5"), 2), "2,5");
+        assert_eq!(signed(d("1.95"), 2), "+1,95");
+        assert_eq!(signed(d("-2"), 2), "−2");
+        assert_eq!(figure(d("1384117"), 4), "1\u{a0}384\u{a0}117");
+        assert_eq!(figure(d("4.49"), 4), "4,49");
+        assert_eq!(figure(d("5067591.5"), 4), "5\u{a0}067\u{a0}591,5");
+        assert_eq!(figure(d("1244"), 4), "1244");
+        assert_eq!(points_word(d("25"), Lang::Ru), "баллов");
+        assert_eq!(points_word(d("0"), Lang::Ru), "баллов");
+        assert_eq!(points_word(d("0.00"), Lang::Ru), "баллов");
+        assert_eq!(points_word(d("33.00"), Lang::Ru), "балла");
+        assert_eq!(points_word(d("2"), Lang::Ru), "балла");
+        assert_eq!(points_word(d("21"), Lang::Ru), "балл");
+        assert_eq!(points_word(d("40.95"), Lang::Ru), "балла");
+    }
+}
