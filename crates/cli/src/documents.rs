@@ -152,7 +152,11 @@ pub struct RunArgs<'a> {
     pub output: Output,
 }
 
-pub fn conclusion_command(a: &RunArgs, texts: Option<&Path>) -> Result<String> {
+pub fn conclusion_command(
+    a: &RunArgs,
+    direction: Option<&str>,
+    texts: Option<&Path>,
+) -> Result<String> {
     let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
     let run = Run {
         ed: &ed,
@@ -160,7 +164,11 @@ pub fn conclusion_command(a: &RunArgs, texts: Option<&Path>) -> Result<String> {
         period,
     };
     let texts = read_texts(texts)?;
-    per_body(&run, a.body, a.format, &a.output, "conclusion", |id| {
+    let kind = match direction {
+        Some(d) => format!("conclusion-{d}"),
+        None => "conclusion".to_string(),
+    };
+    per_body(&run, a.body, a.format, &a.output, &kind, |id| {
         let extra = texts
             .get(id)
             .map(|t| Extra {
@@ -171,6 +179,7 @@ pub fn conclusion_command(a: &RunArgs, texts: Option<&Path>) -> Result<String> {
         Ok(bagalau_report::conclusion::conclusion(
             &run,
             id,
+            direction,
             a.lang.into(),
             &extra,
         )?)
@@ -263,6 +272,8 @@ fn parse_scores(spec: &str, default_name: &str) -> (String, PathBuf) {
 
 pub struct AnnualArgs<'a> {
     pub scores: &'a [String],
+    /// Data of an evaluation run under `edition`: its scores make a block of the report.
+    pub data: Option<&'a Path>,
     pub period: u16,
     pub edition: &'a Path,
     pub format: DocFormat,
@@ -272,16 +283,34 @@ pub struct AnnualArgs<'a> {
 
 pub fn annual_command(a: &AnnualArgs) -> Result<String> {
     let ed = crate::load_edition(a.edition)?;
-    if a.scores.is_empty() {
-        bail!("укажите хотя бы один файл баллов: --scores [БЛОК=]ФАЙЛ");
+    if a.scores.is_empty() && a.data.is_none() {
+        bail!("укажите файл баллов (--scores [БЛОК=]ФАЙЛ) или данные оценки (--data ПАПКА)");
     }
     let mut blocks = Vec::new();
+    if let Some(data) = a.data {
+        let (ed, out, period) = crate::run_evaluation(a.edition, data)?;
+        if period.is_some_and(|p| p != a.period) {
+            bail!(
+                "данные {} относятся к периоду {}, а отчёт — к {}",
+                data.display(),
+                period.unwrap_or_default(),
+                a.period
+            );
+        }
+        let run = Run {
+            ed: &ed,
+            out: &out,
+            period,
+        };
+        blocks.push(bagalau_report::annual::from_run(&run, &ed.block_name));
+    }
     for spec in a.scores {
         let (name, file) = parse_scores(spec, &ed.block_name);
         let rows = rating::read_scores(&file)?;
         blocks.push(BlockRating {
             name,
             rating: rating::rate(rows, &ed.degrees),
+            directions: Vec::new(),
         });
     }
     let doc = bagalau_report::annual::annual(

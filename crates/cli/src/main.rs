@@ -126,6 +126,9 @@ enum ReportCommand {
     Conclusion {
         #[command(flatten)]
         doc: DocArgs,
+        /// Код направления (для редакций с несколькими направлениями: services, complaints, openness)
+        #[arg(long)]
+        direction: Option<String>,
         /// Тексты оценщика (TOML: [КОД_ОРГАНА] recommendations = "…", signatories = [["должность", "Ф. И. О."]])
         #[arg(long)]
         texts: Option<PathBuf>,
@@ -149,8 +152,11 @@ enum ReportCommand {
     /// Годовой отчёт: рейтинги по блокам, страницы органов, приложение с критериями
     Annual {
         /// Опубликованные баллы блока: [НАЗВАНИЕ_БЛОКА=]ФАЙЛ.csv (можно несколько раз)
-        #[arg(long = "scores", required = true)]
+        #[arg(long = "scores")]
         scores: Vec<String>,
+        /// Или данные оценки по редакции --edition: баллы блока и его направлений
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// Оцениваемый период (предыдущий — на год раньше)
         #[arg(long)]
         period: u16,
@@ -247,8 +253,16 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Report { command } => match command {
-            ReportCommand::Conclusion { doc, texts } => (
-                documents::conclusion_command(&doc.run_args(), texts.as_deref())?,
+            ReportCommand::Conclusion {
+                doc,
+                direction,
+                texts,
+            } => (
+                documents::conclusion_command(
+                    &doc.run_args(),
+                    direction.as_deref(),
+                    texts.as_deref(),
+                )?,
                 None,
             ),
             ReportCommand::Act { doc, facts } => (
@@ -261,6 +275,7 @@ fn run(cli: Cli) -> Result<()> {
             ),
             ReportCommand::Annual {
                 scores,
+                data,
                 period,
                 edition,
                 format,
@@ -269,6 +284,7 @@ fn run(cli: Cli) -> Result<()> {
             } => (
                 documents::annual_command(&documents::AnnualArgs {
                     scores: &scores,
+                    data: data.as_deref(),
                     period,
                     edition: &edition,
                     format,

@@ -42,7 +42,8 @@ fn conclusion(r: &Run, body: &str, lang: Lang) -> Document {
         out: &r.out,
         period: Some(2017),
     };
-    bagalau_report::conclusion::conclusion(&run, body, lang, &Extra::default()).expect("conclusion")
+    bagalau_report::conclusion::conclusion(&run, body, None, lang, &Extra::default())
+        .expect("conclusion")
 }
 
 #[test]
@@ -113,6 +114,7 @@ fn seed_004_rating() -> BlockRating {
     BlockRating {
         name: "Взаимодействие с физическими и юридическими лицами".into(),
         rating: rating::rate(rows, &ed.degrees),
+        directions: Vec::new(),
     }
 }
 
@@ -203,7 +205,7 @@ mod ranks_follow_scores {
                     tie_order: None,
                 })
                 .collect();
-            let blocks = [BlockRating { name: "Блок".into(), rating: rating::rate(rows.clone(), &[]) }];
+            let blocks = [BlockRating { name: "Блок".into(), rating: rating::rate(rows.clone(), &[]), directions: Vec::new() }];
             let doc = bagalau_report::annual::annual(
                 &Annual { period: 2020, blocks: &blocks, degrees: &[], appendix: None },
                 Lang::Ru,
@@ -435,6 +437,7 @@ fn cli_writes_all_conclusions_into_a_folder() {
                 out_dir: Some(dir.clone()),
             },
         },
+        None,
         Some(Path::new(
             &root().join("examples/2017-services/documents/texts.toml"),
         )),
@@ -445,4 +448,101 @@ fn cli_writes_all_conclusions_into_a_folder() {
         assert!(dir.join(format!("{id}-conclusion.docx")).is_file(), "{id}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn conclusion_per_direction_of_a_three_direction_block() {
+    let r = Run::new(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2018),
+    };
+    let doc = bagalau_report::conclusion::conclusion(
+        &run,
+        "MF",
+        Some("services"),
+        Lang::Ru,
+        &Extra::default(),
+    )
+    .expect("conclusion");
+    let rows = table_rows(&doc, 0);
+    // Only the services criteria (no direction header rows); SVC_SUM 80,195 → 80,2; the
+    // direction's own penalty 6 × 0,2 = 1,2 (cap 5); SERVICES = 78,995 → 79.
+    assert!(rows
+        .iter()
+        .all(|row| !row[0].is_empty() || !row[1].starts_with("Направление")));
+    let last = |label: &str| {
+        rows.iter()
+            .find(|row| row[1].starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {rows:#?}"))
+            .clone()
+    };
+    assert_eq!(last("Общая оценка по критериям")[2], "80,2");
+    assert_eq!(last("Вычет штрафных баллов")[2..], ["1,2", "− 5"]);
+    assert_eq!(last("Итоговая оценка")[2], "79");
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("по направлению «Качество оказания государственных услуг»"));
+    assert!(
+        !text.contains("Рассмотрение жалоб"),
+        "other directions are not in it"
+    );
+    // No degree: the edition defines degrees for the block, not for a direction.
+    assert!(!text.contains("Степень эффективности"));
+    let err = bagalau_report::conclusion::conclusion(
+        &run,
+        "MF",
+        Some("nope"),
+        Lang::Ru,
+        &Extra::default(),
+    )
+    .expect_err("unknown direction");
+    assert!(err.to_string().contains("направление «nope»"));
+}
+
+#[test]
+fn annual_report_from_an_evaluation_run_has_direction_highlights() {
+    let r = Run::new(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2018),
+    };
+    let block = bagalau_report::annual::from_run(&run, &r.ed.block_name);
+    // Ranks in the report are the engine's ranks.
+    for b in &r.out.bodies {
+        let rated = block
+            .rating
+            .rows
+            .iter()
+            .find(|x| x.row.body == b.id)
+            .expect("rated");
+        assert_eq!(rated.rank, b.rank, "{}", b.id);
+    }
+    assert_eq!(block.directions.len(), 3);
+    let blocks = [block];
+    let doc = bagalau_report::annual::annual(
+        &Annual {
+            period: 2018,
+            blocks: &blocks,
+            degrees: &r.ed.degrees,
+            appendix: None,
+        },
+        Lang::Ru,
+    );
+    let text = bagalau_office::to_text(&doc);
+    assert!(
+        text.contains("| Направление | Балл | Среднее ЦГО |  |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| Качество оказания государственных услуг |"),
+        "{text}"
+    );
 }

@@ -1225,10 +1225,25 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 format!("имя «{}» уже определено", d.code.get_ref()),
             );
         }
+        let score = d.score.as_ref().and_then(|sc| {
+            let found = nodes.iter().position(|n| &n.code == sc.get_ref());
+            if found.is_none() {
+                l.err(
+                    ed_src.span_loc(sc.span()),
+                    format!(
+                        "оценка направления «{}»: нет вычисляемого значения «{}»",
+                        d.code.get_ref(),
+                        sc.get_ref()
+                    ),
+                );
+            }
+            found
+        });
         directions.push(Direction {
             code: d.code.get_ref().clone(),
             name: d.name.clone(),
             max: d.max.0,
+            score,
             cite: l.cite(&ed_src, d.code.span(), &d.reference, &d.status, &d.note),
         });
     }

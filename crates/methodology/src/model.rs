@@ -196,6 +196,8 @@ pub struct Direction {
     pub code: String,
     pub name: String,
     pub max: Decimal,
+    /// Node holding the direction's score (`score = "…"` in edition.toml), if named.
+    pub score: Option<usize>,
     pub cite: Citation,
 }
 

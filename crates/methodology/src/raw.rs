@@ -167,6 +167,9 @@ pub struct DirectionRaw {
     pub code: Spanned<String>,
     pub name: String,
     pub max: Dec,
+    /// The value that is the direction's score (when the block has several directions).
+    #[serde(default)]
+    pub score: Option<Spanned<String>>,
     #[serde(rename = "ref")]
     pub reference: String,
     pub status: Spanned<String>,

@@ -13,10 +13,65 @@ use rust_decimal::Decimal;
 
 use crate::lang::{degree_phrase, group_short, l};
 
-/// One block of the report: its name and its rating.
+/// One block of the report: its name and its rating, and — when built from an evaluation run —
+/// the scores of its directions (the per-body «direction highlights»).
 pub struct BlockRating {
     pub name: String,
     pub rating: Rating,
+    pub directions: Vec<DirectionScores>,
+}
+
+/// A direction's score per body.
+pub struct DirectionScores {
+    pub name: String,
+    pub scores: Vec<(String, Decimal)>,
+}
+
+/// The block rating of an evaluation run: scores as computed, previous scores from the
+/// `previous_final_score` input, direction scores from the edition's `[[direction]] score`.
+pub fn from_run(run: &crate::Run, name: &str) -> BlockRating {
+    let ed = run.ed;
+    let rows = run
+        .out
+        .bodies
+        .iter()
+        .map(|b| bagalau_data::rating::ScoreRow {
+            body: b.id.clone(),
+            name: Some(b.name.clone()),
+            group: b.group,
+            score: b.score,
+            previous_score: crate::conclusion::previous_score(run, b),
+            previous_rank: None,
+            tie_order: None,
+        })
+        .collect();
+    let directions = if ed.directions.len() > 1 {
+        ed.directions
+            .iter()
+            .filter_map(|d| {
+                let node = d.score?;
+                Some(DirectionScores {
+                    name: d.name.clone(),
+                    scores: run
+                        .out
+                        .bodies
+                        .iter()
+                        .filter_map(|b| match run.out.computed.values[b.index][node] {
+                            Some(bagalau_engine::Value::Num(x)) => Some((b.id.clone(), x)),
+                            _ => None,
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    BlockRating {
+        name: name.to_string(),
+        rating: bagalau_data::rating::rate(rows, &ed.degrees),
+        directions,
+    }
 }
 
 /// What the report is built from.
@@ -351,6 +406,7 @@ fn body_page(a: &Annual, body: &str, lang: Lang, blocks: &mut Vec<Block>) {
                 )),
             ]],
         }));
+        direction_highlights(b, r, lang, blocks);
         let group_rows: Vec<&Rated> = b
             .rating
             .rows
@@ -383,6 +439,76 @@ fn body_page(a: &Annual, body: &str, lang: Lang, blocks: &mut Vec<Block>) {
             reference: avg.map(|v| (v, format!("{} {}", l(lang, "среднее", "орташа"), one(v)))),
         }));
     }
+}
+
+/// The body's direction scores against its group's average, when the block has them.
+fn direction_highlights(b: &BlockRating, r: &Rated, lang: Lang, blocks: &mut Vec<Block>) {
+    let group: Vec<&str> = b
+        .rating
+        .rows
+        .iter()
+        .filter(|x| x.row.group == r.row.group)
+        .map(|x| x.row.body.as_str())
+        .collect();
+    let mut rows = Vec::new();
+    for d in &b.directions {
+        let Some((_, own)) = d.scores.iter().find(|(id, _)| id == &r.row.body) else {
+            continue;
+        };
+        let members: Vec<Decimal> = d
+            .scores
+            .iter()
+            .filter(|(id, _)| group.contains(&id.as_str()))
+            .map(|(_, v)| *v)
+            .collect();
+        let mean = bagalau_engine::rank::mean(&members);
+        rows.push(vec![
+            Cell::new(d.name.clone()),
+            Cell::bold(one(*own)),
+            Cell::new(mean.map(one).unwrap_or_default()),
+            Cell::new(match mean {
+                Some(m) if *own > m => "↑",
+                Some(m) if *own < m => "↓",
+                Some(_) => "=",
+                None => "",
+            }),
+        ]);
+    }
+    if rows.is_empty() {
+        return;
+    }
+    blocks.push(Block::Table(Table {
+        caption: None,
+        columns: vec![
+            Column {
+                width: 52,
+                align: Align::Left,
+            },
+            Column {
+                width: 16,
+                align: Align::Center,
+            },
+            Column {
+                width: 20,
+                align: Align::Center,
+            },
+            Column {
+                width: 12,
+                align: Align::Center,
+            },
+        ],
+        header: vec![vec![
+            Cell::bold(l(lang, "Направление", "Бағыт")),
+            Cell::bold(l(lang, "Балл", "Балл")),
+            Cell::bold(format!(
+                "{} {}",
+                l(lang, "Среднее", "Орташа"),
+                group_short(lang, r.row.group)
+            )),
+            Cell::bold(""),
+        ]],
+        rows,
+    }));
 }
 
 /// «Приложение. Критерии оценки»: the criteria of each direction of the edition with maxima and

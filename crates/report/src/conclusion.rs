@@ -27,23 +27,33 @@ pub struct Extra {
 pub const PREVIOUS_SCORE_INPUT: &str = "previous_final_score";
 
 /// The conclusion for one body.
+/// `direction`: the code of one direction of a multi-direction edition (each direction has its
+/// own evaluator and conclusion); `None` — the whole block.
 pub fn conclusion(
     run: &Run,
     body_id: &str,
+    direction: Option<&str>,
     lang: Lang,
     extra: &Extra,
 ) -> Result<Document, ReportError> {
     let ed = run.ed;
-    let b = run.body(body_id)?;
+    let full = run.body(body_id)?;
+    let scope = scope(run, full, direction)?;
+    let b = &scope.body;
     let dp = ed.rounding.display_decimals;
     let mut blocks = Vec::new();
 
     // Header.
-    let subject = if ed.directions.len() == 1 {
+    let single = scope.direction.or(if ed.directions.len() == 1 {
+        Some(0)
+    } else {
+        None
+    });
+    let subject = if let Some(d) = single {
         format!(
             "{} «{}» {} «{}»",
             l(lang, "по направлению", "бағыты бойынша"),
-            ed.directions[0].name,
+            ed.directions[d].name,
             l(lang, "блока", "блогы"),
             ed.block_name
         )
@@ -96,7 +106,7 @@ pub fn conclusion(
         R::plain(ed.act.name.clone()),
     ]));
 
-    blocks.push(Block::Table(score_table(run, b, lang)));
+    blocks.push(Block::Table(score_table(run, b, &scope.penalties, lang)));
 
     // Analysis per criterion.
     blocks.push(Block::Heading {
@@ -113,7 +123,7 @@ pub fn conclusion(
         k += 1;
         analysis(run, b, c, k, lang, &mut blocks);
     }
-    if let Some(pen) = ed.result.penalties {
+    for &pen in &scope.penalties {
         penalty_analysis(run, b, pen, lang, &mut blocks);
     }
 
@@ -143,7 +153,9 @@ pub fn conclusion(
             ],
         });
     }
-    if let Some(prev) = previous_score(run, b) {
+    // The previous period's score is the block's: compared only in a block-wide conclusion.
+    let block_wide = scope.direction.is_none() || ed.directions.len() == 1;
+    if let Some(prev) = previous_score(run, b).filter(|_| block_wide) {
         let diff = b.score - prev;
         let (prev_s, diff_s) = (run.show(prev), signed(diff, dp));
         let (pw, dw) = (
@@ -169,7 +181,11 @@ pub fn conclusion(
         .criteria
         .iter()
         .filter(|c| shown(ed, c) && !ed.nodes[c.node].bonus)
-        .map(|c| (c, c.max - c.score))
+        .map(|c| {
+            // As printed: a loss that rounds to nothing is no loss to report.
+            let r = |v| bagalau_engine::rank::round_display(v, dp);
+            (c, r(c.max) - r(c.score))
+        })
         .filter(|(_, lost)| *lost > Decimal::ZERO)
         .collect();
     lost.sort_by_key(|b| std::cmp::Reverse(b.1));
@@ -271,10 +287,15 @@ pub fn previous_score(run: &Run, b: &BodyOutcome) -> Option<Decimal> {
 }
 
 /// The table of the form: criteria with score and maximum, then the totals.
-pub fn score_table(run: &Run, b: &BodyOutcome, lang: Lang) -> Table {
+pub fn score_table(run: &Run, b: &BodyOutcome, penalties: &[usize], lang: Lang) -> Table {
     let ed = run.ed;
     let mut rows = Vec::new();
-    let multi = ed.directions.len() > 1;
+    let parents: std::collections::BTreeSet<&str> = b
+        .criteria
+        .iter()
+        .filter_map(|c| ed.nodes[c.node].parent.as_deref())
+        .collect();
+    let multi = parents.len() > 1;
     let mut last_direction: Option<&str> = None;
     let mut k = 0;
     for c in b.criteria.iter().filter(|c| shown(ed, c)) {
@@ -322,9 +343,12 @@ pub fn score_table(run: &Run, b: &BodyOutcome, lang: Lang) -> Table {
             Cell::new(""),
         ]);
     }
-    if let (Some(p), Some(pen)) = (b.penalties, ed.result.penalties) {
-        let cap = match &ed.nodes[pen].body {
-            NodeBody::Penalty { cap: Some(c), .. } => format!("− {}", run.show(*c)),
+    if let Some(p) = b.penalties {
+        let cap = match penalties {
+            [pen] => match &ed.nodes[*pen].body {
+                NodeBody::Penalty { cap: Some(c), .. } => format!("− {}", run.show(*c)),
+                _ => String::new(),
+            },
             _ => String::new(),
         };
         rows.push(vec![
@@ -613,6 +637,88 @@ fn analysis(
     ))]));
 }
 
+/// What a conclusion covers: the whole block or one direction, as a body outcome restricted to it.
+struct Scope {
+    body: BodyOutcome,
+    direction: Option<usize>,
+    penalties: Vec<usize>,
+}
+
+fn num_value(run: &Run, b: &BodyOutcome, node: usize) -> Option<Decimal> {
+    match run.out.computed.values[b.index][node] {
+        Some(Value::Num(x)) => Some(x),
+        _ => None,
+    }
+}
+
+fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, ReportError> {
+    let ed = run.ed;
+    let applicable = |n: usize| run.out.computed.applicable[b.index][n];
+    // Penalty nodes the given score depends on.
+    let penalties_of = |root: usize| -> Vec<usize> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                stack.extend(ed.nodes[n].deps.iter().copied());
+            }
+        }
+        seen.into_iter()
+            .filter(|&n| matches!(ed.nodes[n].body, NodeBody::Penalty { .. }) && applicable(n))
+            .collect()
+    };
+    let Some(code) = direction else {
+        let penalties = match ed.result.penalties {
+            Some(p) => vec![p],
+            None => penalties_of(ed.result.score),
+        };
+        let mut body = b.clone();
+        if body.penalties.is_none() && !penalties.is_empty() {
+            body.penalties = Some(penalties.iter().filter_map(|&p| num_value(run, b, p)).sum());
+        }
+        return Ok(Scope {
+            body,
+            direction: None,
+            penalties,
+        });
+    };
+    let d = ed
+        .directions
+        .iter()
+        .position(|d| d.code == code)
+        .ok_or_else(|| ReportError::UnknownDirection(code.to_string()))?;
+    let score_node = ed.directions[d]
+        .score
+        .ok_or_else(|| ReportError::UnknownDirection(code.to_string()))?;
+    let criteria: Vec<CriterionScore> = b
+        .criteria
+        .iter()
+        .filter(|c| ed.nodes[c.node].parent.as_deref() == Some(code))
+        .cloned()
+        .collect();
+    let penalties = penalties_of(score_node);
+    let pen_total: Decimal = penalties.iter().filter_map(|&p| num_value(run, b, p)).sum();
+    let mut body = b.clone();
+    body.criteria_total = Some(criteria.iter().map(|c| c.score).sum());
+    body.criteria = criteria;
+    body.correction = None;
+    body.penalties = if penalties.is_empty() {
+        None
+    } else {
+        Some(pen_total)
+    };
+    body.score = num_value(run, b, score_node).unwrap_or_default();
+    // Degrees are defined for the block's score; a direction of a multi-direction block has none.
+    if ed.directions.len() > 1 {
+        body.degree = None;
+    }
+    Ok(Scope {
+        body,
+        direction: Some(d),
+        penalties,
+    })
+}
+
 fn penalty_analysis(run: &Run, b: &BodyOutcome, pen: usize, lang: Lang, blocks: &mut Vec<Block>) {
     let ed = run.ed;
     let NodeBody::Penalty { items, cap } = &ed.nodes[pen].body else {
@@ -648,7 +754,7 @@ fn penalty_analysis(run: &Run, b: &BodyOutcome, pen: usize, lang: Lang, blocks: 
         ordered: false,
         items: list,
     });
-    let total = b.penalties.unwrap_or_default();
+    let total = num_value(run, b, pen).unwrap_or_default();
     let mut text = format!(
         "{}: {}",
         l(lang, "Итого вычет", "Барлық шегеру"),

@@ -28,6 +28,8 @@ pub use bagalau_office::Lang;
 pub enum ReportError {
     #[error("орган «{0}» не найден в результатах оценки")]
     UnknownBody(String),
+    #[error("направление «{0}» не найдено в редакции или для него не указана оценка (score в [[direction]])")]
+    UnknownDirection(String),
     #[error("{file}, строка {row}: {message}")]
     Input {
         file: String,
