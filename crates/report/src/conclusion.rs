@@ -49,31 +49,27 @@ pub fn conclusion(
     } else {
         None
     });
-    let subject = if let Some(d) = single {
-        format!(
-            "{} «{}» {} «{}»",
-            l(lang, "по направлению", "бағыты бойынша"),
-            ed.directions[d].name,
-            l(lang, "блока", "блогы"),
+    let heading = match (lang, single) {
+        (Lang::Ru, Some(d)) => format!(
+            "Заключение о результатах оценки по направлению «{}» блока «{}»",
+            ed.directions[d].name, ed.block_name
+        ),
+        (Lang::Ru, None) => format!(
+            "Заключение о результатах оценки по блоку «{}»",
             ed.block_name
-        )
-    } else {
-        format!(
-            "{} «{}»",
-            l(lang, "по блоку", "блогы бойынша"),
+        ),
+        (Lang::Kk, Some(d)) => format!(
+            "«{}» блогының «{}» бағыты бойынша бағалау нәтижелері туралы қорытынды",
+            ed.block_name, ed.directions[d].name
+        ),
+        (Lang::Kk, None) => format!(
+            "«{}» блогы бойынша бағалау нәтижелері туралы қорытынды",
             ed.block_name
-        )
+        ),
     };
     blocks.push(Block::Heading {
         level: 1,
-        text: format!(
-            "{} {subject}",
-            l(
-                lang,
-                "Заключение о результатах оценки",
-                "Бағалау нәтижелері туралы қорытынды"
-            )
-        ),
+        text: heading,
     });
     blocks.push(centered(vec![R::bold(b.name.clone())]));
     blocks.push(centered(vec![R::italic(format!(
@@ -523,41 +519,32 @@ fn analysis(
 ) {
     let ed = run.ed;
     let n = &ed.nodes[c.node];
-    blocks.push(para(vec![R::bold(format!(
-        "{k}. {} «{}»",
-        l(lang, "По критерию", "Өлшемшарт бойынша"),
-        n.name
-    ))]));
+    blocks.push(para(vec![R::bold(match lang {
+        Lang::Ru => format!("{k}. По критерию «{}»", n.name),
+        Lang::Kk => format!("{k}. «{}» өлшемшарты бойынша", n.name),
+    })]));
     let pct = if c.max.is_zero() {
         String::new()
     } else {
-        format!(
-            " ({} % {})",
-            crate::show(c.score / c.max * Decimal::ONE_HUNDRED, 1),
-            l(lang, "от максимума", "ең жоғарыдан")
-        )
+        let p = crate::show(c.score / c.max * Decimal::ONE_HUNDRED, 1);
+        match lang {
+            Lang::Ru => format!(" ({p} % от максимума)"),
+            Lang::Kk => format!(" (ең жоғары балдың {p} %)"),
+        }
     };
-    let mut runs = vec![
-        R::plain(format!(
-            "{} ",
-            l(
-                lang,
-                "Результат оценки по критерию составил",
-                "Өлшемшарт бойынша бағалау нәтижесі"
-            )
-        )),
-        R::bold(format!(
-            "{} {}",
-            run.show(c.score),
-            crate::points_word(c.score, lang)
-        )),
-        R::plain(format!(
-            " ({} {} {}){pct}.",
-            l(lang, "из", ""),
-            run.show(c.max),
-            l(lang, "возможных", "мүмкін балдан")
-        )),
-    ];
+    let (score, max) = (run.show(c.score), run.show(c.max));
+    let mut runs = match lang {
+        Lang::Ru => vec![
+            R::plain("Результат оценки по критерию составил "),
+            R::bold(format!("{score} {}", crate::points_word(c.score, lang))),
+            R::plain(format!(" (из {max} возможных){pct}.")),
+        ],
+        Lang::Kk => vec![
+            R::plain("Өлшемшарт бойынша бағалау нәтижесі — "),
+            R::bold(format!("{score} балл")),
+            R::plain(format!(" (мүмкін {max} балдан){pct}.")),
+        ],
+    };
     if let Some((mean, count)) = group_mean(run, b, c.node) {
         if count > 1 {
             runs.push(R::plain(format!(
