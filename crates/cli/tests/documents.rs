@@ -234,6 +234,17 @@ fn services_2017() -> (Run, bagalau_engine::Dataset) {
     (r, loaded.dataset)
 }
 
+/// The example's objections of body cb, recomputed after appeal, as a disagreement table.
+fn disagreement_cb(run: &DocRun, data: &bagalau_engine::Dataset) -> Document {
+    let objections = bagalau_report::disagreement::read_objections(
+        &root().join("examples/2017-services/documents/objections.csv"),
+    )
+    .expect("objections");
+    let after = bagalau_report::disagreement::recompute(run, data, &objections).expect("recompute");
+    bagalau_report::disagreement::disagreement(run, "cb", &objections, &after, Lang::Ru)
+        .expect("table")
+}
+
 #[test]
 fn reconciliation_act_agrees_with_the_evaluation() {
     let (r, _) = services_2017();
@@ -281,14 +292,7 @@ fn disagreement_table_recomputes_the_score_after_appeal() {
         out: &r.out,
         period: Some(2017),
     };
-    let objections = bagalau_report::disagreement::read_objections(
-        &root().join("examples/2017-services/documents/objections.csv"),
-    )
-    .expect("objections");
-    let after =
-        bagalau_report::disagreement::recompute(&run, &data, &objections).expect("recompute");
-    let doc = bagalau_report::disagreement::disagreement(&run, "cb", &objections, &after, Lang::Ru)
-        .expect("table");
+    let doc = disagreement_cb(&run, &data);
     let text = bagalau_office::to_text(&doc);
     // Accepted: measures were taken → 1.2 = 5; 34,45 + 5 = 39,45. The rejected one changes nothing.
     assert!(
@@ -360,12 +364,6 @@ fn every_document_renders_in_chromium_and_converts_to_png() {
         out: &s.out,
         period: Some(2017),
     };
-    let objections = bagalau_report::disagreement::read_objections(
-        &root().join("examples/2017-services/documents/objections.csv"),
-    )
-    .expect("objections");
-    let after =
-        bagalau_report::disagreement::recompute(&run, &data, &objections).expect("recompute");
     let ed =
         bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
     let blocks = [seed_004_rating()];
@@ -380,12 +378,7 @@ fn every_document_renders_in_chromium_and_converts_to_png() {
             bagalau_report::act::act(&run, "cb", &[], Lang::Ru).expect("act"),
             "АКТ СВЕРКИ",
         ),
-        (
-            "disagreement",
-            bagalau_report::disagreement::disagreement(&run, "cb", &objections, &after, Lang::Ru)
-                .expect("table"),
-            "39,45",
-        ),
+        ("disagreement", disagreement_cb(&run, &data), "39,45"),
         (
             "annual",
             bagalau_report::annual::annual(

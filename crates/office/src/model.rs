@@ -124,6 +124,27 @@ pub struct Column {
     pub align: Align,
 }
 
+impl Column {
+    pub fn left(width: u16) -> Self {
+        Column {
+            width,
+            align: Align::Left,
+        }
+    }
+    pub fn center(width: u16) -> Self {
+        Column {
+            width,
+            align: Align::Center,
+        }
+    }
+    pub fn right(width: u16) -> Self {
+        Column {
+            width,
+            align: Align::Right,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     pub text: String,

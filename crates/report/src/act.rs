@@ -10,6 +10,7 @@ use bagalau_office::{Align, Block, Cell, Column, Document, Lang, Run as R, Signa
 use rust_decimal::Decimal;
 
 use crate::lang::l;
+use crate::table_file::{cell, CsvTable};
 use crate::{ReportError, Run};
 
 /// One fact found on re-verification: which body, which penalty item (its code in the edition),
@@ -23,39 +24,26 @@ pub struct Fact {
 
 /// Reads `facts.csv`: `body,item,description`. Every problem names the file and the row.
 pub fn read_facts(path: &Path) -> Result<Vec<Fact>, ReportError> {
-    let file = path.display().to_string();
-    let err = |row: usize, message: String| ReportError::Input {
-        file: file.clone(),
-        row,
-        message,
-    };
-    let mut rd = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| err(0, format!("не удалось открыть файл: {e}")))?;
-    let headers = rd
-        .headers()
-        .map_err(|e| err(1, format!("заголовок: {e}")))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(cb), Some(ci), Some(cd)) = (col("body"), col("item"), col("description")) else {
-        return Err(err(
-            1,
-            "ожидаются столбцы body, item, description".to_string(),
-        ));
-    };
+    facts_from(CsvTable::open(path)?)
+}
+
+/// [`read_facts`] from any reader (`file` names it in messages).
+pub fn read_facts_from<R: std::io::Read>(r: R, file: &str) -> Result<Vec<Fact>, ReportError> {
+    facts_from(CsvTable::read(r, file)?)
+}
+
+fn facts_from(t: CsvTable) -> Result<Vec<Fact>, ReportError> {
+    let c = t.required(&["body", "item", "description"])?;
     let mut out = Vec::new();
-    for (i, rec) in rd.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.map_err(|e| err(row, e.to_string()))?;
-        let get = |c: usize| rec.get(c).unwrap_or("").to_string();
-        if get(cb).is_empty() || get(ci).is_empty() {
-            return Err(err(row, "пустой body или item".into()));
+    for (line, row) in &t.rows {
+        let (body, item) = (cell(row, c[0]), cell(row, c[1]));
+        if body.is_empty() || item.is_empty() {
+            return Err(t.err(*line, "пустой body или item".into()));
         }
         out.push(Fact {
-            body: get(cb),
-            item: get(ci),
-            description: get(cd),
+            body,
+            item,
+            description: cell(row, c[2]),
         });
     }
     Ok(out)
@@ -222,26 +210,11 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
     blocks.push(Block::Table(Table {
         caption: None,
         columns: vec![
-            Column {
-                width: 6,
-                align: Align::Center,
-            },
-            Column {
-                width: 58,
-                align: Align::Left,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
+            Column::center(6),
+            Column::left(58),
+            Column::center(12),
+            Column::center(12),
+            Column::center(12),
         ],
         header: vec![vec![
             Cell::bold("№"),
@@ -297,4 +270,24 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
         landscape: false,
         blocks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_need_body_and_item() {
+        let e = read_facts_from("body,item,description\nca,,x\n".as_bytes(), "facts.csv")
+            .expect_err("empty item");
+        assert_eq!(e.to_string(), "facts.csv, строка 2: пустой body или item");
+        let e = read_facts_from("body,description\n".as_bytes(), "facts.csv").expect_err("columns");
+        assert_eq!(e.to_string(), "facts.csv, строка 1: нет столбца «item»");
+        let f = read_facts_from(
+            "body,item,description\nca,late,«Отчёт 5 мая»\n".as_bytes(),
+            "f",
+        )
+        .expect("reads");
+        assert_eq!((f[0].body.as_str(), f[0].item.as_str()), ("ca", "late"));
+    }
 }

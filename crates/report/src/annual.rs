@@ -144,30 +144,12 @@ pub fn rating_table(a: &Annual, block: &BlockRating, g: Group, lang: Lang) -> Op
             crate::lang::group_name(lang, g)
         )),
         columns: vec![
-            Column {
-                width: 40,
-                align: Align::Left,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
-            Column {
-                width: 8,
-                align: Align::Center,
-            },
+            Column::left(40),
+            Column::center(12),
+            Column::center(12),
+            Column::center(12),
+            Column::center(12),
+            Column::center(8),
         ],
         header: vec![
             vec![
@@ -378,16 +360,7 @@ fn body_page(a: &Annual, body: &str, lang: Lang, blocks: &mut Vec<Block>) {
         let score = l(lang, "ОЦЕНКА", "БАҒА");
         blocks.push(Block::Table(Table {
             caption: None,
-            columns: vec![
-                Column {
-                    width: 50,
-                    align: Align::Center,
-                },
-                Column {
-                    width: 50,
-                    align: Align::Center,
-                },
-            ],
+            columns: vec![Column::center(50), Column::center(50)],
             header: vec![vec![
                 Cell::bold((a.period - 1).to_string()),
                 Cell::bold(a.period.to_string()),
@@ -480,22 +453,10 @@ fn direction_highlights(b: &BlockRating, r: &Rated, lang: Lang, blocks: &mut Vec
     blocks.push(Block::Table(Table {
         caption: None,
         columns: vec![
-            Column {
-                width: 52,
-                align: Align::Left,
-            },
-            Column {
-                width: 16,
-                align: Align::Center,
-            },
-            Column {
-                width: 20,
-                align: Align::Center,
-            },
-            Column {
-                width: 12,
-                align: Align::Center,
-            },
+            Column::left(52),
+            Column::center(16),
+            Column::center(20),
+            Column::center(12),
         ],
         header: vec![vec![
             Cell::bold(l(lang, "Направление", "Бағыт")),
@@ -573,26 +534,11 @@ pub fn appendix(ed: &Edition, lang: Lang, blocks: &mut Vec<Block>) {
         blocks.push(Block::Table(Table {
             caption: None,
             columns: vec![
-                Column {
-                    width: 8,
-                    align: Align::Center,
-                },
-                Column {
-                    width: 46,
-                    align: Align::Left,
-                },
-                Column {
-                    width: 10,
-                    align: Align::Center,
-                },
-                Column {
-                    width: 14,
-                    align: Align::Left,
-                },
-                Column {
-                    width: 22,
-                    align: Align::Left,
-                },
+                Column::center(8),
+                Column::left(46),
+                Column::center(10),
+                Column::left(14),
+                Column::left(22),
             ],
             header: vec![vec![
                 Cell::bold("№"),

@@ -383,22 +383,10 @@ pub fn score_table(run: &Run, b: &BodyOutcome, penalties: &[usize], lang: Lang) 
     Table {
         caption: None,
         columns: vec![
-            Column {
-                width: 6,
-                align: Align::Center,
-            },
-            Column {
-                width: 64,
-                align: Align::Left,
-            },
-            Column {
-                width: 15,
-                align: Align::Center,
-            },
-            Column {
-                width: 15,
-                align: Align::Center,
-            },
+            Column::center(6),
+            Column::left(64),
+            Column::center(15),
+            Column::center(15),
         ],
         header: vec![vec![
             Cell::bold("№"),

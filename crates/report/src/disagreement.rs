@@ -9,6 +9,7 @@ use bagalau_engine::{Dataset, Outcome};
 use bagalau_office::{Align, Block, Cell, Column, Document, Lang, Run as R, Signature, Table};
 
 use crate::lang::l;
+use crate::table_file::{cell, CsvTable};
 use crate::{ReportError, Run};
 
 /// One objection of a body and the commission's decision.
@@ -31,21 +32,19 @@ pub struct Objection {
 /// Reads `objections.csv`: `body,number,statement,recommendation,objection,decision,accepted,note`
 /// and optionally `input,value` (the correction an accepted objection makes).
 pub fn read_objections(path: &Path) -> Result<Vec<Objection>, ReportError> {
-    let file = path.display().to_string();
-    let err = |row: usize, message: String| ReportError::Input {
-        file: file.clone(),
-        row,
-        message,
-    };
-    let mut rd = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| err(0, format!("не удалось открыть файл: {e}")))?;
-    let headers = rd
-        .headers()
-        .map_err(|e| err(1, format!("заголовок: {e}")))?
-        .clone();
-    let required = [
+    objections_from(CsvTable::open(path)?)
+}
+
+/// [`read_objections`] from any reader (`file` names it in messages).
+pub fn read_objections_from<R: std::io::Read>(
+    r: R,
+    file: &str,
+) -> Result<Vec<Objection>, ReportError> {
+    objections_from(CsvTable::read(r, file)?)
+}
+
+fn objections_from(t: CsvTable) -> Result<Vec<Objection>, ReportError> {
+    let cols = t.required(&[
         "body",
         "number",
         "statement",
@@ -54,46 +53,32 @@ pub fn read_objections(path: &Path) -> Result<Vec<Objection>, ReportError> {
         "decision",
         "accepted",
         "note",
-    ];
-    let mut cols = Vec::new();
-    for name in required {
-        match headers.iter().position(|h| h == name) {
-            Some(c) => cols.push(c),
-            None => return Err(err(1, format!("нет столбца «{name}»"))),
-        }
-    }
-    let input_col = headers.iter().position(|h| h == "input");
-    let value_col = headers.iter().position(|h| h == "value");
+    ])?;
+    let input_col = t.optional("input");
+    let value_col = t.optional("value");
     let mut out = Vec::new();
-    for (i, rec) in rd.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.map_err(|e| err(row, e.to_string()))?;
-        let get = |c: usize| rec.get(c).unwrap_or("").to_string();
+    for (line, rec) in &t.rows {
+        let row = *line;
+        let err = |message: String| t.err(row, message);
+        let get = |c: usize| cell(rec, c);
         let accepted = match get(cols[6]).to_lowercase().as_str() {
             "да" | "yes" | "true" | "1" => true,
             "нет" | "no" | "false" | "0" | "" => false,
             other => {
-                return Err(err(
-                    row,
-                    format!("столбец accepted: «{other}» — ожидается да/нет"),
-                ))
+                return Err(err(format!(
+                    "столбец accepted: «{other}» — ожидается да/нет"
+                )))
             }
         };
-        let input = input_col.map(&get).filter(|s| !s.is_empty());
-        let value = value_col.map(&get).filter(|s| !s.is_empty());
+        let input = input_col.map(get).filter(|s| !s.is_empty());
+        let value = value_col.map(get).filter(|s| !s.is_empty());
         let correction = match (input, value) {
             (Some(i), Some(v)) => Some((i, v)),
             (None, None) => None,
-            _ => {
-                return Err(err(
-                    row,
-                    "столбцы input и value заполняются вместе".to_string(),
-                ))
-            }
+            _ => return Err(err("столбцы input и value заполняются вместе".to_string())),
         };
         if correction.is_some() && !accepted {
             return Err(err(
-                row,
                 "исправление данных указано для отклонённого возражения".to_string(),
             ));
         }
@@ -219,12 +204,12 @@ pub fn disagreement(
         Block::Table(Table {
             caption: None,
             columns: vec![
-                Column { width: 4, align: Align::Center },
-                Column { width: 20, align: Align::Left },
-                Column { width: 18, align: Align::Left },
-                Column { width: 20, align: Align::Left },
-                Column { width: 20, align: Align::Left },
-                Column { width: 18, align: Align::Left },
+                Column::center(4),
+                Column::left(20),
+                Column::left(18),
+                Column::left(20),
+                Column::left(20),
+                Column::left(18),
             ],
             header: vec![vec![
                 Cell::bold("№"),
@@ -291,4 +276,46 @@ pub fn disagreement(
         landscape: true,
         blocks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        "body,number,statement,recommendation,objection,decision,accepted,note,input,value\n";
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let bad = format!("{HEAD}cb,1,a,b,c,d,да,,,\ncb,2,a,b,c,d,может быть,,,\n");
+        let e = read_objections_from(bad.as_bytes(), "objections.csv").expect_err("bad accepted");
+        assert_eq!(
+            e.to_string(),
+            "objections.csv, строка 3: столбец accepted: «может быть» — ожидается да/нет"
+        );
+        let half = format!("{HEAD}cb,1,a,b,c,d,да,,satisfaction_measures,\n");
+        let e = read_objections_from(half.as_bytes(), "o.csv").expect_err("input without value");
+        assert!(e
+            .to_string()
+            .contains("строка 2: столбцы input и value заполняются вместе"));
+        let rejected = format!("{HEAD}cb,1,a,b,c,d,нет,,x,1\n");
+        let e =
+            read_objections_from(rejected.as_bytes(), "o.csv").expect_err("rejected with a fix");
+        assert!(e.to_string().contains("отклонённого"));
+        let e = read_objections_from("body,number\n".as_bytes(), "o.csv").expect_err("columns");
+        assert_eq!(e.to_string(), "o.csv, строка 1: нет столбца «statement»");
+    }
+
+    #[test]
+    fn reads_corrections_of_accepted_objections() {
+        let ok = format!("{HEAD}cb,1,a,b,c,d,да,n,satisfaction_measures,true\ncb,2,a,b,c,d,,,,\n");
+        let o = read_objections_from(ok.as_bytes(), "o.csv").expect("reads");
+        assert_eq!(o.len(), 2);
+        assert!(o[0].accepted && !o[1].accepted);
+        assert_eq!(
+            o[0].correction,
+            Some(("satisfaction_measures".to_string(), "true".to_string()))
+        );
+        assert_eq!(o[1].row, 3);
+    }
 }

@@ -15,6 +15,7 @@ pub mod conclusion;
 pub mod disagreement;
 pub mod export;
 pub mod lang;
+mod table_file;
 
 use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
