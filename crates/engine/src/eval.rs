@@ -143,11 +143,19 @@ pub struct Computed {
     pub steps: Vec<Vec<Step>>,
 }
 
+/// Group values already computed for the node being evaluated, keyed by the expression, the
+/// filter (addresses in the edition, which outlives the computation) and the group. Valid for one
+/// node: group functions read only the node's dependencies, which are complete.
+type GroupCache = std::cell::RefCell<
+    std::collections::HashMap<(usize, usize, Group), std::rc::Rc<Vec<(usize, Q)>>>,
+>;
+
 struct Ctx<'a> {
     ed: &'a Edition,
     data: &'a Dataset,
     values: &'a [Vec<Option<V>>],
     row_values: &'a [Vec<Vec<Option<V>>>],
+    group_cache: &'a GroupCache,
 }
 
 #[derive(Clone, Copy)]
@@ -226,7 +234,26 @@ impl Ctx<'_> {
 
     /// Values of `e` over the bodies of the group (optionally filtered), skipping bodies
     /// where it has no value.
-    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<Vec<(usize, Q)>> {
+    fn group_values(
+        &self,
+        e: &Expr,
+        filter: Option<&Expr>,
+        at: At,
+    ) -> R<std::rc::Rc<Vec<(usize, Q)>>> {
+        let key = (
+            e as *const Expr as usize,
+            filter.map_or(0, |f| f as *const Expr as usize),
+            self.data.bodies[at.body].group,
+        );
+        if let Some(hit) = self.group_cache.borrow().get(&key) {
+            return Ok(hit.clone());
+        }
+        let out = std::rc::Rc::new(self.group_values_uncached(e, filter, at)?);
+        self.group_cache.borrow_mut().insert(key, out.clone());
+        Ok(out)
+    }
+
+    fn group_values_uncached(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<Vec<(usize, Q)>> {
         let mut out = Vec::new();
         let mut scratch = Vec::new();
         for j in self.group_members(at) {
@@ -465,7 +492,7 @@ impl Ctx<'_> {
                     notes.push(format!("{f}({}) по {g}: нет органов со значением", arg(0)?));
                     return Ok(None);
                 }
-                let xs: Vec<Q> = vals.into_iter().map(|(_, v)| v).collect();
+                let xs: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
                 let sum = xs.iter().fold(Q::zero(), |a, b| a + b);
                 let r = match f {
                     "group_mean" => &sum / from_int(xs.len() as i64),
@@ -546,7 +573,7 @@ impl Ctx<'_> {
                 let hi = self.num(arg(2)?, at, notes)?;
                 let vals = self.group_values(arg(0)?, args.get(3), at)?;
                 let count = vals.len();
-                let mut distinct: Vec<Q> = vals.into_iter().map(|(_, v)| v).collect();
+                let mut distinct: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
                 distinct.sort_unstable();
                 distinct.dedup();
                 let pos = distinct.binary_search(&x).map_err(|_| {
@@ -615,6 +642,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
 
     for &n in &ed.order {
         let node = &ed.nodes[n];
+        let group_cache = GroupCache::default();
         for b in 0..nb {
             let body = &data.bodies[b];
             if !node.applies.applies(body.group, &body.id) {
@@ -631,6 +659,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                 data,
                 values: &values,
                 row_values: &row_values,
+                group_cache: &group_cache,
             };
             let mut row_out = None;
             let mut notes = Vec::new();
