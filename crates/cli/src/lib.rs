@@ -100,7 +100,7 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                             "number": i.number,
                             "name": i.name,
                             "provides": i.provides,
-                            "inputs": i.inputs.iter().map(|&k| ed.inputs[k].code.as_str()).collect::<Vec<_>>(),
+                            "inputs": ed.input_codes(&i.inputs),
                             "exemption": i.exemption,
                         })
                     })
@@ -179,11 +179,7 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             for i in &t.indicators {
                 let _ = writeln!(s, "    {}. {}", i.number, i.name);
                 let _ = writeln!(s, "       представляется: {}", i.provides);
-                let inputs: Vec<&str> = i
-                    .inputs
-                    .iter()
-                    .map(|&k| ed.inputs[k].code.as_str())
-                    .collect();
+                let inputs = ed.input_codes(&i.inputs);
                 let _ = writeln!(
                     s,
                     "       входные данные: {}",

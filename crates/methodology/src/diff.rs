@@ -178,11 +178,7 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
     }
     for t in &ed.reporting {
         for ind in &t.indicators {
-            let inputs: Vec<&str> = ind
-                .inputs
-                .iter()
-                .map(|&k| ed.inputs[k].code.as_str())
-                .collect();
+            let inputs = ed.input_codes(&ind.inputs);
             let mut facets = vec![
                 ("представляется", ind.provides.clone()),
                 ("входные данные", inputs.join(", ")),

@@ -436,6 +436,11 @@ impl NodeBody {
 }
 
 impl Edition {
+    /// Codes of inputs given by index (e.g. a reporting indicator's inputs).
+    pub fn input_codes(&self, idx: &[usize]) -> Vec<&str> {
+        idx.iter().map(|&k| self.inputs[k].code.as_str()).collect()
+    }
+
     pub fn symbol(&self, name: &str) -> Option<Symbol> {
         self.symbols.get(name).copied()
     }
