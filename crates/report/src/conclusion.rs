@@ -3,7 +3,7 @@
 //! penalty, final score, degree; the analysis per criterion generated from the trace; findings and
 //! the evaluator's editable recommendations; the signature block.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use bagalau_engine::eval::V;
 use bagalau_engine::{BodyOutcome, CriterionScore, Value};
@@ -131,10 +131,12 @@ pub fn conclusion(
     let mut findings = Vec::new();
     if let Some(d) = b.degree {
         let band = &ed.degrees[d];
-        let period = run.period.map(|p| p.to_string()).unwrap_or_default();
         findings.push(match lang {
             Lang::Ru => vec![
-                R::plain(format!("Итоги оценки за {period} год показали ").replace("за  год ", "")),
+                R::plain(match run.period {
+                    Some(p) => format!("Итоги оценки за {p} год показали "),
+                    None => "Итоги оценки показали ".to_string(),
+                }),
                 R::bold(degree_phrase(lang, band)),
                 R::plain(format!(
                     " органа ({} {}).",
@@ -143,7 +145,10 @@ pub fn conclusion(
                 )),
             ],
             Lang::Kk => vec![
-                R::plain(format!("{period} жылғы бағалау қорытындысы ")),
+                R::plain(match run.period {
+                    Some(p) => format!("{p} жылғы бағалау қорытындысы "),
+                    None => "Бағалау қорытындысы ".to_string(),
+                }),
                 R::bold(degree_phrase(lang, band)),
                 R::plain(format!(" көрсетті ({} балл).", run.show(b.score))),
             ],
@@ -447,7 +452,7 @@ fn group_mean(run: &Run, b: &BodyOutcome, node: usize) -> Option<(Decimal, usize
 /// first use.
 fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)> {
     let ed = run.ed;
-    let mut wanted = std::collections::BTreeSet::new();
+    let mut wanted = BTreeSet::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if wanted.insert(n) {
@@ -459,7 +464,7 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
             }
         }
     }
-    let mut seen = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     let mut calculated = Vec::new();
     for step in &run.out.computed.steps[b.index] {
@@ -468,7 +473,7 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
         }
         for (name, v) in &step.refs {
             if let Some(Symbol::Input(i)) = ed.symbol(name) {
-                if seen.insert(name.clone(), ()).is_none() {
+                if seen.insert(name.clone()) {
                     let text = match v {
                         Some(V::Num(q)) => crate::figure(bagalau_engine::exact::to_decimal(q), 4),
                         Some(V::Bool(true)) => "да".into(),
@@ -482,13 +487,13 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
         if step.node != node && ed.nodes[step.node].max.is_none() {
             if let Some(V::Num(q)) = &step.value {
                 let name = format!("{} (расчёт)", ed.nodes[step.node].name);
-                if seen.insert(name.clone(), ()).is_none() {
+                if seen.insert(name.clone()) {
                     calculated.push((name, crate::figure(bagalau_engine::exact::to_decimal(q), 4)));
                 }
             }
         }
         for note in &step.notes {
-            if seen.insert(note.clone(), ()).is_none() {
+            if seen.insert(note.clone()) {
                 out.push((String::new(), note.clone()));
             }
         }
