@@ -155,11 +155,13 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
                         format!(
                             "{} {}",
                             crate::show(facts, 4),
-                            l(
-                                lang,
-                                "факт(ов); перечень не представлен",
-                                "факт; тізбе ұсынылмаған"
-                            )
+                            match lang {
+                                Lang::Ru => format!(
+                                    "{}; перечень не представлен",
+                                    crate::count_word(facts, "факт", "факта", "фактов")
+                                ),
+                                Lang::Kk => "факт; тізбе ұсынылмаған".to_string(),
+                            }
                         )
                     })]]
                 } else {

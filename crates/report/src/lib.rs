@@ -101,14 +101,25 @@ pub fn figure(v: Decimal, dp: u32) -> String {
 
 /// «балл / балла / баллов» agreeing with `v` (a fraction takes «балла»).
 pub fn points_word(v: Decimal, lang: Lang) -> &'static str {
-    if lang == Lang::Kk {
-        return "балл";
+    match lang {
+        Lang::Kk => "балл",
+        Lang::Ru => count_word(v, "балл", "балла", "баллов"),
     }
+}
+
+/// The Russian word form agreeing with `v`: `one` (1, 21), `few` (2–4, 22–24, and fractions),
+/// `many` (the rest).
+pub fn count_word(
+    v: Decimal,
+    one: &'static str,
+    few: &'static str,
+    many: &'static str,
+) -> &'static str {
     if !v.fract().is_zero() {
-        return "балла";
+        return few;
     }
     let n = v.abs().trunc().to_string().parse::<u64>().unwrap_or(0);
-    bagalau_engine::rank::plural_ru(n, "балл", "балла", "баллов")
+    bagalau_engine::rank::plural_ru(n, one, few, many)
 }
 
 /// A signed difference: «+1,95», «−2».
