@@ -600,3 +600,74 @@ fn body_pages_show_the_published_n_of_m() {
     }
     assert_eq!(checked, 18);
 }
+
+/// The evaluator edits the recommendations in the browser and saves them («Сохранить тексты»);
+/// the saved TOML is the `--texts` file of the next run. Checked in headless Chromium: the page's
+/// own function produces the TOML, which must give back the text exactly.
+#[test]
+fn texts_edited_in_the_browser_are_saved_as_the_texts_file() {
+    if !browser() {
+        return;
+    }
+    let r = karaganda();
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2017),
+    };
+    let text = "Усилить внутренний контроль.\nКавычки \"\"\" и обратная косая \\ сохраняются.";
+    let extra = Extra {
+        recommendations: text.into(),
+        signatories: Vec::new(),
+    };
+    let doc = bagalau_report::conclusion::conclusion(&run, "kar", None, Lang::Ru, &extra)
+        .expect("conclusion");
+    let html = bagalau_office::to_html(&doc).replace(
+        "</body>",
+        "<script type=\"text/javascript\">document.body.setAttribute('data-toml', \
+         window.bagalauTextsToml());</script></body>",
+    );
+    let dom = bagalau_office::dump_dom(&html).expect("chromium");
+    let start = dom.find("data-toml=\"").expect("attribute") + "data-toml=\"".len();
+    let end = start + dom[start..].find('"').expect("end of attribute");
+    let toml_text = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let parsed: toml::Table = toml::from_str(&toml_text).expect("valid TOML");
+    assert_eq!(
+        parsed["kar"]["recommendations"].as_str(),
+        Some(text),
+        "{toml_text}"
+    );
+    // The saved file feeds the next run.
+    let dir = std::env::temp_dir().join(format!("bagalau-texts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("texts.toml"), &toml_text).expect("write");
+    let out = dir.join("kar.docx");
+    bagalau::documents::conclusion_command(
+        &bagalau::documents::RunArgs {
+            edition: &root().join("methodologies/2017-services"),
+            data: &root().join("examples/2017-karaganda"),
+            body: Some("kar"),
+            format: bagalau::documents::DocFormat::Docx,
+            lang: bagalau::documents::DocLang::Ru,
+            output: bagalau::documents::Output {
+                out: Some(out.clone()),
+                out_dir: None,
+            },
+        },
+        None,
+        Some(&dir.join("texts.toml")),
+    )
+    .expect("written");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).expect("docx")).expect("zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    assert!(xml.contains("Усилить внутренний контроль."));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -31,8 +31,60 @@ pub fn to_html(doc: &Document) -> String {
     for block in &doc.blocks {
         block_html(&mut out, block, doc.lang);
     }
-    out.push_str("</main>\n</body>\n</html>\n");
+    out.push_str("</main>\n");
+    if doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Editable { .. }))
+    {
+        save_texts_html(&mut out, doc.lang);
+    }
+    out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A button (not printed) that saves the edited texts as TOML: an editable with id `TABLE.KEY`
+/// becomes `["TABLE"] KEY = """…"""` — the `--texts` file of `bagalau report conclusion`, so
+/// what the evaluator writes in the browser goes into the PDF and DOCX of the next run.
+fn save_texts_html(out: &mut String, lang: Lang) {
+    let label = match lang {
+        Lang::Ru => "Сохранить тексты (TOML для --texts)",
+        Lang::Kk => "Мәтіндерді сақтау (--texts үшін TOML)",
+    };
+    let _ = writeln!(
+        out,
+        "<div class=\"save-texts\"><button type=\"button\" id=\"save-texts\">{}</button></div>",
+        escape(label)
+    );
+    out.push_str(
+        r#"<script type="text/javascript">
+(function () {
+  function q(s) { return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"'; }
+  function block(s) { return '"""' + s.replace(/\\/g, '\\\\').replace(/"""/g, '""\\"') + '"""'; }
+  window.bagalauTextsToml = function () {
+    var tables = {};
+    document.querySelectorAll('[data-editable-id]').forEach(function (el) {
+      var id = el.getAttribute('data-editable-id'), dot = id.indexOf('.');
+      var t = dot < 0 ? '' : id.slice(0, dot), k = dot < 0 ? id : id.slice(dot + 1);
+      (tables[t] = tables[t] || []).push(q(k) + ' = ' + block(el.innerText.trim()));
+    });
+    var toml = '';
+    Object.keys(tables).forEach(function (t) {
+      toml += (t ? '[' + q(t) + ']\n' : '') + tables[t].join('\n') + '\n\n';
+    });
+    return toml;
+  };
+  document.getElementById('save-texts').addEventListener('click', function () {
+    var toml = window.bagalauTextsToml();
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([toml], { type: 'application/toml' }));
+    a.download = 'texts.toml';
+    a.click();
+  });
+})();
+</script>
+"#,
+    );
 }
 
 /// Escapes text for element content and quoted attribute values.
@@ -81,7 +133,9 @@ body {{ margin: 0; background: #e8e8e8; color: #000; font-family: {FONT_STACK}; 
   body {{ background: #fff; }}
   .doc {{ width: auto; margin: 0; padding: 0; box-shadow: none; }}
   .editable-text {{ outline: none !important; }}
+  .save-texts {{ display: none; }}
 }}
+.save-texts {{ text-align: center; margin: 4mm; }}
 h1, h2, h3 {{ margin: 12pt 0 6pt; line-height: 1.2; break-after: avoid; page-break-after: avoid; }}
 h1 {{ font-size: 15pt; text-align: center; }}
 h2 {{ font-size: 13pt; }}

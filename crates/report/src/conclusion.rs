@@ -231,7 +231,8 @@ pub fn conclusion(
         items: findings,
     });
     blocks.push(Block::Editable {
-        id: format!("recommendations-{}", b.id),
+        // `BODY.recommendations`: saved from the browser as `[BODY] recommendations` (--texts).
+        id: format!("{}.recommendations", b.id),
         label: l(
             lang,
             "Рекомендации уполномоченного органа",
