@@ -335,14 +335,15 @@ pub fn xlsx_command(
     let mut book = bagalau_office::Workbook { sheets: Vec::new() };
     let ed = crate::load_edition(edition)?;
     if let Some(data) = data {
-        let (ed, outcome, period) = crate::run_evaluation(edition, data)?;
+        let loaded = bagalau_data::load_dataset(&ed, data)?;
+        let outcome = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
         let run = Run {
             ed: &ed,
             out: &outcome,
-            period,
+            period: loaded.meta.period,
         };
         book.sheets
-            .extend(bagalau_report::export::run_workbook(&run).sheets);
+            .extend(bagalau_report::export::run_workbook(&run, &loaded.dataset).sheets);
     }
     for (k, spec) in scores.iter().enumerate() {
         let (name, file) = parse_scores(spec, &format!("Рейтинг {}", k + 1));

@@ -307,13 +307,14 @@ fn disagreement_table_recomputes_the_score_after_appeal() {
 
 #[test]
 fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
-    let (r, _) = services_2017();
+    let (r, data) = services_2017();
     let run = DocRun {
         ed: &r.ed,
         out: &r.out,
         period: Some(2017),
     };
-    let bytes = bagalau_office::to_xlsx(&bagalau_report::export::run_workbook(&run)).expect("xlsx");
+    let bytes =
+        bagalau_office::to_xlsx(&bagalau_report::export::run_workbook(&run, &data)).expect("xlsx");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
     let mut wb = String::new();
     zip.by_name("xl/workbook.xml")
@@ -335,6 +336,37 @@ fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
         .read_to_string(&mut sheet1)
         .expect("utf-8");
     assert!(sheet1.contains("<v>83.9</v>"), "ca's score as a number");
+
+    // A row table (the 2014 services) gets its own sheet with every row of every body.
+    let r = Run::new("methodologies/2014-services", "examples/2014-services");
+    let data = bagalau_data::load_dataset(&r.ed, &root().join("examples/2014-services"))
+        .expect("dataset")
+        .dataset;
+    let book = bagalau_report::export::run_workbook(
+        &DocRun {
+            ed: &r.ed,
+            out: &r.out,
+            period: Some(2014),
+        },
+        &data,
+    );
+    let services = book
+        .sheets
+        .iter()
+        .find(|s| s.name == "Строки services")
+        .expect("services sheet");
+    let rows: usize = data.bodies.iter().map(|b| b.tables[0].len()).sum();
+    assert_eq!(services.rows.len(), rows);
+    assert_eq!(rows, 151);
+    let inputs = book
+        .sheets
+        .iter()
+        .find(|s| s.name == "Входные данные")
+        .expect("inputs sheet");
+    assert!(
+        inputs.rows.len() > 32 * 10,
+        "every body-level input of every body"
+    );
 }
 
 /// Chromium and pdftoppm: required in CI (`BAGALAU_REQUIRE_CHROMIUM=1`), skipped with a message

@@ -2,8 +2,7 @@
 //! per rating (published scores, computed ranks). Numbers stay exact decimals until the writer.
 
 use bagalau_data::rating::Rating;
-use bagalau_engine::eval::V;
-use bagalau_engine::{CriterionScore, Value};
+use bagalau_engine::{CriterionScore, Dataset, Value};
 use bagalau_methodology::NodeBody;
 use bagalau_office::{Sheet, Workbook, XCell};
 use rust_decimal::Decimal;
@@ -22,8 +21,17 @@ fn opt(d: Option<Decimal>) -> XCell {
     d.map(num).unwrap_or(XCell::Empty)
 }
 
-/// Results, criteria, penalties and inputs of a run.
-pub fn run_workbook(run: &Run) -> Workbook {
+fn value(v: Option<Value>) -> XCell {
+    match v {
+        Some(Value::Num(x)) => num(x),
+        Some(Value::Bool(x)) => text(if x { "да" } else { "нет" }),
+        None => XCell::Empty,
+    }
+}
+
+/// Results, criteria, penalties and inputs of a run (`data`: the dataset it was computed from;
+/// every input as given, one sheet per row table).
+pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
     let ed = run.ed;
     let mut results = Vec::new();
     let mut criteria = Vec::new();
@@ -79,24 +87,17 @@ pub fn run_workbook(run: &Run) -> Workbook {
                 }
             }
         }
-        // Inputs as the steps read them (body-level inputs referenced by formulas).
-        let mut seen = std::collections::BTreeSet::new();
-        for step in &run.out.computed.steps[b.index] {
-            for (name, v) in &step.refs {
-                if let Some(bagalau_methodology::Symbol::Input(i)) = ed.symbol(name) {
-                    if seen.insert(i) {
-                        inputs.push(vec![
-                            text(b.id.clone()),
-                            text(name.clone()),
-                            text(ed.inputs[i].name.clone()),
-                            match v {
-                                Some(V::Num(q)) => num(bagalau_engine::exact::to_decimal(q)),
-                                Some(V::Bool(x)) => text(if *x { "да" } else { "нет" }),
-                                None => XCell::Empty,
-                            },
-                        ]);
-                    }
-                }
+    }
+    // Every body-level input as given (empty: no value).
+    for bd in &data.bodies {
+        for (i, input) in ed.inputs.iter().enumerate() {
+            if input.table.is_none() && input.applies.applies(bd.group, &bd.id) {
+                inputs.push(vec![
+                    text(bd.id.clone()),
+                    text(input.code.clone()),
+                    text(input.name.clone()),
+                    value(bd.values.get(i).copied().flatten()),
+                ]);
             }
         }
     }
@@ -172,8 +173,56 @@ pub fn run_workbook(run: &Run) -> Workbook {
                 columns: cols(&["Орган", "Код", "Значение", "Величина"]),
                 rows: values,
             },
-        ],
+        ]
+        .into_iter()
+        .chain(table_sheets(run, data))
+        .collect(),
     }
+}
+
+/// One sheet per row table of the edition (e.g. the 2014 services): body, key, name and every
+/// row-level input.
+fn table_sheets(run: &Run, data: &Dataset) -> Vec<Sheet> {
+    let ed = run.ed;
+    ed.tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| {
+            let row_inputs: Vec<usize> = (0..ed.inputs.len())
+                .filter(|&i| ed.inputs[i].table == Some(t))
+                .collect();
+            let mut columns = vec![
+                "Орган".to_string(),
+                table.key.clone(),
+                "Наименование".to_string(),
+            ];
+            columns.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.clone()));
+            let rows = data
+                .bodies
+                .iter()
+                .flat_map(|b| {
+                    b.tables[t].iter().map(|row| {
+                        let mut cells = vec![
+                            text(b.id.clone()),
+                            text(row.key.clone()),
+                            text(row.name.clone()),
+                        ];
+                        cells.extend(
+                            row_inputs
+                                .iter()
+                                .map(|&i| value(row.values.get(i).copied().flatten())),
+                        );
+                        cells
+                    })
+                })
+                .collect();
+            Sheet {
+                name: format!("Строки {}", table.code),
+                columns,
+                rows,
+            }
+        })
+        .collect()
 }
 
 /// A rating (published scores and computed ranks).
