@@ -1,5 +1,6 @@
 //! Evaluation throughput, measured (not asserted): the 2014 edition on its shipped example,
-//! replicated to more bodies and more service rows per body. Prints one line per size.
+//! replicated to more service rows per body (the realistic growth: groups keep ~20 bodies), then
+//! to more bodies as well. Prints one line per size.
 //!
 //! `cargo run --release -p bagalau --example bench [-- MAX_FACTOR]`
 
@@ -20,9 +21,19 @@ fn main() -> anyhow::Result<()> {
         "{:>8} {:>8} {:>10} {:>12} {:>14}",
         "bodies", "rows", "best, ms", "median, ms", "rows/s (best)"
     );
-    let mut factor = 1;
-    while factor <= max {
-        let data = replicate(&base, factor);
+    let mut sizes: Vec<(usize, usize)> = Vec::new();
+    let mut f = 1;
+    while f <= max * max {
+        sizes.push((1, f));
+        f *= 4;
+    }
+    let mut f = 2;
+    while f <= max {
+        sizes.push((f, f));
+        f *= 2;
+    }
+    for (body_factor, row_factor) in sizes {
+        let data = replicate(&base, body_factor, row_factor);
         let bodies = data.bodies.len();
         let rows: usize = data
             .bodies
@@ -46,21 +57,21 @@ fn main() -> anyhow::Result<()> {
             times[times.len() / 2].as_secs_f64() * 1e3,
             rows as f64 / best
         );
-        factor *= 2;
     }
     Ok(())
 }
 
-/// `factor` copies of every body (new ids, same group), each with `factor` copies of its rows.
-fn replicate(base: &Dataset, factor: usize) -> Dataset {
+/// `body_factor` copies of every body (new ids, same group), each with `row_factor` copies of its
+/// rows.
+fn replicate(base: &Dataset, body_factor: usize, row_factor: usize) -> Dataset {
     let mut bodies = Vec::new();
-    for k in 0..factor {
+    for k in 0..body_factor {
         for b in &base.bodies {
             let mut c = b.clone();
             c.id = format!("{}-{k}", b.id);
             for t in &mut c.tables {
                 let rows = t.clone();
-                for r in 1..factor {
+                for r in 1..row_factor {
                     t.extend(rows.iter().map(|row| {
                         let mut x = row.clone();
                         x.key = format!("{}-{r}", row.key);

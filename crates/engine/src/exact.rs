@@ -12,11 +12,26 @@ use rust_decimal::Decimal;
 
 pub type Q = BigRational;
 
+/// The exact fraction of a decimal. The denominator is a power of ten, so the fraction is reduced
+/// by stripping common factors 2 and 5 from the mantissa — no general gcd (the engine converts
+/// every input and literal it reads, so this is on the hot path).
 pub fn from_decimal(d: Decimal) -> Q {
-    Q::new(
-        BigInt::from(d.mantissa()),
-        BigInt::from(10u8).pow(d.scale()),
-    )
+    let mut m = d.mantissa();
+    if m == 0 {
+        return Q::zero();
+    }
+    let (mut twos, mut fives) = (d.scale(), d.scale());
+    while twos > 0 && m % 2 == 0 {
+        m /= 2;
+        twos -= 1;
+    }
+    while fives > 0 && m % 5 == 0 {
+        m /= 5;
+        fives -= 1;
+    }
+    let den = BigInt::from(2u8).pow(twos) * BigInt::from(5u8).pow(fives);
+    // Reduced: the mantissa has no factor 2 (or 5) left where the denominator has one.
+    Q::new_raw(BigInt::from(m), den)
 }
 
 pub fn from_int(i: i64) -> Q {
@@ -96,6 +111,28 @@ pub fn show(q: &Q) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn from_decimal_is_reduced_and_exact() {
+        use super::*;
+        for (d, n, q) in [
+            ("12.50", 25, 2),
+            ("-0.125", -1, 8),
+            ("100", 100, 1),
+            ("0.000", 0, 1),
+            ("3.14", 157, 50),
+            ("-7", -7, 1),
+        ] {
+            let x = from_decimal(d.parse().unwrap_or_default());
+            let want = Q::new(BigInt::from(n), BigInt::from(q));
+            assert_eq!(x, want, "{d}");
+            assert_eq!(
+                (x.numer(), x.denom()),
+                (want.numer(), want.denom()),
+                "{d} reduced"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
