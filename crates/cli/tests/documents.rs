@@ -703,3 +703,26 @@ fn texts_edited_in_the_browser_are_saved_as_the_texts_file() {
     assert!(xml.contains("Усилить внутренний контроль."));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn reconciliation_act_of_the_2014_form_with_dates() {
+    let r = Run::new("methodologies/2014-services", "examples/2014-services");
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2014),
+    };
+    let facts =
+        bagalau_report::act::read_facts(&root().join("examples/2014-services/documents/facts.csv"))
+            .expect("facts");
+    let doc = bagalau_report::act::act(&run, "MF", &facts, Lang::Ru).expect("act");
+    let text = bagalau_office::to_text(&doc);
+    // Late 6 × 0,2 = 1,2; incomplete 8 × 0,2 = 1,6; unreliable 5 × 0,2 = 1; IS «Мониторинг»
+    // 80 × 0,02 = 1,6; 5,4 in all, capped at 5 (п.50–54).
+    assert!(
+        text.contains("ИТОГОВЫЙ ВЫЧЕТ: 5 баллов (до применения предела — 5,4)"),
+        "{text}"
+    );
+    assert!(text.contains("фактическая дата представления: 15.04.2014"));
+    insta::assert_snapshot!("act_mf_2014", text);
+}

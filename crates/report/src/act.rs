@@ -20,9 +20,47 @@ pub struct Fact {
     pub body: String,
     pub item: String,
     pub description: String,
+    /// For late submission (appendix 9, row 1): the deadline of the evaluation schedule and the
+    /// actual date, as `ДД.ММ.ГГГГ`.
+    pub dates: Option<(Date, Date)>,
 }
 
-/// Reads `facts.csv`: `body,item,description`. Every problem names the file and the row.
+/// A calendar date (year, month, day), ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub u16, pub u8, pub u8);
+
+impl Date {
+    /// `ДД.ММ.ГГГГ` or `ГГГГ-ММ-ДД`; the day must exist in the month.
+    pub fn parse(s: &str) -> Option<Date> {
+        let parts: Vec<&str> = if s.contains('.') {
+            s.split('.').rev().collect()
+        } else {
+            s.split('-').collect()
+        };
+        let [y, m, d] = parts.as_slice() else {
+            return None;
+        };
+        let (y, m, d): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (y >= 1900 && (1..=days).contains(&d)).then_some(Date(y, m, d))
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}.{:02}.{}", self.2, self.1, self.0)
+    }
+}
+
+/// Reads `facts.csv`: `body,item,description` and, for late submission, optionally `due` and
+/// `submitted` (dates). Every problem names the file and the row.
 pub fn read_facts(path: &Path) -> Result<Vec<Fact>, ReportError> {
     facts_from(CsvTable::open(path)?)
 }
@@ -34,16 +72,43 @@ pub fn read_facts_from<R: std::io::Read>(r: R, file: &str) -> Result<Vec<Fact>, 
 
 fn facts_from(t: CsvTable) -> Result<Vec<Fact>, ReportError> {
     let c = t.required(&["body", "item", "description"])?;
+    let (due_col, sub_col) = (t.optional("due"), t.optional("submitted"));
     let mut out = Vec::new();
     for (line, row) in &t.rows {
         let (body, item) = (cell(row, c[0]), cell(row, c[1]));
         if body.is_empty() || item.is_empty() {
             return Err(t.err(*line, "пустой body или item".into()));
         }
+        let date = |col: Option<usize>, what: &str| -> Result<Option<Date>, ReportError> {
+            let raw = col.map(|c| cell(row, c)).unwrap_or_default();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            Date::parse(&raw).map(Some).ok_or_else(|| {
+                t.err(
+                    *line,
+                    format!("{what}: «{raw}» — ожидается дата ДД.ММ.ГГГГ"),
+                )
+            })
+        };
+        let dates = match (date(due_col, "due")?, date(sub_col, "submitted")?) {
+            (Some(d), Some(s)) if s > d => Some((d, s)),
+            (Some(d), Some(s)) => {
+                return Err(t.err(
+                    *line,
+                    format!(
+                    "представлено {s}, не позже срока {d}: это не несвоевременное представление"
+                ),
+                ))
+            }
+            (None, None) => None,
+            _ => return Err(t.err(*line, "due и submitted заполняются вместе".to_string())),
+        };
         out.push(Fact {
             body,
             item,
             description: cell(row, c[2]),
+            dates,
         });
     }
     Ok(out)
@@ -167,7 +232,20 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
                 } else {
                     listed
                         .iter()
-                        .map(|f| vec![R::plain(f.description.clone())])
+                        .map(|f| {
+                            let mut text = f.description.clone();
+                            if let Some((due, submitted)) = f.dates {
+                                text.push_str(&match lang {
+                                    Lang::Ru => format!(
+                                        " (срок представления согласно Графику оценки: {due}; фактическая дата представления: {submitted})"
+                                    ),
+                                    Lang::Kk => format!(
+                                        " (бағалау кестесі бойынша ұсыну мерзімі: {due}; нақты ұсынылған күні: {submitted})"
+                                    ),
+                                });
+                            }
+                            vec![R::plain(text)]
+                        })
                         .collect()
                 },
             });
@@ -291,5 +369,34 @@ mod tests {
         )
         .expect("reads");
         assert_eq!((f[0].body.as_str(), f[0].item.as_str()), ("ca", "late"));
+    }
+
+    #[test]
+    fn late_submission_dates() {
+        let head = "body,item,description,due,submitted\n";
+        let f = read_facts_from(
+            format!("{head}ca,late,Отчёт,01.02.2015,2015-02-05\n").as_bytes(),
+            "f",
+        )
+        .expect("reads");
+        assert_eq!(f[0].dates, Some((Date(2015, 2, 1), Date(2015, 2, 5))));
+        assert_eq!(Date(2015, 2, 5).to_string(), "05.02.2015");
+        let e = read_facts_from(
+            format!("{head}ca,late,x,05.02.2015,01.02.2015\n").as_bytes(),
+            "f",
+        )
+        .expect_err("on time");
+        assert!(e.to_string().contains("не несвоевременное"), "{e}");
+        let e = read_facts_from(
+            format!("{head}ca,late,x,30.02.2015,01.03.2015\n").as_bytes(),
+            "f",
+        )
+        .expect_err("no such day");
+        assert!(e.to_string().contains("due: «30.02.2015»"), "{e}");
+        let e = read_facts_from(format!("{head}ca,late,x,01.02.2015,\n").as_bytes(), "f")
+            .expect_err("half");
+        assert!(e.to_string().contains("заполняются вместе"), "{e}");
+        assert_eq!(Date::parse("29.02.2016"), Some(Date(2016, 2, 29)));
+        assert_eq!(Date::parse("29.02.2015"), None);
     }
 }
