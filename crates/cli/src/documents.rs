@@ -80,6 +80,14 @@ fn progress(n: usize, what: &str) -> ProgressBar {
     pb
 }
 
+/// The bodies a command covers: `body` only, or every body of the run.
+fn body_ids(run: &Run, body: Option<&str>) -> Result<Vec<String>> {
+    Ok(match body {
+        Some(b) => vec![run.body(b)?.id.clone()],
+        None => run.out.bodies.iter().map(|b| b.id.clone()).collect(),
+    })
+}
+
 /// Generates one document per body (or for `body` only) and writes them.
 fn per_body(
     run: &Run,
@@ -89,10 +97,17 @@ fn per_body(
     kind: &str,
     make: impl Fn(&str) -> Result<Document>,
 ) -> Result<String> {
-    let ids: Vec<String> = match body {
-        Some(b) => vec![run.body(b)?.id.clone()],
-        None => run.out.bodies.iter().map(|b| b.id.clone()).collect(),
-    };
+    write_documents(&body_ids(run, body)?, format, output, kind, make)
+}
+
+/// Writes the documents of `ids`: one into `--out`, or each into `--out-dir` with a progress bar.
+fn write_documents(
+    ids: &[String],
+    format: DocFormat,
+    output: &Output,
+    kind: &str,
+    make: impl Fn(&str) -> Result<Document>,
+) -> Result<String> {
     match (&output.out, &output.out_dir) {
         (Some(out), None) => {
             if ids.len() != 1 {
@@ -105,7 +120,7 @@ fn per_body(
         (None, Some(dir)) => {
             let pb = progress(ids.len(), kind);
             let mut written = Vec::new();
-            for id in &ids {
+            for id in ids {
                 let doc = make(id)?;
                 let path = dir.join(format!("{id}-{kind}.{}", format.ext()));
                 write_atomic(&path, &render(&doc, format)?)?;
@@ -213,53 +228,23 @@ pub fn disagreement_command(a: &RunArgs, objections: &Path) -> Result<String> {
     };
     let objections = bagalau_report::disagreement::read_objections(objections)?;
     let after = bagalau_report::disagreement::recompute(&run, &loaded.dataset, &objections)?;
-    let with_objections: Vec<String> = out
-        .bodies
-        .iter()
-        .filter(|b| objections.iter().any(|o| o.body == b.id))
-        .map(|b| b.id.clone())
+    // Without --body: every body that has objections.
+    let ids: Vec<String> = body_ids(&run, a.body)?
+        .into_iter()
+        .filter(|id| a.body.is_some() || objections.iter().any(|o| &o.body == id))
         .collect();
-    if a.body.is_none() && with_objections.is_empty() {
+    if ids.is_empty() {
         bail!("в файле возражений нет ни одного органа из данных");
     }
-    let only: Option<&str> = a.body;
-    let ids = match only {
-        Some(b) => vec![b.to_string()],
-        None => with_objections,
-    };
-    let mut total = String::new();
-    for id in &ids {
-        let output = match (&a.output.out, &a.output.out_dir) {
-            (Some(o), None) if ids.len() == 1 => Output {
-                out: Some(o.clone()),
-                out_dir: None,
-            },
-            (_, Some(d)) => Output {
-                out: None,
-                out_dir: Some(d.clone()),
-            },
-            _ => bail!(
-                "укажите --body и --out ФАЙЛ, или --out-dir ПАПКА для всех органов с возражениями"
-            ),
-        };
-        total.push_str(&per_body(
+    write_documents(&ids, a.format, &a.output, "disagreement", |id| {
+        Ok(bagalau_report::disagreement::disagreement(
             &run,
-            Some(id),
-            a.format,
-            &output,
-            "disagreement",
-            |id| {
-                Ok(bagalau_report::disagreement::disagreement(
-                    &run,
-                    id,
-                    &objections,
-                    &after,
-                    a.lang.into(),
-                )?)
-            },
-        )?);
-    }
-    Ok(total)
+            id,
+            &objections,
+            &after,
+            a.lang.into(),
+        )?)
+    })
 }
 
 /// `--scores [NAME=]FILE`: a block's published scores.
