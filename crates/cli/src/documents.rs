@@ -121,9 +121,17 @@ fn write_documents(
             let pb = progress(ids.len(), kind);
             let mut written = Vec::new();
             for id in ids {
-                let doc = make(id)?;
                 let path = dir.join(format!("{id}-{kind}.{}", format.ext()));
-                write_atomic(&path, &render(&doc, format)?)?;
+                let bytes = make(id)
+                    .and_then(|doc| render(&doc, format))
+                    .with_context(|| {
+                        format!(
+                            "документ органа «{id}» (уже записано: {} из {})",
+                            written.len(),
+                            ids.len()
+                        )
+                    })?;
+                write_atomic(&path, &bytes)?;
                 written.push(path);
                 pb.inc(1);
             }

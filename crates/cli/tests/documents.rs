@@ -469,6 +469,23 @@ fn cli_writes_all_conclusions_into_a_folder() {
     )
     .expect("written");
     assert!(out.contains("Записано документов: 5"), "{out}");
+    // Neither --out nor --out-dir (or both): refused with the reason.
+    for (o, d) in [(None, None), (Some(dir.join("a.html")), Some(dir.clone()))] {
+        let err = bagalau::documents::conclusion_command(
+            &bagalau::documents::RunArgs {
+                edition: &root().join("methodologies/2017-services"),
+                data: &root().join("examples/2017-services"),
+                body: None,
+                format: bagalau::documents::DocFormat::Html,
+                lang: bagalau::documents::DocLang::Ru,
+                output: bagalau::documents::Output { out: o, out_dir: d },
+            },
+            None,
+            None,
+        )
+        .expect_err("refused");
+        assert!(err.to_string().contains("ровно одно из --out"), "{err}");
+    }
     for id in ["ca", "cb", "cc", "lb", "kar"] {
         assert!(dir.join(format!("{id}-conclusion.docx")).is_file(), "{id}");
     }
