@@ -187,20 +187,49 @@ pub fn conclusion_command(
         period,
     };
     let texts = read_texts(texts)?;
+    if direction == Some("all") {
+        // Every direction that has a score, each into its own file.
+        if a.output.out_dir.is_none() {
+            bail!("--direction all пишет несколько документов: укажите --out-dir ПАПКА");
+        }
+        let codes: Vec<&str> = ed
+            .directions
+            .iter()
+            .filter(|d| d.score.is_some())
+            .map(|d| d.code.as_str())
+            .collect();
+        if codes.is_empty() {
+            bail!("в редакции «{}» нет направлений с отдельной оценкой", ed.id);
+        }
+        let mut summary = String::new();
+        for code in codes {
+            summary.push_str(&conclusions(&run, a, Some(code), &texts)?);
+        }
+        return Ok(summary);
+    }
+    conclusions(&run, a, direction, &texts)
+}
+
+fn conclusions(
+    run: &Run,
+    a: &RunArgs,
+    direction: Option<&str>,
+    texts: &BTreeMap<String, TextsEntry>,
+) -> Result<String> {
     let kind = match direction {
         Some(d) => format!("conclusion-{d}"),
         None => "conclusion".to_string(),
     };
-    per_body(&run, a.body, a.format, &a.output, &kind, |id| {
+    per_body(run, a.body, a.format, &a.output, &kind, |id| {
         let extra = texts
-            .get(id)
+            .get(&bagalau_report::conclusion::texts_key(id, direction))
             .map(|t| Extra {
                 recommendations: t.recommendations.clone(),
                 signatories: t.signatories.clone(),
             })
             .unwrap_or_default();
         Ok(bagalau_report::conclusion::conclusion(
-            &run,
+            run,
             id,
             direction,
             a.lang.into(),

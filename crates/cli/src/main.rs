@@ -126,7 +126,7 @@ enum ReportCommand {
     Conclusion {
         #[command(flatten)]
         doc: DocArgs,
-        /// Код направления (для редакций с несколькими направлениями: services, complaints, openness)
+        /// Код направления (services, complaints, openness) или all — по каждому направлению отдельно
         #[arg(long)]
         direction: Option<String>,
         /// Тексты оценщика (TOML: [КОД_ОРГАНА] recommendations = "…", signatories = [["должность", "Ф. И. О."]])

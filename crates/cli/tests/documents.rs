@@ -743,3 +743,40 @@ fn reconciliation_act_of_the_2014_form_with_dates() {
     assert!(text.contains("фактическая дата представления: 15.04.2014"));
     insta::assert_snapshot!("act_mf_2014", text);
 }
+
+#[test]
+fn conclusions_for_every_direction_with_their_own_texts() {
+    let dir = std::env::temp_dir().join(format!("bagalau-dirs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    // The openness evaluator's text for MF; the services conclusion keeps its blank.
+    std::fs::write(
+        dir.join("texts.toml"),
+        "[\"MF:openness\"]\nrecommendations = \"Публиковать наборы открытых данных в срок.\"\n",
+    )
+    .expect("texts");
+    let out = bagalau::documents::conclusion_command(
+        &bagalau::documents::RunArgs {
+            edition: &root().join("methodologies/2021-operational-2023-june"),
+            data: &root().join("examples/2021-operational"),
+            body: Some("MF"),
+            format: bagalau::documents::DocFormat::Html,
+            lang: bagalau::documents::DocLang::Ru,
+            output: bagalau::documents::Output {
+                out: None,
+                out_dir: Some(dir.clone()),
+            },
+        },
+        Some("all"),
+        Some(&dir.join("texts.toml")),
+    )
+    .expect("written");
+    assert_eq!(out.matches("Записано документов: 1").count(), 3, "{out}");
+    let read = |d: &str| {
+        std::fs::read_to_string(dir.join(format!("MF-conclusion-{d}.html"))).expect("html")
+    };
+    assert!(read("openness").contains("Публиковать наборы открытых данных в срок."));
+    assert!(!read("services").contains("Публиковать наборы"));
+    assert!(read("openness").contains("data-editable-id=\"MF:openness.recommendations\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -44,7 +44,7 @@ pub fn to_html(doc: &Document) -> String {
 }
 
 /// A button (not printed) that saves the edited texts as TOML: an editable with id `TABLE.KEY`
-/// becomes `["TABLE"] KEY = """…"""` — the `--texts` file of `bagalau report conclusion`, so
+/// (split at the last dot) becomes `["TABLE"] KEY = """…"""` — the `--texts` file of `bagalau report conclusion`, so
 /// what the evaluator writes in the browser goes into the PDF and DOCX of the next run.
 fn save_texts_html(out: &mut String, lang: Lang) {
     let label = match lang {
@@ -64,7 +64,7 @@ fn save_texts_html(out: &mut String, lang: Lang) {
   window.bagalauTextsToml = function () {
     var tables = {};
     document.querySelectorAll('[data-editable-id]').forEach(function (el) {
-      var id = el.getAttribute('data-editable-id'), dot = id.indexOf('.');
+      var id = el.getAttribute('data-editable-id'), dot = id.lastIndexOf('.');
       var t = dot < 0 ? '' : id.slice(0, dot), k = dot < 0 ? id : id.slice(dot + 1);
       (tables[t] = tables[t] || []).push(q(k) + ' = ' + block(el.innerText.trim()));
     });

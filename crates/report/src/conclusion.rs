@@ -23,6 +23,14 @@ pub struct Extra {
     pub signatories: Vec<(String, String)>,
 }
 
+/// The table of the `--texts` file a conclusion's texts live in: the body, or `BODY:DIRECTION`.
+pub fn texts_key(body: &str, direction: Option<&str>) -> String {
+    match direction {
+        Some(d) => format!("{body}:{d}"),
+        None => body.to_string(),
+    }
+}
+
 /// Input code by which an edition gives the previous period's final score (see DATA-FORMAT).
 pub const PREVIOUS_SCORE_INPUT: &str = "previous_final_score";
 
@@ -231,8 +239,9 @@ pub fn conclusion(
         items: findings,
     });
     blocks.push(Block::Editable {
-        // `BODY.recommendations`: saved from the browser as `[BODY] recommendations` (--texts).
-        id: format!("{}.recommendations", b.id),
+        // `BODY.recommendations` (or `BODY:DIRECTION.recommendations`): saved from the browser
+        // as `["BODY"] recommendations` (`["BODY:DIRECTION"]`) of the --texts file.
+        id: format!("{}.recommendations", texts_key(&b.id, direction)),
         label: l(
             lang,
             "Рекомендации уполномоченного органа",
