@@ -106,9 +106,26 @@ fn karaganda_conclusion_as_docx() {
     }
 }
 
+fn edition_2018() -> bagalau_methodology::Edition {
+    bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition")
+}
+
+/// Seed 004's interaction block (2020) as an annual report, with or without the appendix.
+fn seed_004_annual(blocks: &[BlockRating], appendix: bool) -> Document {
+    let ed = edition_2018();
+    bagalau_report::annual::annual(
+        &Annual {
+            period: 2020,
+            blocks,
+            degrees: &ed.degrees,
+            appendix: appendix.then_some(&ed),
+        },
+        Lang::Ru,
+    )
+}
+
 fn seed_004_rating() -> BlockRating {
-    let ed =
-        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
+    let ed = edition_2018();
     let rows =
         rating::read_scores(&root().join("examples/2020-rating/interaction.csv")).expect("scores");
     BlockRating {
@@ -120,18 +137,8 @@ fn seed_004_rating() -> BlockRating {
 
 #[test]
 fn annual_report_reproduces_seed_004_ranks_arrows_and_averages() {
-    let ed =
-        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
     let blocks = [seed_004_rating()];
-    let doc = bagalau_report::annual::annual(
-        &Annual {
-            period: 2020,
-            blocks: &blocks,
-            degrees: &ed.degrees,
-            appendix: Some(&ed),
-        },
-        Lang::Ru,
-    );
+    let doc = seed_004_annual(&blocks, true);
     // Published ranks and arrows (the report's own МСХ arrow is a publication error: 21 → 17 is up).
     let mut published = csv::Reader::from_path(root().join("examples/2020-rating/published.csv"))
         .expect("published.csv");
@@ -396,8 +403,6 @@ fn every_document_renders_in_chromium_and_converts_to_png() {
         out: &s.out,
         period: Some(2017),
     };
-    let ed =
-        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
     let blocks = [seed_004_rating()];
     let docs = vec![
         (
@@ -413,15 +418,7 @@ fn every_document_renders_in_chromium_and_converts_to_png() {
         ("disagreement", disagreement_cb(&run, &data), "39,45"),
         (
             "annual",
-            bagalau_report::annual::annual(
-                &Annual {
-                    period: 2020,
-                    blocks: &blocks,
-                    degrees: &ed.degrees,
-                    appendix: Some(&ed),
-                },
-                Lang::Ru,
-            ),
+            seed_004_annual(&blocks, true),
             "ПАВЛОДАРСКАЯ ОБЛАСТЬ",
         ),
     ];
@@ -591,18 +588,8 @@ fn annual_report_from_an_evaluation_run_has_direction_highlights() {
 
 #[test]
 fn body_pages_show_the_published_n_of_m() {
-    let ed =
-        bagalau_methodology::load(&root().join("methodologies/2018-interaction")).expect("edition");
     let blocks = [seed_004_rating()];
-    let doc = bagalau_report::annual::annual(
-        &Annual {
-            period: 2020,
-            blocks: &blocks,
-            degrees: &ed.degrees,
-            appendix: None,
-        },
-        Lang::Ru,
-    );
+    let doc = seed_004_annual(&blocks, false);
     let text = bagalau_office::to_text(&doc);
     let label = |body: &str| {
         blocks[0]
