@@ -474,11 +474,30 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
                 )
             })
             .collect();
+        let conflicts: Vec<J> = r
+            .conflicts
+            .iter()
+            .map(|c| {
+                json!({"body": c.body, "group": c.group.code(), "previous_score": dec(c.previous_score),
+                       "published_previous_rank": c.published, "ranks_allowed": [c.lo, c.hi]})
+            })
+            .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"degrees_from": ed.id, "rows": rows, "groups": groups}),
+            &json!({"degrees_from": ed.id, "rows": rows, "groups": groups, "previous_rank_conflicts": conflicts}),
         )? + "\n");
     }
     let mut s = String::new();
+    for c in &r.conflicts {
+        let _ = writeln!(
+            s,
+            "внимание: {} — опубликованное прошлое место {} не согласуется с прошлым баллом {} (по баллам — {}–{})",
+            c.body,
+            c.published,
+            format_ru(c.previous_score, 1),
+            c.lo,
+            c.hi
+        );
+    }
     for g in &r.groups {
         let _ = writeln!(s, "{} ({})", g.group.name_ru(), group_short(g.group));
         let _ = writeln!(

@@ -767,3 +767,65 @@ fn conclusions_for_every_direction_with_their_own_texts() {
     assert!(read("openness").contains("data-editable-id=\"MF:openness.recommendations\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Seed 004's three blocks: the averages of every table, the degree sentences of its body pages,
+/// and the three 2019 ranks of the organisational-development table that its own 2019 scores
+/// contradict, flagged under the table.
+#[test]
+fn annual_report_of_the_three_blocks_of_seed_004() {
+    let ed = edition_2018();
+    let block = |name: &str, file: &str| BlockRating {
+        name: name.into(),
+        rating: rating::rate(
+            rating::read_scores(&root().join("examples/2020-rating").join(file)).expect("scores"),
+            &ed.degrees,
+        ),
+        directions: Vec::new(),
+    };
+    let blocks = [
+        block("Достижение целей", "goals.csv"),
+        block(
+            "Взаимодействие с физическими и юридическими лицами",
+            "interaction.csv",
+        ),
+        block("Организационное развитие", "organisational.csv"),
+    ];
+    let doc = seed_004_annual(&blocks, false);
+    // Averages (this year, last year) of the six tables, as published.
+    let averages: Vec<Vec<String>> = (0..6)
+        .map(|t| table_rows(&doc, t).last().expect("average row")[1..3].to_vec())
+        .collect();
+    assert_eq!(
+        averages,
+        [
+            ["90,5", "91,8"],
+            ["75,7", "76,1"],
+            ["69,9", "72,1"],
+            ["71,7", "60,3"],
+            ["71,7", "71,0"],
+            ["77,1", "74,2"],
+        ]
+    );
+    let text = bagalau_office::to_text(&doc);
+    // АДГС: «высокую … по блокам «Достижение целей» и «Организационное развитие»», «средней» по
+    // взаимодействию (seed 004, p. of АДГС); Karaganda: low, medium, low.
+    for needle in [
+        "## АДГС\n2020\nИтоги оценки показали высокую степень эффективности деятельности по блокам «Достижение целей» и «Организационное развитие».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Взаимодействие с физическими и юридическими лицами».",
+        "## КАРАГАНДИНСКАЯ ОБЛАСТЬ\n2020\nИтоги оценки показали низкую степень эффективности деятельности по блокам «Достижение целей» и «Взаимодействие с физическими и юридическими лицами».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Организационное развитие».",
+    ] {
+        assert!(text.contains(needle), "missing:\n{needle}");
+    }
+    // The publication's own inconsistencies are shown, not hidden.
+    let conflicts: Vec<(&str, usize, usize)> = blocks
+        .iter()
+        .flat_map(|b| b.rating.conflicts.iter())
+        .map(|c| (c.body.as_str(), c.published, c.lo))
+        .collect();
+    assert_eq!(
+        conflicts,
+        [("almaty", 4, 17), ("shym", 17, 11), ("nur", 12, 4)]
+    );
+    assert!(text.contains(
+        "ГОРОД АЛМАТЫ: место за 2019 год 4 не согласуется с баллом 45,0 (по баллам — 17)"
+    ));
+}

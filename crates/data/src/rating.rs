@@ -77,6 +77,20 @@ pub struct GroupAverages {
 pub struct Rating {
     pub rows: Vec<Rated>,
     pub groups: Vec<GroupAverages>,
+    /// Published previous ranks that the previous scores of the same file contradict.
+    pub conflicts: Vec<RankConflict>,
+}
+
+/// A published previous rank outside the ranks its previous score allows among the group's
+/// previous scores (`lo..=hi`: equal scores may be ranked apart by unrounded values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankConflict {
+    pub body: String,
+    pub group: Group,
+    pub previous_score: Decimal,
+    pub published: usize,
+    pub lo: usize,
+    pub hi: usize,
 }
 
 const COLUMNS: [&str; 7] = [
@@ -262,6 +276,7 @@ fn ranks(scores: &[(Decimal, Option<u32>)]) -> Vec<usize> {
 pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
     let mut out: Vec<Rated> = Vec::new();
     let mut groups = Vec::new();
+    let mut conflicts = Vec::new();
     for g in Group::ALL {
         let members: Vec<&ScoreRow> = rows.iter().filter(|r| r.group == g).collect();
         if members.is_empty() {
@@ -304,6 +319,22 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
                 degree: degrees.iter().position(|d| d.range.contains(r.score)),
             });
         }
+        for r in &members {
+            if let (Some(p), Some(published)) = (r.previous_score, r.previous_rank) {
+                let lo = 1 + prev_scores.iter().filter(|&&x| x > p).count();
+                let hi = prev_scores.iter().filter(|&&x| x >= p).count();
+                if !(lo..=hi).contains(&published) {
+                    conflicts.push(RankConflict {
+                        body: r.body.clone(),
+                        group: g,
+                        previous_score: p,
+                        published,
+                        lo,
+                        hi,
+                    });
+                }
+            }
+        }
         let scores: Vec<Decimal> = members.iter().map(|r| r.score).collect();
         groups.push(GroupAverages {
             group: g,
@@ -314,7 +345,11 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         });
     }
     out.sort_by(|a, b| a.row.group.cmp(&b.row.group).then(a.rank.cmp(&b.rank)));
-    Rating { rows: out, groups }
+    Rating {
+        rows: out,
+        groups,
+        conflicts,
+    }
 }
 
 #[cfg(test)]

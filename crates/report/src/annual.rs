@@ -220,6 +220,7 @@ pub fn annual(a: &Annual, lang: Lang) -> Document {
                         align: Align::Left,
                     });
                 }
+                conflicts(a, block, g, lang, &mut blocks);
             }
         }
     }
@@ -275,6 +276,61 @@ pub fn annual(a: &Annual, lang: Lang) -> Document {
         landscape: false,
         blocks,
     }
+}
+
+/// Published previous ranks that the previous scores contradict: printed under the table as they
+/// were given, with the ranks the scores allow — a report built here does not hide a discrepancy
+/// of its sources.
+fn conflicts(a: &Annual, block: &BlockRating, g: Group, lang: Lang, blocks: &mut Vec<Block>) {
+    let items: Vec<Vec<R>> = block
+        .rating
+        .conflicts
+        .iter()
+        .filter(|c| c.group == g)
+        .map(|c| {
+            let name = block
+                .rating
+                .rows
+                .iter()
+                .find(|r| r.row.body == c.body)
+                .map(label)
+                .unwrap_or_else(|| c.body.clone());
+            let allowed = if c.lo == c.hi {
+                c.lo.to_string()
+            } else {
+                format!("{}–{}", c.lo, c.hi)
+            };
+            vec![R::italic(match lang {
+                Lang::Ru => format!(
+                    "{name}: место за {} год {} не согласуется с баллом {} (по баллам — {allowed})",
+                    a.period - 1,
+                    c.published,
+                    one(c.previous_score)
+                ),
+                Lang::Kk => format!(
+                    "{name}: {} жылғы {} орын {} балға сәйкес келмейді (балдар бойынша — {allowed})",
+                    a.period - 1,
+                    c.published,
+                    one(c.previous_score)
+                ),
+            })]
+        })
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    blocks.push(Block::Paragraph {
+        runs: vec![R::bold(l(
+            lang,
+            "Расхождения в исходных данных:",
+            "Бастапқы деректердегі алшақтықтар:",
+        ))],
+        align: Align::Left,
+    });
+    blocks.push(Block::List {
+        ordered: false,
+        items,
+    });
 }
 
 fn body_page(a: &Annual, body: &str, lang: Lang, blocks: &mut Vec<Block>) {
