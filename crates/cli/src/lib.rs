@@ -109,8 +109,21 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                        "status": t.cite.status.code(), "indicators": indicators})
             })
             .collect();
+        let directions: Vec<J> = ed
+            .directions
+            .iter()
+            .map(|d| {
+                let exceptions: Vec<J> = d
+                    .evaluator_exceptions
+                    .iter()
+                    .map(|e| json!({"bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))
+                    .collect();
+                json!({"code": d.code, "name": d.name, "max": dec(d.max), "evaluator": d.evaluator,
+                       "evaluator_exceptions": exceptions})
+            })
+            .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"edition": ed.id, "inputs": inputs, "parameters": params, "reporting": reporting}),
+            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -165,6 +178,30 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         }
         let _ = writeln!(s);
     }
+    let _ = writeln!(s, "Направления и уполномоченные на оценку органы");
+    for d in &ed.directions {
+        let _ = writeln!(
+            s,
+            "  {} «{}» (до {} баллов): {}",
+            d.code,
+            d.name,
+            dec(d.max),
+            d.evaluator.as_deref().unwrap_or("— (в seeds не назван)")
+        );
+        for e in &d.evaluator_exceptions {
+            let _ = writeln!(
+                s,
+                "    {}: {}{}",
+                e.bodies.join(", "),
+                e.evaluator,
+                e.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(s);
     if !ed.reporting.is_empty() {
         let _ = writeln!(s, "Отчётные данные органов");
         for t in &ed.reporting {

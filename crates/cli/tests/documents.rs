@@ -829,3 +829,34 @@ fn annual_report_of_the_three_blocks_of_seed_004() {
         "ГОРОД АЛМАТЫ: место за 2019 год 4 не согласуется с баллом 45,0 (по баллам — 17)"
     ));
 }
+
+#[test]
+fn a_direction_conclusion_names_its_authorized_body() {
+    let r = Run::new(
+        "methodologies/2021-operational-2023-june",
+        "examples/2021-operational",
+    );
+    let run = DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2023),
+    };
+    let text = |body: &str, d: &str| {
+        bagalau_office::to_text(
+            &bagalau_report::conclusion::conclusion(
+                &run,
+                body,
+                Some(d),
+                Lang::Ru,
+                &Extra::default(),
+            )
+            .expect("conclusion"),
+        )
+    };
+    assert!(text("MF", "openness").contains(
+        "Уполномоченный на оценку орган: Министерство информации и общественного развития Республики Казахстан"
+    ));
+    assert!(text("alma", "complaints").contains(
+        "Руководитель уполномоченного на оценку органа (заместитель) (Комитет по правовой статистике"
+    ));
+}

@@ -203,3 +203,57 @@ fn reporting_tables_of_appendix_9_only_in_the_june_state() {
             .expect("loads");
     assert!(publication.reporting.is_empty());
 }
+
+#[test]
+fn who_evaluates_which_direction_of_which_body() {
+    // Amended п.5: the Agency, the Committee and the Ministry of Information evaluate their
+    // directions; the Presidential Administration evaluates the General Prosecutor's Office (the
+    // whole block) and the Agency's services; the Government Office the Ministry of Information's
+    // openness and the Ministry of Digital Development's electronic services.
+    let r = common::root();
+    for state in [
+        "methodologies/2021-operational-2023-publication",
+        "methodologies/2021-operational-2023-june",
+    ] {
+        let ed = bagalau_methodology::load(&r.join(state)).expect("loads");
+        let who = |direction: &str, body: &str| {
+            ed.directions
+                .iter()
+                .find(|d| d.code == direction)
+                .and_then(|d| d.evaluator_for(body))
+                .unwrap_or_else(|| panic!("{direction}/{body}"))
+                .to_string()
+        };
+        assert_eq!(
+            who("services", "MF"),
+            "Агентство Республики Казахстан по делам государственной службы"
+        );
+        assert_eq!(
+            who("services", "ADGS"),
+            "Администрация Президента Республики Казахстан"
+        );
+        assert_eq!(
+            who("services", "MTSRIAP"),
+            "Аппарат Правительства Республики Казахстан"
+        );
+        assert_eq!(
+            who("complaints", "alma"),
+            "Комитет по правовой статистике и специальным учетам Генеральной прокуратуры Республики Казахстан"
+        );
+        for d in ["services", "complaints", "openness"] {
+            assert_eq!(
+                who(d, "GP"),
+                "Администрация Президента Республики Казахстан",
+                "{d}"
+            );
+        }
+        assert_eq!(
+            who("openness", "MIOR"),
+            "Аппарат Правительства Республики Казахстан"
+        );
+        assert_eq!(
+            who("openness", "MO"),
+            "Министерство информации и общественного развития Республики Казахстан"
+        );
+    }
+}

@@ -137,13 +137,21 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
         );
     }
     for d in &ed.directions {
+        let mut facets = vec![("максимальный балл", d.max.normalize().to_string())];
+        if let Some(e) = &d.evaluator {
+            facets.push(("уполномоченный на оценку орган", e.clone()));
+        }
+        if !d.evaluator_exceptions.is_empty() {
+            let ex: Vec<String> = d
+                .evaluator_exceptions
+                .iter()
+                .map(|e| format!("{}: {}", e.bodies.join(", "), e.evaluator))
+                .collect();
+            facets.push(("оценивают другие органы", ex.join("; ")));
+        }
         m.insert(
             ("направления", d.code.clone()),
-            (
-                d.name.clone(),
-                vec![("максимальный балл", d.max.normalize().to_string())],
-                d.cite.reference.clone(),
-            ),
+            (d.name.clone(), facets, d.cite.reference.clone()),
         );
     }
     for p in &ed.parameters {

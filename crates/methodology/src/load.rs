@@ -1244,6 +1244,16 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             name: d.name.clone(),
             max: d.max.0,
             score,
+            evaluator: d.evaluator.clone(),
+            evaluator_exceptions: d
+                .evaluator_exception
+                .iter()
+                .map(|e| EvaluatorException {
+                    bodies: e.bodies.clone(),
+                    evaluator: e.evaluator.clone(),
+                    note: e.note.clone(),
+                })
+                .collect(),
             cite: l.cite(&ed_src, d.code.span(), &d.reference, &d.status, &d.note),
         });
     }

@@ -198,7 +198,30 @@ pub struct Direction {
     pub max: Decimal,
     /// Node holding the direction's score (`score = "…"` in edition.toml), if named.
     pub score: Option<usize>,
+    /// The authorized body that evaluates the direction, and the bodies another one evaluates.
+    pub evaluator: Option<String>,
+    pub evaluator_exceptions: Vec<EvaluatorException>,
     pub cite: Citation,
+}
+
+/// Bodies of a direction evaluated by another authorized body (e.g. 2023 п.5: the General
+/// Prosecutor's Office by the Presidential Administration).
+#[derive(Debug, Clone)]
+pub struct EvaluatorException {
+    pub bodies: Vec<String>,
+    pub evaluator: String,
+    pub note: Option<String>,
+}
+
+impl Direction {
+    /// Who evaluates this direction of `body`.
+    pub fn evaluator_for(&self, body: &str) -> Option<&str> {
+        self.evaluator_exceptions
+            .iter()
+            .find(|e| e.bodies.iter().any(|b| b == body))
+            .map(|e| e.evaluator.as_str())
+            .or(self.evaluator.as_deref())
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -170,9 +170,25 @@ pub struct DirectionRaw {
     /// The value that is the direction's score (when the block has several directions).
     #[serde(default)]
     pub score: Option<Spanned<String>>,
+    /// The authorized body that evaluates this direction (уполномоченный на оценку орган).
+    #[serde(default)]
+    pub evaluator: Option<String>,
+    /// Bodies evaluated in this direction by another authorized body.
+    #[serde(default)]
+    pub evaluator_exception: Vec<EvaluatorExceptionRaw>,
     #[serde(rename = "ref")]
     pub reference: String,
     pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatorExceptionRaw {
+    /// Body ids (as in the datasets).
+    pub bodies: Vec<String>,
+    pub evaluator: String,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -109,6 +109,21 @@ pub fn conclusion(
         R::plain(format!("{}: ", l(lang, "Методика", "Әдістеме"))),
         R::plain(ed.act.name.clone()),
     ]));
+    // Who evaluates (the direction's authorized body, or the body named for this body).
+    let evaluator = single.and_then(|d| ed.directions[d].evaluator_for(&b.id));
+    if let Some(e) = evaluator {
+        blocks.push(para(vec![
+            R::plain(format!(
+                "{}: ",
+                l(
+                    lang,
+                    "Уполномоченный на оценку орган",
+                    "Бағалау жөніндегі уәкілетті орган"
+                )
+            )),
+            R::bold(e.to_string()),
+        ]));
+    }
 
     blocks.push(Block::Table(score_table(run, b, &scope.penalties, lang)));
 
@@ -250,7 +265,11 @@ pub fn conclusion(
         .into(),
         text: extra.recommendations.clone(),
     });
-    blocks.push(Block::Signatures(signatures(lang, &extra.signatories)));
+    blocks.push(Block::Signatures(signatures(
+        lang,
+        &extra.signatories,
+        evaluator,
+    )));
 
     Ok(Document {
         lang,
@@ -765,8 +784,13 @@ fn penalty_analysis(run: &Run, b: &BodyOutcome, pen: usize, lang: Lang, blocks: 
     blocks.push(para(vec![R::plain(text + ".")]));
 }
 
-/// The signature block: the given signatories, or the form's default positions.
-pub fn signatures(lang: Lang, given: &[(String, String)]) -> Vec<Signature> {
+/// The signature block: the given signatories, or the form's default positions (naming the
+/// authorized body when known).
+pub fn signatures(
+    lang: Lang,
+    given: &[(String, String)],
+    evaluator: Option<&str>,
+) -> Vec<Signature> {
     if !given.is_empty() {
         return given
             .iter()
@@ -776,23 +800,25 @@ pub fn signatures(lang: Lang, given: &[(String, String)]) -> Vec<Signature> {
             })
             .collect();
     }
+    let of = |position: &str| match evaluator {
+        Some(e) => format!("{position} ({e})"),
+        None => position.to_string(),
+    };
     vec![
         Signature {
-            position: l(
+            position: of(l(
                 lang,
                 "Руководитель уполномоченного на оценку органа (заместитель)",
                 "Бағалау жөніндегі уәкілетті органның басшысы (орынбасары)",
-            )
-            .into(),
+            )),
             name: String::new(),
         },
         Signature {
-            position: l(
+            position: of(l(
                 lang,
                 "Руководитель структурного подразделения, ответственного за оценку",
                 "Бағалауға жауапты құрылымдық бөлімшенің басшысы",
-            )
-            .into(),
+            )),
             name: String::new(),
         },
     ]
