@@ -32,16 +32,21 @@ fn table_rows(doc: &Document, n: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The documents' view of a test run.
+fn at(r: &Run, period: u16) -> DocRun<'_> {
+    DocRun {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(period),
+    }
+}
+
 fn karaganda() -> Run {
     Run::new("methodologies/2017-services", "examples/2017-karaganda")
 }
 
 fn conclusion(r: &Run, body: &str, lang: Lang) -> Document {
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2017),
-    };
+    let run = at(r, 2017);
     bagalau_report::conclusion::conclusion(&run, body, None, lang, &Extra::default())
         .expect("conclusion")
 }
@@ -255,11 +260,7 @@ fn disagreement_cb(run: &DocRun, data: &bagalau_engine::Dataset) -> Document {
 #[test]
 fn reconciliation_act_agrees_with_the_evaluation() {
     let (r, _) = services_2017();
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2017),
-    };
+    let run = at(&r, 2017);
     let facts =
         bagalau_report::act::read_facts(&root().join("examples/2017-services/documents/facts.csv"))
             .expect("facts");
@@ -294,11 +295,7 @@ fn reconciliation_act_agrees_with_the_evaluation() {
 #[test]
 fn disagreement_table_recomputes_the_score_after_appeal() {
     let (r, data) = services_2017();
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2017),
-    };
+    let run = at(&r, 2017);
     let doc = disagreement_cb(&run, &data);
     let text = bagalau_office::to_text(&doc);
     // Accepted: measures were taken → 1.2 = 5; 34,45 + 5 = 39,45. The rejected one changes nothing.
@@ -315,11 +312,7 @@ fn disagreement_table_recomputes_the_score_after_appeal() {
 #[test]
 fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
     let (r, data) = services_2017();
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2017),
-    };
+    let run = at(&r, 2017);
     let bytes =
         bagalau_office::to_xlsx(&bagalau_report::export::run_workbook(&run, &data)).expect("xlsx");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
@@ -349,14 +342,7 @@ fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
     let data = bagalau_data::load_dataset(&r.ed, &root().join("examples/2014-services"))
         .expect("dataset")
         .dataset;
-    let book = bagalau_report::export::run_workbook(
-        &DocRun {
-            ed: &r.ed,
-            out: &r.out,
-            period: Some(2014),
-        },
-        &data,
-    );
+    let book = bagalau_report::export::run_workbook(&at(&r, 2014), &data);
     let services = book
         .sheets
         .iter()
@@ -398,11 +384,7 @@ fn every_document_renders_in_chromium_and_converts_to_png() {
     }
     let r = karaganda();
     let (s, data) = services_2017();
-    let run = DocRun {
-        ed: &s.ed,
-        out: &s.out,
-        period: Some(2017),
-    };
+    let run = at(&s, 2017);
     let blocks = [seed_004_rating()];
     let docs = vec![
         (
@@ -495,11 +477,7 @@ fn conclusion_per_direction_of_a_three_direction_block() {
         "methodologies/2018-interaction",
         "examples/2018-interaction",
     );
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2018),
-    };
+    let run = at(&r, 2018);
     let doc = bagalau_report::conclusion::conclusion(
         &run,
         "MF",
@@ -548,11 +526,7 @@ fn annual_report_from_an_evaluation_run_has_direction_highlights() {
         "methodologies/2018-interaction",
         "examples/2018-interaction",
     );
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2018),
-    };
+    let run = at(&r, 2018);
     let block = bagalau_report::annual::from_run(&run, &r.ed.block_name);
     // Ranks in the report are the engine's ranks.
     for b in &r.out.bodies {
@@ -646,11 +620,7 @@ fn texts_edited_in_the_browser_are_saved_as_the_texts_file() {
         return;
     }
     let r = karaganda();
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2017),
-    };
+    let run = at(&r, 2017);
     let text = "Усилить внутренний контроль.\nКавычки \"\"\" и обратная косая \\ сохраняются.";
     let extra = Extra {
         recommendations: text.into(),
@@ -711,11 +681,7 @@ fn texts_edited_in_the_browser_are_saved_as_the_texts_file() {
 #[test]
 fn reconciliation_act_of_the_2014_form_with_dates() {
     let r = Run::new("methodologies/2014-services", "examples/2014-services");
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2014),
-    };
+    let run = at(&r, 2014);
     let facts =
         bagalau_report::act::read_facts(&root().join("examples/2014-services/documents/facts.csv"))
             .expect("facts");
@@ -836,11 +802,7 @@ fn a_direction_conclusion_names_its_authorized_body() {
         "methodologies/2021-operational-2023-june",
         "examples/2021-operational",
     );
-    let run = DocRun {
-        ed: &r.ed,
-        out: &r.out,
-        period: Some(2023),
-    };
+    let run = at(&r, 2023);
     let text = |body: &str, d: &str| {
         bagalau_office::to_text(
             &bagalau_report::conclusion::conclusion(

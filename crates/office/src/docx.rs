@@ -288,21 +288,7 @@ fn block_xml(out: &mut String, block: &Block, lang: Lang, text_width: u32) {
         Block::Chart(chart) => chart_xml(out, chart, text_width),
         Block::Editable { label, text, .. } => {
             if !label.is_empty() {
-                para_xml(
-                    out,
-                    ParaStyle {
-                        keep_next: true,
-                        after: Some(60),
-                        ..ParaStyle::default()
-                    },
-                    &[(
-                        label.as_str(),
-                        RunStyle {
-                            bold: true,
-                            ..RunStyle::default()
-                        },
-                    )],
-                );
+                bold_label_xml(out, label);
             }
             if text.trim().is_empty() {
                 // Three dotted lines to write on.
@@ -470,23 +456,28 @@ fn tc_xml(out: &mut String, grid: &[u32], tc: &TcSpec<'_>) {
     out.push_str("</w:tc>");
 }
 
+/// A bold one-line paragraph kept with what follows (table captions, editable labels).
+fn bold_label_xml(out: &mut String, text: &str) {
+    para_xml(
+        out,
+        ParaStyle {
+            keep_next: true,
+            after: Some(60),
+            ..ParaStyle::default()
+        },
+        &[(
+            text,
+            RunStyle {
+                bold: true,
+                ..RunStyle::default()
+            },
+        )],
+    );
+}
+
 fn table_xml(out: &mut String, table: &Table, text_width: u32) {
     if let Some(caption) = &table.caption {
-        para_xml(
-            out,
-            ParaStyle {
-                keep_next: true,
-                after: Some(60),
-                ..ParaStyle::default()
-            },
-            &[(
-                caption.as_str(),
-                RunStyle {
-                    bold: true,
-                    ..RunStyle::default()
-                },
-            )],
-        );
+        bold_label_xml(out, caption);
     }
     let grid = grid_widths(table, text_width);
     tbl_start(out, &grid, TableLook { borders: true });
