@@ -84,8 +84,10 @@ enum Command {
 
 #[derive(clap::Args)]
 struct DocArgs {
+    /// Папка редакции методики (methodologies/…)
     #[arg(long)]
     edition: PathBuf,
+    /// Папка данных оценки (examples/…)
     #[arg(long)]
     data: PathBuf,
     /// Код органа; без него — документ для каждого органа (в --out-dir)
@@ -167,6 +169,7 @@ enum ReportCommand {
         format: DocFormat,
         #[arg(long, value_enum, default_value = "ru")]
         lang: DocLang,
+        /// Файл отчёта
         #[arg(long)]
         out: PathBuf,
     },
@@ -176,13 +179,16 @@ enum ReportCommand {
 enum ExportCommand {
     /// Таблицы в XLSX: итоги, критерии, места, штрафы, входные данные; рейтинги по баллам
     Xlsx {
+        /// Папка редакции методики (степени эффективности — и для рейтингов)
         #[arg(long)]
         edition: PathBuf,
+        /// Папка данных оценки: итоги, критерии, штрафы, входные данные
         #[arg(long)]
         data: Option<PathBuf>,
         /// Опубликованные баллы: [НАЗВАНИЕ=]ФАЙЛ.csv (можно несколько раз)
         #[arg(long = "scores")]
         scores: Vec<String>,
+        /// Файл .xlsx
         #[arg(long)]
         out: PathBuf,
     },
