@@ -523,7 +523,7 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
         }
         for note in &step.notes {
             if seen.insert(note.clone()) {
-                out.push((String::new(), note.clone()));
+                out.push((String::new(), crate::ru_decimal_commas(note)));
             }
         }
     }

@@ -122,6 +122,23 @@ pub fn count_word(
     bagalau_engine::rank::plural_ru(n, one, few, many)
 }
 
+/// Engine notes print numbers with a decimal point; documents use the Russian comma.
+pub fn ru_decimal_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let digit = |k: Option<&char>| k.is_some_and(|c| c.is_ascii_digit());
+            if c == '.' && i > 0 && digit(chars.get(i - 1)) && digit(chars.get(i + 1)) {
+                ','
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// A signed difference: «+1,95», «−2».
 pub fn signed(v: Decimal, dp: u32) -> String {
     if v > Decimal::ZERO {
@@ -151,6 +168,10 @@ mod tests {
         assert_eq!(figure(d("4.49"), 4), "4,49");
         assert_eq!(figure(d("5067591.5"), 4), "5\u{a0}067\u{a0}591,5");
         assert_eq!(figure(d("1244"), 4), "1244");
+        assert_eq!(
+            ru_decimal_commas("среднее = 3.5; п.53. Итого 12.25"),
+            "среднее = 3,5; п.53. Итого 12,25"
+        );
         assert_eq!(points_word(d("25"), Lang::Ru), "баллов");
         assert_eq!(points_word(d("0"), Lang::Ru), "баллов");
         assert_eq!(points_word(d("0.00"), Lang::Ru), "баллов");
