@@ -25,16 +25,22 @@ fn both_states_load() {
     .expect("publication state evaluates");
 }
 
-#[test]
-fn meetings_average_for_mo_and_mid() {
-    let r = run();
-    // MF: schedule kk+ru 1 + 1; plan kk 1; reception 0.5 + 0.5; NGO kk 0.5 → 4.5.
+/// Meetings with the population, the same in both states of the amendment.
+fn meetings_average(r: &Run) {
+    // MF: schedule kk 1 + ru 1; plan kk 1 (ru false); reception 0.5 + 0.5 (central);
+    // NGO kk 0.5 (ru false) → 4.5.
     r.num("MF", "MEETINGS_OWN", "4.5");
     // MJ: schedule 1 + 1; plan 0; reception kk 0.5; NGO 0 → 2.5.
     r.num("MJ", "MEETINGS_OWN", "2.5");
-    // MO, MID: mean of the other central bodies = (4.5 + 2.5) / 2 = 3.5.
+    // MO, MID are exempt from decree № 863: mean over MF and MJ = (4.5 + 2.5) / 2 = 3.5.
     r.num("MO", "MEETINGS", "3.5");
     r.num("MID", "MEETINGS", "3.5");
+}
+
+#[test]
+fn meetings_average_for_mo_and_mid() {
+    let r = run();
+    meetings_average(&r);
     r.num("MF", "MEETINGS", "4.5");
 }
 
@@ -92,15 +98,7 @@ mod publication_state {
 
     #[test]
     fn meetings_average_for_mo_and_mid() {
-        let r = run();
-        // MF: schedule kk 1 + ru 1; plan kk 1 (ru false); reception 0.5 + 0.5 (central);
-        // NGO kk 0.5 (ru false) → 4.5.
-        r.num("MF", "MEETINGS_OWN", "4.5");
-        // MJ: schedule 1 + 1; plan 0; reception kk 0.5; NGO 0 → 2.5.
-        r.num("MJ", "MEETINGS_OWN", "2.5");
-        // MO, MID are exempt from decree № 863: mean over MF and MJ = (4.5 + 2.5) / 2 = 3.5.
-        r.num("MO", "MEETINGS", "3.5");
-        r.num("MID", "MEETINGS", "3.5");
+        super::meetings_average(&run());
     }
 
     #[test]

@@ -562,21 +562,7 @@ fn spacer(out: &mut String) {
 
 fn chart_xml(out: &mut String, chart: &Chart, text_width: u32) {
     if !chart.title.is_empty() {
-        para_xml(
-            out,
-            ParaStyle {
-                keep_next: true,
-                after: Some(60),
-                ..ParaStyle::default()
-            },
-            &[(
-                chart.title.as_str(),
-                RunStyle {
-                    bold: true,
-                    ..RunStyle::default()
-                },
-            )],
-        );
+        bold_label_xml(out, &chart.title);
     }
     let grid = [text_width * 3 / 4, text_width / 4];
     tbl_start(out, &grid, TableLook { borders: true });
