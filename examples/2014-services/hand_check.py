@@ -34,8 +34,7 @@ PARAMS = {
     "z2_weight": F(5),
     "k_control": {"central": F(10), "local": F(20)},
     "k_users": {"central": F(10), "local": F(15)},
-    "k2_max": F(25),
-    "k1_bonus": F(3),
+    "is_docs_points": F(1),
     "psc_list_bonus": F(3),
     "term_short_days": F(5),
     "d_long": F("0.8"),
@@ -44,7 +43,13 @@ PARAMS = {
     "total_cap": F(100),
 }
 DYNAMICS_PER_FACT, DYNAMICS_CAP = F("0.1"), F(3)
-PENALTY_RECON_PER_FACT, PENALTY_MONITORING_PER_FACT, PENALTY_CAP = F("0.2"), F("0.02"), F(5)
+# Reconciliation-act rates per kind of fact (п.53: 0.2 for unreliable facts only; no rate in the
+# text for late or incomplete reports), Monitoring entries, cap.
+PENALTY_RECON_PER_FACT = {"late": F(0), "incomplete": F(0), "unreliable": F("0.2")}
+PENALTY_MONITORING_PER_FACT, PENALTY_CAP = F("0.02"), F(5)
+# Criterion maxima of criteria.toml (formulas refer to them as `max`).
+K1_MAX, K2_MAX = F(3), F(25)
+CONTROL_MAX = {"central": F(10), "local": F(20)}
 
 # Appendix 6: delivery method -> points.
 APP6 = {1: F(25), 2: F(20), 3: F(15), 4: F(10), 5: F(0)}
@@ -99,7 +104,8 @@ def check_against_edition():
     if F(str(pens["PENALTY"]["cap"])) != PENALTY_CAP:
         problems.append("PENALTY cap differs")
     for i in pens["PENALTY"]["item"]:
-        want = PENALTY_MONITORING_PER_FACT if i["code"] == "monitoring" else PENALTY_RECON_PER_FACT
+        want = PENALTY_MONITORING_PER_FACT if i["code"] == "monitoring" \
+            else PENALTY_RECON_PER_FACT[i["code"]]
         if F(i["per_fact"]) != want:
             problems.append(f"PENALTY item {i['code']} per_fact differs")
     scales = {s["code"]: s for s in
@@ -260,14 +266,15 @@ def compute(bodies, by_body):
                 bpts += p("psc_list_bonus") if s["psc_list_added"] else F(0)
                 # svc_term_d = if(term_days <= term_short_days, 1, d_long)
                 d = F(1) if s["term_days"] <= p("term_short_days") else p("d_long")
-                # svc_score_a = if(not standard_approved, 0, if(docs_obtainable == 0, b * d,
-                #   b * d * docs_from_is / docs_obtainable))
+                # svc_score_a = if(not standard_approved, 0, if(docs_obtainable == 0 or
+                #   (delivery_method == 5 and not psc_impossible_decision), b * d,
+                #   b * d + is_docs_points * docs_from_is / docs_obtainable))
                 if not s["standard_approved"]:
                     a = F(0)
-                elif s["docs_obtainable"] == 0:
+                elif s["docs_obtainable"] == 0 or (m == 5 and not s["psc_impossible_decision"]):
                     a = bpts * d
                 else:
-                    a = bpts * d * s["docs_from_is"] / s["docs_obtainable"]
+                    a = bpts * d + p("is_docs_points") * s["docs_from_is"] / s["docs_obtainable"]
                 s["_b"], s["_d"], s["_a"] = bpts, d, a
                 sum_a += a
             v["sum_a"] = sum_a
@@ -280,13 +287,13 @@ def compute(bodies, by_body):
             else:
                 W = b["standards_changed"] / b["standards_total"]
             v["W_share"] = W
-            # K1 = if(new_services_included > 0 or no_additional_services_conclusion, k1_bonus, 0)
-            v["K1"] = p("k1_bonus") if (b["new_services_included"] > 0
+            # K1 = if(new_services_included > 0 or no_additional_services_conclusion, max, 0)
+            v["K1"] = K1_MAX if (b["new_services_included"] > 0
                                         or b["no_additional_services_conclusion"]) else F(0)
-            # K2 = if(service_kinds == 0, 0, min(k2_max, W_share * sum(services, svc_score_a)
-            #   / service_kinds))
+            # K2 = if(service_kinds == 0, 0, min(max, W_share * sum(services, svc_score_a)
+            #   / service_kinds)), max = 25
             z = v["service_kinds"]
-            v["K2"] = F(0) if z == 0 else min(p("k2_max"), W * sum_a / z)
+            v["K2"] = F(0) if z == 0 else min(K2_MAX, W * sum_a / z)
 
         # psc_late = value_or(psc_late_monitoring, psc_late_reported); same for body_late
         psc_late = b["psc_late_monitoring"] if has(b["psc_late_monitoring"]) \
@@ -325,11 +332,11 @@ def compute(bodies, by_body):
         second = v["timeliness_Z2"] if kind == "central" else v["timeliness_R2"]
         v["P1_raw"] = v["timeliness_Z1"] + second - v["DYNAMICS"]
         P1 = max(F(0), v["P1_raw"])
-        # P2 = if(standard_violations == 0, k_control,
-        #   min(k_control, k_control * control_measures / standard_violations))
-        kc = p("k_control", kind)
-        P2 = kc if b["standard_violations"] == 0 else \
-            min(kc, kc * b["control_measures"] / b["standard_violations"])
+        # P2 = if(standard_violations == 0, max,
+        #   min(max, k_control * control_measures / standard_violations)), max = 10 / 20
+        kc, top = p("k_control", kind), CONTROL_MAX[kind]
+        P2 = top if b["standard_violations"] == 0 else \
+            min(top, kc * b["control_measures"] / b["standard_violations"])
         if kind == "central":
             v["K3_P1"], v["K3_P2"] = P1, P2
             v["K3"] = P1 + P2                      # K3 = K3_P1 + K3_P2
@@ -356,10 +363,10 @@ def compute(bodies, by_body):
         v["load_volume"] = b["services_delivered"] if kind == "central" else \
             b["services_delivered"] / b["avg_population"]
 
-        # PENALTY: 0.2 per reconciliation fact + 0.02 per max(0, L1 - L2); cap 5
-        recon = b["recon_late_facts"] + b["recon_incomplete_facts"] + b["recon_unreliable_facts"]
+        # PENALTY: rate per reconciliation fact by kind + 0.02 per max(0, L1 - L2); cap 5
+        recon = sum((b[f"recon_{k}_facts"] * r for k, r in PENALTY_RECON_PER_FACT.items()), F(0))
         mon = max(F(0), b["monitoring_late_entries"] - b["monitoring_technical"])
-        v["penalty_raw"] = recon * PENALTY_RECON_PER_FACT + mon * PENALTY_MONITORING_PER_FACT
+        v["penalty_raw"] = recon + mon * PENALTY_MONITORING_PER_FACT
         v["PENALTY"] = min(PENALTY_CAP, v["penalty_raw"])
 
     # ---- phase 2: across the group (same kind) ----
@@ -388,11 +395,9 @@ def compute(bodies, by_body):
         top = sorted({x for x in idx if x >= mean})
         for g in G:
             g["load_mean"] = mean
-            # PC = if(group_min == group_max, 1, if(load_index >= group_mean,
-            #   spread(load_index, pc_min, pc_max, load_index >= group_mean), 1))
-            if lo == hi:
-                g["PC"] = F(1)
-            elif g["load_index"] >= mean:
+            # PC = if(load_index >= group_mean,
+            #   spread(load_index, pc_min, pc_max, load_index >= group_mean), 1)
+            if g["load_index"] >= mean:
                 k, j = len(top), top.index(g["load_index"]) + 1
                 g["PC"] = p("pc_max") if k == 1 else \
                     p("pc_min") + (p("pc_max") - p("pc_min")) * (j - 1) / (k - 1)

@@ -35,23 +35,72 @@ fn dec(d: Decimal) -> String {
 /// `bagalau edition check DIR`.
 pub fn edition_check(dir: &Path) -> Result<String> {
     let ed = load_edition(dir)?;
-    let (v, r) = ed
-        .citations()
-        .iter()
-        .fold((0, 0), |(v, r), (_, _, c)| match c.status {
-            Status::Verbatim => (v + 1, r),
-            Status::Reconstructed => (v, r + 1),
-        });
-    Ok(format!(
+    let c = ed.fidelity_counts();
+    let mut s = format!(
         "Редакция «{}» ({}) корректна: {} входных показателей, {} параметров, {} шкал, {} вычисляемых значений; \
-         элементов по тексту акта: {v}, реконструированных: {r}.\n",
+         элементов по тексту акта: {}, реконструированных: {}, с цитатой: {}.\n",
         ed.title,
         ed.id,
         ed.inputs.len(),
         ed.parameters.len(),
         ed.scales.len(),
-        ed.nodes.len()
-    ))
+        ed.nodes.len(),
+        c.verbatim,
+        c.reconstructed,
+        c.quoted,
+    );
+    s.push_str(&quote_sources_ru(&ed));
+    Ok(s)
+}
+
+/// The act by its short name, another source by its name.
+fn src_label<'a>(ed: &'a Edition, src: &'a bagalau_methodology::Source) -> &'a str {
+    if src.code.is_none() {
+        &ed.act.short
+    } else {
+        &src.name
+    }
+}
+
+/// One line per source the edition quotes: whether its quotes were checked against its text.
+fn quote_sources_ru(ed: &Edition) -> String {
+    let mut s = String::new();
+    for (i, src) in ed.sources.iter().enumerate() {
+        let n = ed
+            .citations()
+            .iter()
+            .filter_map(|(_, _, c)| c.quote.as_ref())
+            .filter(|q| ed.quote_source(q).map(|x| x.code.clone()) == Some(src.code.clone()))
+            .count();
+        if i > 0 && n == 0 {
+            continue;
+        }
+        let what = if src.code.is_none() {
+            "акта"
+        } else {
+            "источника"
+        };
+        let _ = if src.available {
+            writeln!(
+                s,
+                "Цитаты из текста {what} «{}» ({n}) сверены дословно.",
+                src_label(ed, src)
+            )
+        } else if n > 0 {
+            writeln!(
+                s,
+                "Текст {what} «{}» недоступен: цитаты ({n}) не сверены.",
+                src_label(ed, src)
+            )
+        } else {
+            writeln!(
+                s,
+                "Текст {what} «{}» недоступен; цитат из него нет.",
+                src_label(ed, src)
+            )
+        };
+    }
+    s
 }
 
 /// `bagalau edition describe DIR`: the data dictionary.
@@ -603,11 +652,8 @@ pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<S
 pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
     let ed = load_edition(dir)?;
     let cites = ed.citations();
-    let verbatim = cites
-        .iter()
-        .filter(|c| c.2.status == Status::Verbatim)
-        .count();
-    let reconstructed = cites.len() - verbatim;
+    let counts = ed.fidelity_counts();
+    let (verbatim, reconstructed) = (counts.verbatim, counts.reconstructed);
     if format == Format::Json {
         let items: Vec<J> = cites
             .iter()
@@ -618,6 +664,8 @@ pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
                     "ref": c.reference,
                     "status": c.status.code(),
                     "note": c.note,
+                    "quote": c.quote.as_ref().map(|q| q.fragments.clone()),
+                    "quote_source": c.quote.as_ref().and_then(|q| ed.quote_source(q)).map(|s| s.name.clone()),
                     "location": c.location.to_string(),
                 })
             })
@@ -628,18 +676,25 @@ pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
             "items": items,
             "verbatim": verbatim,
             "reconstructed": reconstructed,
+            "quoted": counts.quoted,
+            "shares_percent": {
+                "verbatim": counts.percent(verbatim),
+                "reconstructed": counts.percent(reconstructed),
+                "quoted": counts.percent(counts.quoted),
+            },
         }))? + "\n");
     }
     let mut s = String::new();
     let _ = writeln!(s, "Отчёт о соответствии тексту акта: {}", ed.title);
     let _ = writeln!(s, "Акт: {}", ed.act.name);
-    if let Some(seed) = &ed.act.seed {
-        let _ = writeln!(s, "Источник текста: {seed}");
-    }
+    s.push_str(&quote_sources_ru(&ed));
     let _ = writeln!(s);
     for (code, name, c) in &cites {
         let _ = writeln!(s, "[{}] {code} — {name}", status_ru(c.status));
         let _ = writeln!(s, "    основание: {}; {}", c.reference, c.location);
+        if let Some(q) = &c.quote {
+            let _ = writeln!(s, "    цитата: «{}»", q.fragments.join("» … «"));
+        }
         if let Some(n) = &c.note {
             let _ = writeln!(s, "    примечание: {n}");
         }
@@ -647,8 +702,13 @@ pub fn edition_fidelity(dir: &Path, format: Format) -> Result<String> {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "Всего элементов: {}; по тексту акта: {verbatim}; реконструировано: {reconstructed}.",
-        cites.len()
+        "Всего элементов: {}; по тексту акта: {verbatim} ({} %); реконструировано: {reconstructed} ({} %); \
+         с цитатой: {} ({} %).",
+        counts.items,
+        counts.percent(verbatim),
+        counts.percent(reconstructed),
+        counts.quoted,
+        counts.percent(counts.quoted)
     );
     Ok(s)
 }

@@ -687,12 +687,10 @@ fn reconciliation_act_of_the_2014_form_with_dates() {
             .expect("facts");
     let doc = bagalau_report::act::act(&run, "MF", &facts, Lang::Ru).expect("act");
     let text = bagalau_office::to_text(&doc);
-    // Late 6 × 0,2 = 1,2; incomplete 8 × 0,2 = 1,6; unreliable 5 × 0,2 = 1; IS «Мониторинг»
-    // 80 × 0,02 = 1,6; 5,4 in all, capped at 5 (п.50–54).
-    assert!(
-        text.contains("ИТОГОВЫЙ ВЫЧЕТ: 5 баллов (до применения предела — 5,4)"),
-        "{text}"
-    );
+    // п.53 sets no rate for late (6) or incomplete (8) reports: recorded, 0 deducted;
+    // unreliable 5 × 0,2 = 1; IS «Мониторинг» 80 × 0,02 = 1,6; 2,6 in all, under the cap of 5.
+    assert!(text.contains("| 2 | Представление неполной информации (акт сверки) | 8 | 0 | 0 |"));
+    assert!(text.contains("ИТОГОВЫЙ ВЫЧЕТ: 2,6 балла"), "{text}");
     assert!(text.contains("фактическая дата представления: 15.04.2014"));
     insta::assert_snapshot!("act_mf_2014", text);
 }

@@ -58,8 +58,8 @@ fn changing_a_formula_changes_results() {
     // Read the internal-control share as (a / b)² instead of a / b, for central bodies.
     edit(
         &dir.join("criteria.toml"),
-        "min(k_control, k_control * control_measures / standard_violations))\"\nref = \"п.24, подпункт 1)\"",
-        "min(k_control, k_control * (control_measures / standard_violations) * (control_measures / standard_violations)))\"\nref = \"п.24, подпункт 1)\"",
+        "min(max, k_control * control_measures / standard_violations))\"\nref = \"п.24, подпункт 1)\"",
+        "min(max, k_control * (control_measures / standard_violations) * (control_measures / standard_violations)))\"\nref = \"п.24, подпункт 1)\"",
     );
     let changed = scores(&dir);
     assert_ne!(base, changed);

@@ -33,9 +33,20 @@ fn fidelity_lists_every_item_with_status_and_counts() {
     assert!(k2["note"].as_str().unwrap_or("").contains("W — множитель"));
     let text = bagalau::edition_fidelity(&root().join("methodologies/2014-services"), Format::Text)
         .expect("text");
-    assert!(text.contains(&format!(
-        "по тексту акта: {verbatim}; реконструировано: {reconstructed}"
-    )));
+    assert!(
+        text.contains(&format!(
+            "по тексту акта: {verbatim} ({} %); реконструировано: {reconstructed} ({} %)",
+            (verbatim * 200 + items.len() as u64) / (items.len() as u64 * 2),
+            (reconstructed * 200 + items.len() as u64) / (items.len() as u64 * 2)
+        )),
+        "{text}"
+    );
+    // Quotes are checked against the act's text and counted.
+    let quoted = items.iter().filter(|i| !i["quote"].is_null()).count();
+    assert!(quoted > 0);
+    assert!(text.contains(&format!("с цитатой: {quoted} (")), "{text}");
+    assert!(text.contains("сверены дословно"), "{text}");
+    assert!(!text.contains(".txt"), "{text}");
 }
 
 #[test]
@@ -50,8 +61,8 @@ fn diff_names_changed_formulas_scales_and_parameters() {
     edit("parameters.toml", "value = \"0.8\"", "value = \"0.7\"");
     edit(
         "scales.toml",
-        "range = \"[9.5, 10]\"\n  points = 25",
-        "range = \"[9.5, 10]\"\n  points = 24",
+        "range = \"[9.0, 9.5)\"\n  points = 22",
+        "range = \"[9.0, 9.5)\"\n  points = 21",
     );
     edit(
         "values.toml",

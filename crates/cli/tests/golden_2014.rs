@@ -65,8 +65,10 @@ fn equal_load_2014_matches_hand_computation() {
     check_expected(&root().join("examples/2014-equal-load"));
 }
 
+/// п.39–40 by the letter: equal load indices are all «равен или превышает» the mean, and each is
+/// the largest index, so every body of the group gets 1,10 (not 1).
 #[test]
-fn equal_load_gives_every_body_coefficient_one() {
+fn equal_load_gives_every_body_the_largest_coefficient() {
     let r = root();
     let (_, out, _) = bagalau::run_evaluation(
         &r.join("methodologies/2014-services"),
@@ -74,7 +76,7 @@ fn equal_load_gives_every_body_coefficient_one() {
     )
     .expect("evaluates");
     for b in &out.bodies {
-        assert_eq!(b.correction, Some(Decimal::ONE), "{}", b.id);
+        assert_eq!(b.correction, Some(Decimal::new(110, 2)), "{}", b.id);
     }
 }
 

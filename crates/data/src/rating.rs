@@ -316,7 +316,7 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
                 group_size: members.len(),
                 previous_rank,
                 change,
-                degree: degrees.iter().position(|d| d.range.contains(r.score)),
+                degree: DegreeBand::find(degrees, r.score),
             });
         }
         for r in &members {

@@ -11,7 +11,7 @@ pub mod rank;
 
 pub use eval::{compute, BodyData, Computed, Dataset, EvalError, Row, Step, Value};
 
-use bagalau_methodology::{Edition, Group, NodeRole};
+use bagalau_methodology::{DegreeBand, Edition, Group, NodeRole};
 use rust_decimal::Decimal;
 
 /// A criterion's score in the tree, with its sub-criteria (indicators).
@@ -120,7 +120,7 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
             score,
             rank: 0,
             group_size: 0,
-            degree: ed.degrees.iter().position(|d| d.range.contains(score)),
+            degree: DegreeBand::find(&ed.degrees, score),
         });
     }
     let mut groups = Vec::new();

@@ -388,7 +388,7 @@ fn mini_edition_loads_and_evaluates_a_hand_checked_case() {
     // Correction: c1 has the highest load → 1.10 (the only body at or above the mean); c0 → 1.
     assert_eq!(v(1, "PC"), Decimal::new(110, 2));
     assert_eq!(v(0, "PC"), Decimal::ONE);
-    // Local group of one: k_control for local = 20.
+    // Local group of one: k_control for local = 20: min(30, 20 · 1 / 1) = 20.
     assert_eq!(v(2, "C1"), Decimal::from(20));
 }
 

@@ -3,11 +3,14 @@
 //! **Architecture Invariant**: no binary floating point anywhere; all numbers are `rust_decimal::Decimal`
 //! (TOML floats are refused with an error in `raw.rs`).
 
+pub mod bounds;
 pub mod crosswalk;
+pub mod decimals;
 pub mod diff;
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod quotes;
 mod raw;
 
 pub use load::{load, CheckError, Diagnostic};

@@ -76,13 +76,30 @@ pub const FUNCTIONS: [&str; 19] = [
 
 struct Src {
     path: PathBuf,
+    /// The text the TOML parser reads: the file with its decimal literals quoted
+    /// ([`crate::decimals`]); spans refer to it.
     text: String,
+    /// The file as written, for lines and columns in messages.
+    original: String,
+    /// Offsets in `text` of the quotes inserted around decimal literals.
+    inserted: Vec<usize>,
 }
 
 impl Src {
+    fn new(path: PathBuf, original: String) -> Src {
+        let q = crate::decimals::quote_decimal_literals(&original);
+        Src {
+            path,
+            text: q.text,
+            original,
+            inserted: q.inserted,
+        }
+    }
+
     fn loc(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let offset = offset - self.inserted.iter().take_while(|&&i| i < offset).count();
+        let before = &self.original[..floor_char_boundary(&self.original, offset)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Location {
@@ -122,6 +139,8 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 struct Loader {
     diags: Vec<Diagnostic>,
+    /// Every quote met, with where it was written (checked once the sources are known).
+    quotes: Vec<(Quote, Location)>,
 }
 
 impl Loader {
@@ -142,10 +161,7 @@ impl Loader {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-                let src = Src {
-                    path,
-                    text: String::new(),
-                };
+                let src = Src::new(path, String::new());
                 return Some((T::default(), src));
             }
             Err(e) => {
@@ -160,7 +176,7 @@ impl Loader {
                 return None;
             }
         };
-        let src = Src { path, text };
+        let src = Src::new(path, text);
         match toml::from_str::<T>(&src.text) {
             Ok(v) => Some((v, src)),
             Err(e) => {
@@ -202,14 +218,26 @@ impl Loader {
         reference: &str,
         status: &Spanned<String>,
         note: &Option<String>,
+        quote: &Option<raw::QuoteRaw>,
     ) -> Citation {
         if reference.trim().is_empty() {
             self.err(src.span_loc(at.clone()), "пустая ссылка ref на пункт акта");
+        }
+        let quote = quote.as_ref().map(|q| Quote {
+            source: q.source.clone(),
+            fragments: q.fragments.clone(),
+        });
+        if let Some(q) = &quote {
+            if q.fragments.iter().all(|f| f.trim().is_empty()) {
+                self.err(src.span_loc(at.clone()), "пустая цитата quote");
+            }
+            self.quotes.push((q.clone(), src.span_loc(at.clone())));
         }
         Citation {
             reference: reference.to_string(),
             status: self.status(src, status, note),
             note: note.clone(),
+            quote,
             location: src.span_loc(at),
         }
     }
@@ -266,6 +294,20 @@ fn translate_toml_error(msg: &str) -> String {
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         return format!("нет обязательного ключа {}", rest.trim_matches('`'));
+    }
+    if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+    {
+        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let got = got
+            .replace("string ", "строка ")
+            .replace("integer ", "целое число ")
+            .replace("floating point ", "дробное число ")
+            .replace("boolean ", "логическое значение ")
+            .replace("map", "таблица")
+            .replace("sequence", "список");
+        return format!("неверное значение: {got}; ожидается {want}");
     }
     format!("ошибка TOML: {msg}")
 }
@@ -405,7 +447,14 @@ impl Checker<'_> {
     fn name(&mut self, n: &str, span: Span, scope: Scope) -> Option<Ty> {
         match self.symbols.get(n).copied() {
             None => {
-                self.at(Some(span), format!("неизвестное имя «{n}»"));
+                if n == OWN_MAX {
+                    self.at(
+                        Some(span),
+                        "«max» без скобок — максимальный балл критерия: допустимо только в формуле критерия с ключом max",
+                    );
+                } else {
+                    self.at(Some(span), format!("неизвестное имя «{n}»"));
+                }
                 None
             }
             Some(Symbol::Input(i)) => {
@@ -738,7 +787,10 @@ fn first_span(e: &Expr) -> Option<Span> {
 /// Loads an edition folder and validates it strictly. Every problem is reported with its
 /// file and line; nothing is returned unless the whole edition is valid.
 pub fn load(dir: &Path) -> Result<Edition, CheckError> {
-    let mut l = Loader { diags: Vec::new() };
+    let mut l = Loader {
+        diags: Vec::new(),
+        quotes: Vec::new(),
+    };
 
     // Unknown files are refused: a misnamed file must not be silently ignored.
     match std::fs::read_dir(dir) {
@@ -831,7 +883,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             code: t.code.get_ref().clone(),
             name: t.name.clone(),
             key: t.key.clone(),
-            cite: l.cite(&in_src, t.code.span(), &t.reference, &t.status, &t.note),
+            cite: l.cite(
+                &in_src,
+                t.code.span(),
+                &t.reference,
+                &t.status,
+                &t.note,
+                &t.quote,
+            ),
         });
     }
     let table_index = |code: &str| tables.iter().position(|t| t.code == code);
@@ -877,7 +936,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             max: r.max.map(|d| d.0),
             optional: r.optional,
             applies: l.applies(&in_src, &r.applies),
-            cite: l.cite(&in_src, r.code.span(), &r.reference, &r.status, &r.note),
+            cite: l.cite(
+                &in_src,
+                r.code.span(),
+                &r.reference,
+                &r.status,
+                &r.note,
+                &r.quote,
+            ),
         });
     }
 
@@ -923,7 +989,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             number: t.number.clone(),
             name: t.name.clone(),
             indicators,
-            cite: l.cite(&rep_src, t.code.span(), &t.reference, &t.status, &t.note),
+            cite: l.cite(
+                &rep_src,
+                t.code.span(),
+                &t.reference,
+                &t.status,
+                &t.note,
+                &t.quote,
+            ),
         });
     }
 
@@ -942,7 +1015,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 },
             },
             unit: p.unit.clone(),
-            cite: l.cite(&par_src, p.code.span(), &p.reference, &p.status, &p.note),
+            cite: l.cite(
+                &par_src,
+                p.code.span(),
+                &p.reference,
+                &p.status,
+                &p.note,
+                &p.quote,
+            ),
         });
     }
 
@@ -950,7 +1030,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let mut scale_list = Vec::new();
     for (i, s) in scales.scale.iter().enumerate() {
         define(&mut l, &s.code, &sc_src, Symbol::Scale(i));
-        let cite = l.cite(&sc_src, s.code.span(), &s.reference, &s.status, &s.note);
+        let cite = l.cite(
+            &sc_src,
+            s.code.span(),
+            &s.reference,
+            &s.status,
+            &s.note,
+            &s.quote,
+        );
         let kind = match (s.band.is_empty(), s.category.is_empty()) {
             (false, true) => {
                 let domain = match &s.domain {
@@ -1070,10 +1157,20 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             }
             let mut formulas = Vec::new();
             let mut forms = Vec::new();
+            let own_max = if role == NodeRole::Criterion {
+                r.max.map(|d| d.0)
+            } else {
+                None
+            };
             for (g, f) in sources {
                 let text = f.get_ref().clone();
                 match expr::parse(&text) {
-                    Ok(e) => {
+                    Ok(mut e) => {
+                        // `max` (a name, not the function) is the criterion's own maximum,
+                        // written once in `max = …`.
+                        if let Some(m) = own_max {
+                            substitute_name(&mut e, OWN_MAX, m);
+                        }
                         forms.push(PendingFormula {
                             expr: e.clone(),
                             file: fi,
@@ -1149,7 +1246,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 unit: r.unit.clone(),
                 body: NodeBody::Formula(formulas),
                 applies: l.applies(src, &r.applies),
-                cite: l.cite(src, r.code.span(), &r.reference, &r.status, &r.note),
+                cite: l.cite(
+                    src,
+                    r.code.span(),
+                    &r.reference,
+                    &r.status,
+                    &r.note,
+                    &r.quote,
+                ),
                 deps: Vec::new(),
             });
         }
@@ -1184,7 +1288,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                     facts,
                     facts_text: text,
                     per_fact: it.per_fact.0,
-                    cite: l.cite(src, it.code.span(), &it.reference, &it.status, &it.note),
+                    cite: l.cite(
+                        src,
+                        it.code.span(),
+                        &it.reference,
+                        &it.status,
+                        &it.note,
+                        &it.quote,
+                    ),
                 });
             }
             if items.is_empty() {
@@ -1210,7 +1321,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                     cap: p.cap.map(|d| d.0),
                 },
                 applies: l.applies(src, &p.applies),
-                cite: l.cite(src, p.code.span(), &p.reference, &p.status, &p.note),
+                cite: l.cite(
+                    src,
+                    p.code.span(),
+                    &p.reference,
+                    &p.status,
+                    &p.note,
+                    &p.quote,
+                ),
                 deps: Vec::new(),
             });
         }
@@ -1254,7 +1372,14 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                     note: e.note.clone(),
                 })
                 .collect(),
-            cite: l.cite(&ed_src, d.code.span(), &d.reference, &d.status, &d.note),
+            cite: l.cite(
+                &ed_src,
+                d.code.span(),
+                &d.reference,
+                &d.status,
+                &d.note,
+                &d.quote,
+            ),
         });
     }
 
@@ -1439,7 +1564,15 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 name: d.name.clone(),
                 name_kk: d.name_kk.clone(),
                 range,
-                cite: l.cite(&ed_src, d.code.span(), &d.reference, &d.status, &d.note),
+                decimals: ed.rounding.degree_decimals,
+                cite: l.cite(
+                    &ed_src,
+                    d.code.span(),
+                    &d.reference,
+                    &d.status,
+                    &d.note,
+                    &d.quote,
+                ),
             });
         }
         if !matches!(
@@ -1502,17 +1635,20 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             &ed.validity.reference,
             &ed.validity.status,
             &ed.validity.note,
+            &ed.validity.quote,
         ),
     };
     let rounding = Rounding {
         display_decimals: ed.rounding.display_decimals,
         rank_decimals: ed.rounding.rank_decimals,
+        degree_decimals: ed.rounding.degree_decimals,
         cite: l.cite(
             &ed_src,
             0..0,
             &ed.rounding.reference,
             &ed.rounding.status,
             &ed.rounding.note,
+            &ed.rounding.quote,
         ),
     };
     if ed.validity.periods.is_empty() {
@@ -1521,6 +1657,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             "validity.periods: не указан ни один оцениваемый период",
         );
     }
+
+    let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
     if !l.diags.is_empty() {
         l.diags.sort_by(|a, b| {
@@ -1538,7 +1676,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let score = score.ok_or_else(|| CheckError {
         diagnostics: Vec::new(),
     })?;
-    Ok(Edition {
+    let edition = Edition {
         dir: dir.to_path_buf(),
         id: ed.id,
         title: ed.title,
@@ -1548,7 +1686,6 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             registration: ed.act.registration,
             adopted: ed.act.adopted,
             repealed: ed.act.repealed,
-            seed: ed.act.seed,
         },
         block_code: ed.block.code,
         block_name: ed.block.name,
@@ -1570,7 +1707,115 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         nodes,
         order,
         symbols,
-    })
+        sources,
+    };
+    // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
+    // short of it (interval reasoning over the formula).
+    let problems = crate::bounds::check_criteria(&edition);
+    if !problems.is_empty() {
+        return Err(CheckError {
+            diagnostics: problems
+                .into_iter()
+                .map(|p| Diagnostic {
+                    location: edition.nodes[p.node].cite.location.clone(),
+                    message: p.message,
+                })
+                .collect(),
+        });
+    }
+    Ok(edition)
+}
+
+/// The edition's sources (the act first) with their texts looked up, and every quote checked
+/// against its source's text when that text is present.
+fn check_quotes(l: &mut Loader, dir: &Path, ed: &raw::EditionFile, ed_src: &Src) -> Vec<Source> {
+    let mut sources = vec![Source {
+        code: None,
+        name: ed.act.name.clone(),
+        text_path: ed.act.text.as_ref().map(|t| dir.join(t)),
+        available: false,
+    }];
+    for s in &ed.source {
+        if sources
+            .iter()
+            .any(|x| x.code.as_deref() == Some(s.code.get_ref()))
+        {
+            l.err(
+                ed_src.span_loc(s.code.span()),
+                format!("источник «{}» уже определён", s.code.get_ref()),
+            );
+        }
+        sources.push(Source {
+            code: Some(s.code.get_ref().clone()),
+            name: s.name.clone(),
+            text_path: s.text.as_ref().map(|t| dir.join(t)),
+            available: false,
+        });
+    }
+    let mut texts: Vec<Option<String>> = Vec::new();
+    for s in &mut sources {
+        let text = s
+            .text_path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .map(|t| crate::quotes::normalize(&t));
+        s.available = text.is_some();
+        texts.push(text);
+    }
+    let quotes = std::mem::take(&mut l.quotes);
+    for (q, at) in quotes {
+        let idx = match &q.source {
+            None => Some(0),
+            Some(code) => sources.iter().position(|s| s.code.as_deref() == Some(code)),
+        };
+        let Some(idx) = idx else {
+            l.err(
+                at,
+                format!(
+                    "цитата ссылается на неизвестный источник «{}»: источники перечисляются в edition.toml, [[source]]",
+                    q.source.as_deref().unwrap_or_default()
+                ),
+            );
+            continue;
+        };
+        let Some(text) = &texts[idx] else { continue };
+        let label = if idx == 0 {
+            &ed.act.short
+        } else {
+            &sources[idx].name
+        };
+        for f in crate::quotes::missing(text, &q) {
+            l.err(
+                at.clone(),
+                format!(
+                    "цитата не найдена дословно в тексте «{label}»; расхождение: «{}»",
+                    crate::quotes::divergence(text, f)
+                ),
+            );
+        }
+    }
+    sources
+}
+
+/// The name by which a criterion's formula refers to its own maximum (`max = …`).
+pub const OWN_MAX: &str = "max";
+
+/// Replaces every reference to `name` (not a call of a function of that name) by `value`.
+fn substitute_name(e: &mut Expr, name: &str, value: Decimal) {
+    match e {
+        Expr::Name(n, _) if n == name => *e = Expr::Num(value),
+        Expr::Num(_) | Expr::Bool(_) | Expr::Name(..) => {}
+        Expr::Unary(_, x) => substitute_name(x, name, value),
+        Expr::Binary(_, a, b) => {
+            substitute_name(a, name, value);
+            substitute_name(b, name, value);
+        }
+        Expr::Call(_, args, _) => {
+            for a in args {
+                substitute_name(a, name, value);
+            }
+        }
+    }
 }
 
 /// `edition.toml` is required; `Default` is only there to share `parse_file`.

@@ -44,7 +44,30 @@ pub struct Citation {
     pub reference: String,
     pub status: Status,
     pub note: Option<String>,
+    /// The words of the source this item implements, when the edition quotes them.
+    pub quote: Option<Quote>,
     pub location: Location,
+}
+
+/// Words quoted from a source: one or more fragments, each found word for word in its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// `None`: the edition's act; otherwise the code of an `[[source]]`.
+    pub source: Option<String>,
+    pub fragments: Vec<String>,
+}
+
+/// A text an edition quotes: its act, or another source (`[[source]]`).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// `None` for the act itself.
+    pub code: Option<String>,
+    /// How documents name it.
+    pub name: String,
+    /// Where its text was looked for.
+    pub text_path: Option<PathBuf>,
+    /// Whether the text was found (quotes were checked against it).
+    pub available: bool,
 }
 
 /// The evaluated groups. Bodies of one kind are ranked and scaled together.
@@ -126,7 +149,6 @@ pub struct Act {
     pub registration: Option<String>,
     pub adopted: Option<String>,
     pub repealed: Option<String>,
-    pub seed: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +165,8 @@ pub struct Rounding {
     pub display_decimals: u32,
     /// If set, scores are rounded to this many decimals before ranking; unset = unrounded.
     pub rank_decimals: Option<u32>,
+    /// If set, the degree is assigned on the score rounded to this many decimals (as published).
+    pub degree_decimals: Option<u32>,
     pub cite: Citation,
 }
 
@@ -188,7 +212,27 @@ pub struct DegreeBand {
     pub name: String,
     pub name_kk: Option<String>,
     pub range: Interval,
+    /// Decimals the score is rounded to (half away from zero, as displayed) before its band is
+    /// found — the edition's `rounding.degree_decimals`; `None`: the unrounded score.
+    pub decimals: Option<u32>,
     pub cite: Citation,
+}
+
+impl DegreeBand {
+    /// The band a score falls in: the one place where degrees are assigned (evaluation, rating,
+    /// documents), so that a score and its degree always agree.
+    pub fn find(bands: &[DegreeBand], score: Decimal) -> Option<usize> {
+        bands.iter().position(|d| {
+            let s = match d.decimals {
+                Some(n) => score.round_dp_with_strategy(
+                    n,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                ),
+                None => score,
+            };
+            d.range.contains(s)
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -443,6 +487,8 @@ pub struct Edition {
     /// Node indices in an order where every node comes after its dependencies.
     pub order: Vec<usize>,
     pub symbols: HashMap<String, Symbol>,
+    /// The texts the edition quotes: the act first, then its `[[source]]` entries.
+    pub sources: Vec<Source>,
 }
 
 impl NodeBody {
@@ -458,7 +504,57 @@ impl NodeBody {
     }
 }
 
+/// How many of an edition's items are read from the text, reconstructed, and quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FidelityCounts {
+    pub items: usize,
+    pub verbatim: usize,
+    pub reconstructed: usize,
+    pub quoted: usize,
+}
+
+impl FidelityCounts {
+    /// `part` of the items in whole percent, rounded half up (for reports).
+    pub fn percent(&self, part: usize) -> usize {
+        if self.items == 0 {
+            0
+        } else {
+            (part * 200 + self.items) / (self.items * 2)
+        }
+    }
+}
+
 impl Edition {
+    /// Counts of verbatim, reconstructed and quoted items.
+    pub fn fidelity_counts(&self) -> FidelityCounts {
+        let cites = self.citations();
+        let mut c = FidelityCounts {
+            items: cites.len(),
+            ..FidelityCounts::default()
+        };
+        for (_, _, cite) in &cites {
+            match cite.status {
+                Status::Verbatim => c.verbatim += 1,
+                Status::Reconstructed => c.reconstructed += 1,
+            }
+            if cite.quote.is_some() {
+                c.quoted += 1;
+            }
+        }
+        c
+    }
+
+    /// The source a quote is taken from (the act when it names none).
+    pub fn quote_source(&self, q: &Quote) -> Option<&Source> {
+        match &q.source {
+            None => self.sources.first(),
+            Some(code) => self
+                .sources
+                .iter()
+                .find(|s| s.code.as_deref() == Some(code)),
+        }
+    }
+
     /// Codes of inputs given by index (e.g. a reporting indicator's inputs).
     pub fn input_codes(&self, idx: &[usize]) -> Vec<&str> {
         idx.iter().map(|&k| self.inputs[k].code.as_str()).collect()

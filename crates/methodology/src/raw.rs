@@ -19,7 +19,7 @@ impl<'de> Deserialize<'de> for Dec {
         impl Visitor<'_> for V {
             type Value = Dec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("целое число или десятичное число строкой, например \"0.2\"")
+                f.write_str("число, например 25, 0.2 или 0,2")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
                 Ok(Dec(Decimal::from(v)))
@@ -28,9 +28,11 @@ impl<'de> Deserialize<'de> for Dec {
                 Ok(Dec(Decimal::from(v)))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Dec, E> {
+                // `0.8` and `0,8` never get here (they are read from the source text, see
+                // `crate::decimals`); what does is an exponent, `inf` or `nan`.
                 Err(E::custom(
-                    "дробное число нужно записать строкой, например \"0.2\": \
-                     двоичные дроби TOML неточны",
+                    "число нужно записать десятичной дробью, например 0,8 или 0.8 \
+                     (экспоненциальная запись, inf и nan не допускаются)",
                 ))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
@@ -43,12 +45,94 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
-/// A value that may differ between central and local bodies.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// `quote = "…"`, `quote = ["…", "…"]` (fragments) or `quote = { source = "code", text = … }`.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteRaw {
+    pub source: Option<String>,
+    pub fragments: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for QuoteRaw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = QuoteRaw;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "цитату строкой, списком строк или таблицей { source = \"…\", text = \"…\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<QuoteRaw, E> {
+                Ok(QuoteRaw {
+                    source: None,
+                    fragments: vec![v.to_string()],
+                })
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<QuoteRaw, A::Error> {
+                let mut fragments = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    fragments.push(s);
+                }
+                Ok(QuoteRaw {
+                    source: None,
+                    fragments,
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<QuoteRaw, A::Error> {
+                let mut q = QuoteRaw::default();
+                while let Some(k) = map.next_key::<String>()? {
+                    match k.as_str() {
+                        "source" => q.source = Some(map.next_value()?),
+                        "text" => q.fragments = map.next_value::<QuoteRaw>()?.fragments,
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "неизвестный ключ цитаты «{other}»: допустимы source и text"
+                            )))
+                        }
+                    }
+                }
+                Ok(q)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A value that may differ between central and local bodies: a number, or
+/// `{ central = …, local = … }`.
+#[derive(Debug, Clone)]
 pub enum PerGroupRaw {
     Same(Dec),
     ByGroup(ByGroupRaw),
+}
+
+impl<'de> Deserialize<'de> for PerGroupRaw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PerGroupRaw;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("число (25, 0,8) или значения по группам { central = …, local = … }")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PerGroupRaw, E> {
+                Ok(PerGroupRaw::Same(Dec(Decimal::from(v))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PerGroupRaw, E> {
+                Ok(PerGroupRaw::Same(Dec(Decimal::from(v))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PerGroupRaw, E> {
+                Dec::deserialize(de::value::F64Deserializer::<E>::new(v)).map(PerGroupRaw::Same)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PerGroupRaw, E> {
+                Dec::deserialize(de::value::StrDeserializer::<E>::new(v)).map(PerGroupRaw::Same)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<PerGroupRaw, A::Error> {
+                ByGroupRaw::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(PerGroupRaw::ByGroup)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +167,8 @@ pub struct EditionFile {
     pub degree: Vec<DegreeRaw>,
     #[serde(default)]
     pub direction: Vec<DirectionRaw>,
+    #[serde(default)]
+    pub source: Vec<SourceRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,8 +182,23 @@ pub struct ActRaw {
     pub adopted: Option<String>,
     #[serde(default)]
     pub repealed: Option<String>,
+    /// The act's text (a plain-text file, path relative to the edition folder): quotes are
+    /// checked against it when it is present.
     #[serde(default)]
-    pub seed: Option<String>,
+    pub text: Option<String>,
+}
+
+/// Another source an edition's items may quote (e.g. a published conclusion, when the act's own
+/// text is not available).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRaw {
+    pub code: Spanned<String>,
+    /// How documents name it (an official description, never a file name).
+    pub name: String,
+    /// Its text (path relative to the edition folder).
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,6 +221,9 @@ pub struct ValidityRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,11 +243,16 @@ pub struct ResultRaw {
 pub struct RoundingRaw {
     pub display_decimals: u32,
     pub rank_decimals: Option<u32>,
+    #[serde(default)]
+    pub degree_decimals: Option<u32>,
     #[serde(rename = "ref")]
     pub reference: String,
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +268,9 @@ pub struct DegreeRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,6 +293,9 @@ pub struct DirectionRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +338,8 @@ pub struct ReportTableRaw {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
+    pub quote: Option<QuoteRaw>,
+    #[serde(default)]
     pub indicator: Vec<ReportIndicatorRaw>,
 }
 
@@ -252,6 +369,9 @@ pub struct TableRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +398,9 @@ pub struct InputRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -300,6 +423,9 @@ pub struct ParameterRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -325,6 +451,9 @@ pub struct ScaleRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -386,6 +515,9 @@ pub struct NodeRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -403,6 +535,9 @@ pub struct PenaltyRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,4 +552,7 @@ pub struct PenaltyItemRaw {
     pub status: Spanned<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The words of the source this item implements (checked against the source's text).
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }

@@ -34,6 +34,18 @@ impl Copy {
                 std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
             }
         }
+        // The act's text is named relative to the edition folder: point the copy at it.
+        let ed = dir.join("edition.toml");
+        let text = std::fs::read_to_string(&ed).unwrap();
+        let shared = Path::new(EDITION).join("../../../shared/");
+        std::fs::write(
+            &ed,
+            text.replace(
+                "text = \"../../../shared/",
+                &format!("text = \"{}/", shared.display()),
+            ),
+        )
+        .unwrap();
         Copy { dir }
     }
 
@@ -137,6 +149,14 @@ fn the<'a>(diags: &'a [Diagnostic], file: &str, needle: &str) -> &'a Diagnostic 
         show(diags)
     );
     d
+}
+
+fn param(ed: &Edition, code: &str) -> PerGroup {
+    ed.parameters
+        .iter()
+        .find(|p| p.code == code)
+        .unwrap_or_else(|| panic!("parameter {code}"))
+        .value
 }
 
 fn assert_only(diags: &[Diagnostic], n: usize) {
@@ -343,15 +363,70 @@ fn direction_maxima_do_not_add_up() {
     );
 }
 
+/// Issue 9, item 17: `0.8` and `0,8` are read exactly from the source text.
 #[test]
-fn float_literal_refused() {
-    let c = Copy::new("float");
-    let (line, _) = c.edit_after("criteria.toml", "code = \"K2\"", "max = 25", "max = 2.5");
+fn issue9_decimal_literals_are_read_exactly_from_the_source() {
+    let c = Copy::new("decimal-literals");
+    c.edit_after(
+        "parameters.toml",
+        "code = \"d_long\"",
+        "value = \"0.8\"",
+        "value = 0,8",
+    );
+    c.edit_after(
+        "parameters.toml",
+        "code = \"pc_max\"",
+        "value = \"1.10\"",
+        "value = 1.1000000000000000000000000001",
+    );
+    c.edit_after(
+        "parameters.toml",
+        "code = \"k_control\"",
+        "central = 10",
+        "central = 10.0",
+    );
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(param(&ed, "d_long"), PerGroup::Same(Decimal::new(8, 1)));
+    // 29 significant digits: binary floating point would have made this 1.1.
+    assert_eq!(
+        param(&ed, "pc_max"),
+        PerGroup::Same("1.1000000000000000000000000001".parse().unwrap())
+    );
+    assert_eq!(
+        param(&ed, "k_control").get(bagalau_methodology::Group::Central),
+        Decimal::from(10)
+    );
+}
+
+/// Issue 9, item 17: anything else is refused in Russian, without serde's internal words.
+#[test]
+fn issue9_bad_numbers_are_refused_in_russian() {
+    let c = Copy::new("bad-numbers");
+    let (line, _) = c.edit_after(
+        "parameters.toml",
+        "code = \"d_long\"",
+        "value = \"0.8\"",
+        "value = 8e-1",
+    );
     let d = c.load_err();
-    let e = the(&d, "criteria.toml", "строкой");
-    assert!(e.message.contains("дробное число"), "{e}");
+    let e = the(&d, "parameters.toml", "десятичной дробью");
     assert_eq!(e.location.line, line, "{e}");
-    assert_only(&d, 1);
+    let c = Copy::new("bad-per-group");
+    let (line, _) = c.edit_after(
+        "parameters.toml",
+        "code = \"k_users\"",
+        "value = { central = 10, local = 15 }",
+        "value = true",
+    );
+    let d = c.load_err();
+    let e = the(&d, "parameters.toml", "central = …, local = …");
+    assert_eq!(e.location.line, line, "{e}");
+    for d in &d {
+        assert!(
+            !d.message.contains("untagged") && !d.message.contains("PerGroup"),
+            "{d}"
+        );
+    }
 }
 
 #[test]
@@ -464,9 +539,10 @@ fn several_errors_are_all_reported_in_order() {
 fn edits_change_the_loaded_edition() {
     let c = Copy::new("edits");
     let before = c.load().unwrap();
-    let param =
-        |ed: &Edition, code: &str| ed.parameters.iter().find(|p| p.code == code).unwrap().value;
-    assert_eq!(param(&before, "k1_bonus"), PerGroup::Same(Decimal::from(3)));
+    assert_eq!(
+        param(&before, "psc_list_bonus"),
+        PerGroup::Same(Decimal::from(3))
+    );
     assert_eq!(
         param(&before, "k_control"),
         PerGroup::ByGroup {
@@ -477,7 +553,7 @@ fn edits_change_the_loaded_edition() {
 
     c.edit_after(
         "parameters.toml",
-        "code = \"k1_bonus\"",
+        "code = \"psc_list_bonus\"",
         "value = 3",
         "value = 2",
     );
@@ -500,7 +576,10 @@ fn edits_change_the_loaded_edition() {
         "K3_P2 + K3_P1",
     );
     let after = c.load().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(param(&after, "k1_bonus"), PerGroup::Same(Decimal::from(2)));
+    assert_eq!(
+        param(&after, "psc_list_bonus"),
+        PerGroup::Same(Decimal::from(2))
+    );
     assert_eq!(
         param(&after, "k_control").get(bagalau_methodology::Group::Local),
         Decimal::from(15)
@@ -546,4 +625,111 @@ status = "verbatim"
     );
     assert_eq!(d.location.line, 11, "{d}");
     assert_only(&diags, 1);
+}
+
+/// Issue 9, item 15: a quote must be the act's words, word for word (line breaks aside).
+#[test]
+fn issue9_quote_not_in_the_act_is_refused_at_its_item() {
+    let c = Copy::new("quote");
+    c.edit_after(
+        "values.toml",
+        "code = \"PC\"",
+        "ниже среднего уровня, поправочный коэффициент принимается равным 1.",
+        "ниже среднего уровня, поправочный коэффициент принимается равным 1,05.",
+    );
+    let (line, _) = c.find("values.toml", "", "code = \"PC\"");
+    let d = c.load_err();
+    let e = the(&d, "values.toml", "цитата не найдена дословно");
+    assert_eq!(e.location.line, line, "{e}");
+    assert!(e.message.contains("равным 1,05"), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn issue9_quote_from_an_unknown_source_is_refused() {
+    let c = Copy::new("quote-source");
+    let (line, _) = c.edit_after(
+        "parameters.toml",
+        "code = \"z2_weight\"",
+        "status = \"reconstructed\"",
+        "status = \"reconstructed\"\nquote = { source = \"letter\", text = \"равен 5\" }",
+    );
+    let d = c.load_err();
+    let e = the(&d, "parameters.toml", "неизвестный источник «letter»");
+    let (item, _) = c.find("parameters.toml", "", "code = \"z2_weight\"");
+    assert!(item < line && e.location.line == item, "{e}");
+}
+
+#[test]
+fn issue9_quotes_are_checked_only_when_the_text_is_there() {
+    let c = Copy::new("no-text");
+    c.edit_after(
+        "edition.toml",
+        "text = ",
+        "001_00c741f8abc422f3.txt",
+        "absent.txt",
+    );
+    c.edit_after(
+        "values.toml",
+        "code = \"PC\"",
+        "принимается равным 1.",
+        "принимается равным 2.",
+    );
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!ed.sources[0].available);
+    assert!(ed.fidelity_counts().quoted > 20);
+}
+
+/// Issue 9, item 16: a weight raised beyond what its formula can reach fails `check` at the
+/// criterion, not `evaluate` for one body.
+#[test]
+fn issue9_weight_beyond_what_the_formula_reaches() {
+    let c = Copy::new("weight-unreachable");
+    c.edit_after("criteria.toml", "code = \"K1\"", "max = 3", "max = 4");
+    c.edit_after("criteria.toml", "code = \"K1\"", ", max, 0)", ", 3, 0)");
+    let (line, _) = c.find("criteria.toml", "", "code = \"K1\"");
+    let d = c.load_err();
+    let e = the(
+        &d,
+        "criteria.toml",
+        "не может достичь максимального балла 4",
+    );
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn issue9_formula_that_can_exceed_its_maximum() {
+    let c = Copy::new("weight-exceeded");
+    c.edit_after(
+        "criteria.toml",
+        "code = \"K5_P2\"",
+        "formula = \"k_users * users_share\"",
+        "formula = \"k_users * users_share + 1\"",
+    );
+    let (line, _) = c.find("criteria.toml", "", "code = \"K5_P2\"");
+    let d = c.load_err();
+    let e = the(
+        &d,
+        "criteria.toml",
+        "«K5_P2» (central): не удаётся доказать, что формула не превышает максимальный балл 10",
+    );
+    assert_eq!(e.location.line, line, "{e}");
+    assert!(e.message.contains("[1; 11]"), "{e}");
+}
+
+/// `max` (without parentheses) in a criterion's formula is the criterion's own maximum: the
+/// weight is written once.
+#[test]
+fn issue9_max_in_a_formula_follows_the_weight() {
+    let c = Copy::new("own-max");
+    c.edit_after("criteria.toml", "code = \"K1\"", "max = 3", "max = 5");
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    let k1 = &ed.nodes[ed.node("K1").unwrap()];
+    let f = k1
+        .body
+        .formula_for(bagalau_methodology::Group::Central)
+        .unwrap();
+    assert!(f.text.contains(", max, 0)"), "{}", f.text);
+    assert!(format!("{:?}", f.expr).contains("Num(5)"), "{:?}", f.expr);
 }
