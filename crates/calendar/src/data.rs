@@ -231,9 +231,7 @@ pub fn parse_year(file: &str, text: &str) -> Result<YearData, Vec<DataIssue>> {
         Ok(r) => r,
         Err(e) => {
             let at = e.span().map_or(0, |s| s.start);
-            return Err(vec![
-                src.issue(at, format!("неверный TOML: {}", e.message()))
-            ]);
+            return Err(vec![src.issue(at, toml_message(e.message()))]);
         }
     };
     let mut issues = Vec::new();
@@ -489,6 +487,37 @@ pub fn parse_year(file: &str, text: &str) -> Result<YearData, Vec<DataIssue>> {
     }
 }
 
+/// The TOML parser's message in Russian for the common cases (unknown or missing keys, wrong
+/// types); anything else is quoted as is.
+fn toml_message(m: &str) -> String {
+    let m = m.trim();
+    let quoted = |rest: &str| -> Vec<String> {
+        rest.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    if let Some(rest) = m.strip_prefix("unknown field ") {
+        let names = quoted(rest);
+        if let Some((key, allowed)) = names.split_first() {
+            return format!(
+                "неизвестный ключ «{key}»; допустимые ключи: {}",
+                allowed.join(", ")
+            );
+        }
+    }
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        if let Some(key) = quoted(rest).first() {
+            return format!("нет обязательного ключа «{key}»");
+        }
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        return format!("неверный тип значения: {rest}");
+    }
+    format!("неверный TOML: {}", m.trim())
+}
+
 fn date_of(
     src: &Src<'_>,
     issues: &mut Vec<DataIssue>,
@@ -613,7 +642,12 @@ mod tests {
         let l = lines(body);
         assert_eq!(l.len(), 1, "{l:?}");
         assert_eq!(l[0].0, 10);
-        assert!(l[0].1.contains("colour"), "{}", l[0].1);
+        assert!(
+            l[0].1
+                .starts_with("неизвестный ключ «colour»; допустимые ключи: date, kind"),
+            "{}",
+            l[0].1
+        );
         let top = issues("weather = 1\n");
         assert_eq!(top.len(), 1);
         assert_eq!(top[0].line, 5);
@@ -641,6 +675,17 @@ mod tests {
         let i = parse_year("2018.toml", HEAD).err().unwrap_or_default();
         assert_eq!(i.len(), 1);
         assert!(i[0].message.contains("не совпадает с именем файла"));
+    }
+
+    #[test]
+    fn a_missing_key_is_named() {
+        let i = issues("[[day]]\ndate = 2019-01-01\nkind = \"holiday\"\nbasis = \"law\"\n");
+        assert_eq!(i.len(), 1);
+        assert!(
+            i[0].message.contains("нет обязательного ключа «name»"),
+            "{}",
+            i[0].message
+        );
     }
 
     #[test]
