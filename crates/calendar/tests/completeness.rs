@@ -205,6 +205,8 @@ fn published_yearly_totals() -> R {
     // Spiritual Administration then fixed it on Sunday 16 June and the Ministry confirmed
     // 17 June a working day: 249.
     assert_eq!(working_days_in(&cal, 2024)?, 249);
+    // 2025: «отдохнут 119 дней» (Azattyq Rýhy, the published calendar).
+    assert_eq!(working_days_in(&cal, 2025)?, 246);
     // 2026: «246 рабочих дней» (tengrinews, 11.12.2025) counted 31 August (for 30 August on a
     // Sunday) a day off; 30 August is no longer a holiday from 2026: 247.
     assert_eq!(working_days_in(&cal, 2026)?, 247);
