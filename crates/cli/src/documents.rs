@@ -385,3 +385,11 @@ pub fn xlsx_command(
         book.sheets.len()
     ))
 }
+
+/// `bagalau edition book DIR --out FILE`: the edition book (every item against the act).
+pub fn book_command(dir: &Path, format: DocFormat, out: &Path) -> Result<String> {
+    let ed = crate::load_edition(dir)?;
+    let doc = bagalau_report::book::book(&ed);
+    write_atomic(out, &render(&doc, format)?)?;
+    Ok(format!("Записано: {}\n", out.display()))
+}

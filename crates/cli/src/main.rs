@@ -220,6 +220,15 @@ enum EditionCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Книга редакции: каждый пункт акта — цитата, правило, статус, примечание (для сверки и подписи)
+    Book {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "html")]
+        format: documents::DocFormat,
+        /// Файл книги (HTML, PDF или DOCX)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Какая редакция применяется к каждому периоду (и где пробелы)
     Coverage {
         #[arg(long, default_value = "methodologies")]
@@ -250,6 +259,9 @@ fn run(cli: Cli) -> Result<()> {
                 bagalau::edition_diff(&a, &b, crosswalk.as_deref(), format)?,
                 None,
             ),
+            EditionCommand::Book { dir, format, out } => {
+                (documents::book_command(&dir, format, &out)?, None)
+            }
             EditionCommand::Coverage { root, from, to } => {
                 let (text, complete) = bagalau::edition_coverage(&root, from, to)?;
                 if !complete {

@@ -166,3 +166,36 @@ fn diff_2019_to_2021_pairs_renamed_criteria_through_the_crosswalk() {
     assert!(out.contains("+ OP3 «Открытые НПА»"), "{out}");
     println!("{out}");
 }
+
+/// Issue 9, item 15: the edition book is generated for every edition: items by paragraph, the
+/// act's words beside the rule, status and note.
+#[test]
+fn issue9_edition_book_for_every_edition() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("methodologies")).expect("methodologies") {
+        let dir = entry.expect("entry").path();
+        if !dir.join("edition.toml").exists() {
+            continue;
+        }
+        let ed = bagalau::load_edition(&dir).expect("edition");
+        let doc = bagalau_report::book::book(&ed);
+        let text = bagalau_office::to_text(&doc);
+        assert!(text.contains("Книга редакции"), "{text}");
+        assert!(text.contains("Правило редакции"), "{text}");
+        assert!(text.contains("реконструкция") || text.contains("по тексту акта"));
+        for n in &ed.nodes {
+            assert!(text.contains(&n.code), "{}: {} missing", ed.id, n.code);
+        }
+        n += 1;
+    }
+    assert!(n >= 5, "{n} editions");
+    let ed = bagalau::load_edition(&root().join("methodologies/2014-services")).expect("2014");
+    let text = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(at("| п.16 |") < at("| п.39 |"), "ordered by paragraph");
+    assert!(
+        text.contains("«Для государственных органов, индекс нагрузки которых равен или превышает")
+    );
+    assert!(text.contains("где: "), "formula legend");
+    assert!(!text.contains(".txt"), "no file names");
+}

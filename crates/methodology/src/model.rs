@@ -592,7 +592,19 @@ impl Edition {
     }
 
     pub fn degree_for(&self, score: Decimal) -> Option<&DegreeBand> {
-        self.degrees.iter().find(|d| d.range.contains(score))
+        DegreeBand::find(&self.degrees, score).map(|i| &self.degrees[i])
+    }
+
+    /// The Russian name of whatever a formula name refers to (input, parameter, value, scale,
+    /// table), for legends.
+    pub fn describe_name(&self, name: &str) -> Option<String> {
+        Some(match self.symbols.get(name)? {
+            Symbol::Input(i) => self.inputs[*i].name.clone(),
+            Symbol::Parameter(i) => self.parameters[*i].name.clone(),
+            Symbol::Scale(i) => self.scales[*i].name.clone(),
+            Symbol::Table(i) => self.tables[*i].name.clone(),
+            Symbol::Node(i) => self.nodes[*i].name.clone(),
+        })
     }
 
     /// Every citable item, for the fidelity report and `describe`.

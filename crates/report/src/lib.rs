@@ -7,10 +7,12 @@
 //! - [`act`] — акт сверки по итогам перепроверки (appendix 9);
 //! - [`disagreement`] — таблица разногласий (appendix 10), with the score recomputed after appeal;
 //! - [`annual`] — the annual report in the shape of seed 004;
+//! - [`book`] — «книга редакции»: the edition against the act, paragraph by paragraph;
 //! - [`export`] — XLSX workbooks of results, criteria, ranks, penalties and inputs.
 
 pub mod act;
 pub mod annual;
+pub mod book;
 pub mod conclusion;
 pub mod disagreement;
 pub mod export;
