@@ -295,22 +295,23 @@ def compute(bodies, by_body):
             z = v["service_kinds"]
             v["K2"] = F(0) if z == 0 else min(K2_MAX, W * sum_a / z)
 
-        # psc_late = value_or(psc_late_monitoring, psc_late_reported); same for body_late
-        psc_late = b["psc_late_monitoring"] if has(b["psc_late_monitoring"]) \
-            else b["psc_late_reported"]
-        body_late = b["body_late_monitoring"] if has(b["body_late_monitoring"]) \
-            else b["body_late_reported"]
+        # п.19: connected services' violations from IS «Мониторинг», the others' from the body:
+        # psc_late = value_or(psc_late_monitoring, 0) + psc_late_reported; same for body_late
+        def or0(x):
+            return x if has(x) else F(0)
+        psc_late = or0(b["psc_late_monitoring"]) + b["psc_late_reported"]
+        body_late = or0(b["body_late_monitoring"]) + b["body_late_reported"]
         v["psc_late"], v["body_late"] = psc_late, body_late
-        # viol_rate_offline = if(psc_total + body_total == 0, 0,
-        #   (psc_late + body_late) / (psc_total + body_total) * per_10000)
-        den = b["psc_total"] + b["body_total"]
-        v["viol_rate_offline"] = F(0) if den == 0 else \
-            (psc_late + body_late) / den * p("per_10000")
-        # viol_rate_online = if(portal_total + elic_total == 0, 0,
-        #   (portal_late + elic_late) / (portal_total + elic_total) * per_10000)
-        den = b["portal_total"] + b["elic_total"]
-        v["viol_rate_online"] = F(0) if den == 0 else \
-            (b["portal_late"] + b["elic_late"]) / den * p("per_10000")
+        # п.20: services of a documented failure period are left out.
+        # viol_rate_offline = if(max(0, b + d - failure_offline_total) == 0, 0,
+        #   max(0, a + c - failure_offline_late) / max(0, b + d - failure_offline_total) * 10000)
+        den = max(F(0), b["psc_total"] + b["body_total"] - or0(b["failure_offline_total"]))
+        num = max(F(0), psc_late + body_late - or0(b["failure_offline_late"]))
+        v["viol_rate_offline"] = F(0) if den == 0 else num / den * p("per_10000")
+        # viol_rate_online: the same with i, n, q, f and the online failure figures
+        den = max(F(0), b["portal_total"] + b["elic_total"] - or0(b["failure_online_total"]))
+        num = max(F(0), b["portal_late"] + b["elic_late"] - or0(b["failure_online_late"]))
+        v["viol_rate_online"] = F(0) if den == 0 else num / den * p("per_10000")
         # timeliness_Z1 = max(0, k_timeliness + x_timeliness * viol_rate_offline)
         v["Z1_raw"] = p("k_timeliness", kind) + p("x_timeliness", kind) * v["viol_rate_offline"]
         v["timeliness_Z1"] = max(F(0), v["Z1_raw"])
@@ -321,8 +322,11 @@ def compute(bodies, by_body):
         else:
             # timeliness_R2 = x_timeliness * viol_rate_online
             v["timeliness_R2"] = p("x_timeliness", kind) * v["viol_rate_online"]
-        # timeliness_violations = psc_late + body_late + portal_late + elic_late
-        v["timeliness_violations"] = psc_late + body_late + b["portal_late"] + b["elic_late"]
+        # timeliness_violations = max(0, psc_late + body_late + portal_late + elic_late
+        #   - failure_offline_late - failure_online_late)
+        v["timeliness_violations"] = max(F(0), psc_late + body_late + b["portal_late"]
+                                         + b["elic_late"] - or0(b["failure_offline_late"])
+                                         - or0(b["failure_online_late"]))
         # DYNAMICS: facts = if(has(prev), max(0, violations - prev), 0); 0.1 per fact, cap 3
         prev = b["prev_timeliness_violations"]
         facts = max(F(0), v["timeliness_violations"] - prev) if has(prev) else F(0)

@@ -184,3 +184,69 @@ fn issue9_the_2014_edition_does_not_govern_2015() {
     let err = bagalau::edition_for_period(&methodologies, 2015).expect_err("2015 is a gap");
     assert!(format!("{err:#}").contains("2015"), "{err:#}");
 }
+
+/// Sets cells of one body's row of a CSV by column name.
+fn set_cells(path: &Path, id: &str, cells: &[(&str, &str)]) {
+    rewrite(path, |t| {
+        let mut lines = t.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let mut out = header.join(",") + "\n";
+        for l in lines {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            if f[0] == id {
+                for (col, v) in cells {
+                    let k = header
+                        .iter()
+                        .position(|h| h == col)
+                        .unwrap_or_else(|| panic!("column {col}"));
+                    f[k] = v.to_string();
+                }
+            }
+            out.push_str(&f.join(","));
+            out.push('\n');
+        }
+        out
+    });
+}
+
+/// Item 3, п.19: violations of services connected to IS «Мониторинг» come from the system, those
+/// of services not connected from the body's report — both counted, per service, not one
+/// replacing the other. MJ: ЦОН 24 (connected, ИС) + 20 (not connected, report) = 44; in the
+/// body 0 (no connected services) + 10 = 10; (44 + 10) / (200 000 + 100 000) · 10 000 = 1,8.
+#[test]
+fn issue9_connected_and_unconnected_services_are_both_counted() {
+    let run = Run::new("methodologies/2014-services", "examples/2014-equal-load");
+    run.num("MJ", "psc_late", "44");
+    run.num("MJ", "body_late", "10");
+    run.num("MJ", "viol_rate_offline", "1.8");
+}
+
+/// Item 3, п.20: services delivered during a documented failure of the system are left out.
+/// MJ with 60 000 of its 300 000 offline services (24 of them late) in a failure period:
+/// (54 − 24) / (300 000 − 60 000) · 10 000 = 1,25; Z1 = 10 − 6 · 1,25 = 2,5. Portal services:
+/// 20 000 of 200 000 in a failure, 2 of the 8 late: (8 − 2) / 180 000 · 10 000 = 1/3;
+/// Z2 = 5 − 6 · 1/3 = 3. Violations for the dynamics: 44 + 10 + 8 + 0 − 24 − 2 = 36, last
+/// period 30: 6 facts × 0,1 = 0,6. P1 = 2,5 + 3 − 0,6 = 4,9.
+#[test]
+fn issue9_failure_period_is_left_out() {
+    let data = dataset("failure", |dir| {
+        set_cells(
+            &dir.join("bodies.csv"),
+            "MJ",
+            &[
+                ("failure_offline_total", "60000"),
+                ("failure_offline_late", "24"),
+                ("failure_online_total", "20000"),
+                ("failure_online_late", "2"),
+            ],
+        );
+    });
+    let run = Run::at(&edition(), &data);
+    run.num("MJ", "viol_rate_offline", "1.25");
+    run.num("MJ", "timeliness_Z1", "2.5");
+    assert_eq!(run.exact("MJ", "viol_rate_online"), "1/3");
+    run.num("MJ", "timeliness_Z2", "3");
+    run.num("MJ", "timeliness_violations", "36");
+    run.num("MJ", "DYNAMICS", "0.6");
+    run.num("MJ", "K3_P1", "4.9");
+}
