@@ -57,7 +57,7 @@ fn karaganda_2017_reproduces_the_published_conclusion() {
         // Criterion 2: 766 / 1 113 538 × 10 000 = 6,879 → 33 × (1 − 6,879) < 0 → 0.
         ("C2", "0"),
         // 766 / 5 067 591 (2017) is not below 184 / 5 728 886 (2016): no bonus.
-        ("C2_BONUS", "0"),
+        ("C2_BONUS_L", "0"),
         // 3.2–3.4: 13 914, 1 173 and 2 637 facts are 27,46, 2,31 and 5,20 per 10 000 → 3 × (1 − r) < 0 → 0.
         ("C3_2", "0"),
         ("C3_3", "0"),
@@ -102,7 +102,7 @@ fn karaganda_2017_reproduces_the_published_conclusion() {
         ("C1_1", "20"),
         ("C1_2", "5"),
         ("C2", "0"),
-        ("C2_BONUS", "0"),
+        ("C2_BONUS_L", "0"),
         ("C3", "7.95"),
         ("C3_1", "2.95"),
         ("C3_2", "0"),

@@ -98,7 +98,7 @@ fn ranks_degrees_and_the_boundary_of_the_medium_degree() {
     // 28 + 19,8 + 10 + 16,4 + 10 = 84,2.
     r.num("lb", "C1", "28");
     r.num("lb", "C2", "19.8");
-    r.num("lb", "C2_BONUS", "10");
+    r.num("lb", "C2_BONUS_L", "10");
     r.num("lb", "C3", "16.4");
     r.num("lb", "C4", "10");
     r.num("lb", "O", "84.2");
@@ -179,7 +179,7 @@ fn the_dynamics_bonus_can_pass_100_and_the_final_score_is_capped() {
     )
     .expect("write");
     let r = Run::at(&common::root().join("methodologies/2017-services"), &dir);
-    r.num("lx", "C2_BONUS", "10");
+    r.num("lx", "C2_BONUS_L", "10");
     r.num("lx", "TOTAL", "110");
     r.num("lx", "PENALTY", "0.2");
     r.num("lx", "O", "99.8");
