@@ -142,3 +142,52 @@ fn ministry_of_finance_penalty_applies_only_to_mf() {
     assert_eq!(r.get("ast", "OPEN_NLA"), None);
     assert_eq!(r.get("ast", "OPEN_CFS"), None);
 }
+
+/// The previous readings are one edit away, as the notes say; with them the example's bodies
+/// score as before issue 9 (hand values in the comments).
+#[test]
+fn the_previous_readings_are_one_edit_away() {
+    let dir = common::copy_dir("methodologies/2018-interaction", "i18-alt");
+    let crit = dir.join("criteria.toml");
+    let mut text = std::fs::read_to_string(&crit).expect("criteria");
+    let share = "if(has(svc_late_prev) and has(svc_total_prev), if(svc_total > 0 and svc_total_prev > 0, if(svc_late * svc_total_prev < svc_late_prev * svc_total, max, 0), 0), 0)";
+    let count = "if(has(svc_late_prev), if(svc_late < svc_late_prev, max, 0), 0)";
+    assert_eq!(text.matches(share).count(), 2, "SC2_DYN and SL2_DYN");
+    text = text.replace(share, count);
+    for (from, to) in [
+        (
+            "max * min(conferences, 6) / 6",
+            "if(conferences > 5, max, 0)",
+        ),
+        ("max * min(polls, 5) / 5", "if(polls > 4, max, 0)"),
+        (
+            "max * (svc_kinds_portal + svc_kinds_psc) / svc_kinds_total",
+            "max * (svc_kinds_portal + svc_kinds_psc / 2) / svc_kinds_total",
+        ),
+    ] {
+        assert_eq!(text.matches(from).count(), 1, "«{from}» once");
+        text = text.replace(from, to);
+    }
+    std::fs::write(&crit, text).expect("write");
+    let pen = dir.join("penalties.toml");
+    let p = std::fs::read_to_string(&pen).expect("penalties");
+    let from =
+        "if(cfs_forms_due == 0, 0, max(0, cfs_forms_due - cfs_forms_published) / cfs_forms_due)";
+    assert_eq!(p.matches(from).count(), 1);
+    std::fs::write(
+        &pen,
+        p.replace(from, "if(cfs_forms_published < cfs_forms_due, 1, 0)"),
+    )
+    .expect("write");
+    let r = Run::at(&dir, &common::root().join("examples/2018-interaction"));
+    // Counts: MJ 2600 > 2100 → 0; alma 1900 < 2400 → 10.
+    r.num("MJ", "SC2_DYN", "0");
+    r.num("alma", "SL2_DYN", "10");
+    // All or nothing: MZSR 4 conferences → 0; MF 4 polls → 0; MJ 3 of 5 forms → the full 2.
+    r.num("MZSR", "OP2_2", "0");
+    r.num("MF", "OP2_3", "0");
+    r.num("MJ", "OPEN_CFS", "2");
+    // ½ for the State Corporation: MF 20 · (28 + 4/2) / 40 = 15.
+    r.num("MF", "SC3_1", "15");
+    let _ = std::fs::remove_dir_all(&dir);
+}
