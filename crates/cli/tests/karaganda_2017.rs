@@ -137,13 +137,21 @@ fn karaganda_2017_reproduces_the_published_conclusion() {
     assert_eq!(ed.degrees[degree].code, "inefficient");
 }
 
+/// An edit of an edition file (`file`, `from` → `to`) and the values it must give Karaganda.
+type Edit = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 /// The rejected readings of issue 9 (item 13) are one edit away, as their notes say: each edit
 /// below is the one the note names, and seed 003 alone cannot tell it from the adopted reading
 /// (every figure of the conclusion is still reproduced), which is why the choice rests on the
 /// number of invented parts and on the neighbouring editions.
 #[test]
 fn the_rejected_readings_are_one_edit_away_and_also_fit_seed_003() {
-    let edits: [(&str, &str, &str, &[(&str, &str)]); 4] = [
+    let edits: [Edit; 4] = [
         (
             "criteria.toml",
             "formula = \"round(max * satisfaction_share_used / percent, 0)\"",
