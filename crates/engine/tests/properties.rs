@@ -67,8 +67,16 @@ fn check_invariants(ed: &Edition, data: &Dataset, out: &Outcome) -> Result<(), S
                 bo.id, bo.score
             ));
         }
+        // The band holds the score as the edition takes it for degrees (rounded to
+        // `rounding.degree_decimals` when set, as published).
+        let as_taken = match ed.rounding.degree_decimals {
+            Some(n) => bo
+                .score
+                .round_dp_with_strategy(n, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            None => bo.score,
+        };
         match bo.degree {
-            Some(d) if ed.degrees[d].range.contains(bo.score) => {}
+            Some(d) if ed.degrees[d].range.contains(as_taken) => {}
             other => {
                 return Err(format!(
                     "body {}: degree {other:?} does not contain score {}",
