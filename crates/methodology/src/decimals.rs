@@ -60,25 +60,25 @@ pub fn quote_decimal_literals(src: &str) -> Quoted {
             State::MultiBasic => {
                 if c == b'\\' {
                     i += 1;
-                } else if src[i..].starts_with("\"\"\"") {
+                } else if b[i..].starts_with(b"\"\"\"") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::MultiLiteral => {
-                if src[i..].starts_with("'''") {
+                if b[i..].starts_with(b"'''") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::Normal => match c {
                 b'#' => state = State::Comment,
-                b'"' if src[i..].starts_with("\"\"\"") => {
+                b'"' if b[i..].starts_with(b"\"\"\"") => {
                     state = State::MultiBasic;
                     i += 2;
                 }
                 b'"' => state = State::Basic,
-                b'\'' if src[i..].starts_with("'''") => {
+                b'\'' if b[i..].starts_with(b"'''") => {
                     state = State::MultiLiteral;
                     i += 2;
                 }
@@ -158,5 +158,19 @@ mod tests {
         assert_eq!(q.original_offset(at), src.find("b =").unwrap());
         let at = q.text.find("local").unwrap();
         assert_eq!(q.original_offset(at), src.find("local").unwrap());
+    }
+
+    #[test]
+    fn cyrillic_in_multiline_strings_and_comments() {
+        let src = "note = \"\"\"\nЦифра = 0,8 «в тексте»\n\"\"\"\n# Комментарий = 1,5\n\
+                   v = 0,8 # ещё\nw = '''\nё = 2.5\n'''\n";
+        let q = quote_decimal_literals(src);
+        assert!(q.text.contains("Цифра = 0,8 «в тексте»"));
+        assert!(q.text.contains("v = \"0,8\" # ещё"));
+        assert!(q.text.contains("ё = 2.5"));
+        // Odd inputs never panic.
+        for s in ["=я", "= 1,я", "\"\"\"я", "'''я'", "= -", "=9.", "\"я", "'я"] {
+            let _ = quote_decimal_literals(s);
+        }
     }
 }
