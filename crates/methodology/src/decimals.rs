@@ -60,25 +60,25 @@ pub fn quote_decimal_literals(src: &str) -> Quoted {
             State::MultiBasic => {
                 if c == b'\\' {
                     i += 1;
-                } else if src[i..].starts_with("\"\"\"") {
+                } else if b[i..].starts_with(b"\"\"\"") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::MultiLiteral => {
-                if src[i..].starts_with("'''") {
+                if b[i..].starts_with(b"'''") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::Normal => match c {
                 b'#' => state = State::Comment,
-                b'"' if src[i..].starts_with("\"\"\"") => {
+                b'"' if b[i..].starts_with(b"\"\"\"") => {
                     state = State::MultiBasic;
                     i += 2;
                 }
                 b'"' => state = State::Basic,
-                b'\'' if src[i..].starts_with("'''") => {
+                b'\'' if b[i..].starts_with(b"'''") => {
                     state = State::MultiLiteral;
                     i += 2;
                 }
