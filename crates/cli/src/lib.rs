@@ -633,11 +633,26 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
 
 /// Loads an edition and a dataset and evaluates.
 pub fn run_evaluation(edition: &Path, data: &Path) -> Result<(Edition, Outcome, Option<u16>)> {
+    let (ed, out, period, _) = run_evaluation_with_notices(edition, data)?;
+    Ok((ed, out, period))
+}
+
+/// [`run_evaluation`] with the data notices: values recorded and ignored, not refused (e.g. a
+/// local body's NGO meetings, 2023 table 6 note ***), one line each, in Russian.
+pub fn run_evaluation_with_notices(
+    edition: &Path,
+    data: &Path,
+) -> Result<(Edition, Outcome, Option<u16>, Vec<String>)> {
     let ed = load_edition(edition)?;
     let loaded = bagalau_data::load_dataset(&ed, data)?;
     let out = bagalau_engine::evaluate(&ed, &loaded.dataset)
         .with_context(|| format!("оценка данных {} по редакции «{}»", data.display(), ed.id))?;
-    Ok((ed, out, loaded.meta.period))
+    let notices = loaded
+        .notices
+        .iter()
+        .map(|n| format!("замечание: {n}"))
+        .collect();
+    Ok((ed, out, loaded.meta.period, notices))
 }
 
 pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<String> {
@@ -821,20 +836,27 @@ pub fn edition_coverage(root: &Path, from: u16, to: u16) -> Result<(String, bool
     let cov = bagalau_methodology::diff::coverage(&eds, from, to);
     let mut s = String::new();
     let mut complete = true;
-    let _ = writeln!(s, "Период  Редакция");
+    let _ = writeln!(s, "Период  Редакция — почему");
     for (p, ids) in &cov {
-        let text = match ids.len() {
+        match ids.len() {
             0 => {
                 complete = false;
-                "— нет редакции: оценка за этот период невозможна".to_string()
+                let _ = writeln!(s, "{p}    — нет редакции: оценка за этот период невозможна");
             }
-            1 => ids[0].to_string(),
-            _ => format!(
-                "{} (несколько состояний — указывайте редакцию явно)",
-                ids.join(", ")
-            ),
-        };
-        let _ = writeln!(s, "{p}    {text}");
+            1 => {
+                let _ = writeln!(s, "{p}    {} — {}", ids[0].0, ids[0].1);
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "{p}    {} (несколько состояний — указывайте редакцию явно)",
+                    ids.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
+                );
+                for (id, why) in ids {
+                    let _ = writeln!(s, "        {id} — {why}");
+                }
+            }
+        }
     }
     Ok((s, complete))
 }
