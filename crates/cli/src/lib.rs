@@ -121,6 +121,8 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     "max": i.max.map(dec),
                     "optional": i.optional,
                     "applies": i.applies.describe_ru(),
+                    "true_for": i.true_for,
+                    "inapplicable": if i.notice_inapplicable { "notice" } else { "refuse" },
                     "ref": i.cite.reference,
                     "status": i.cite.status.code(),
                 })
@@ -172,7 +174,9 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             })
             .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting}),
+            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
+                    "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
+                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>()}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -208,6 +212,15 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             }
             if i.optional {
                 extra.push("может отсутствовать".into());
+            }
+            if let Some(tf) = &i.true_for {
+                extra.push(format!(
+                    "определяет редакция: истина только для {} (ячейку можно не заполнять)",
+                    tf.join(", ")
+                ));
+            }
+            if i.notice_inapplicable {
+                extra.push("значение для органа, к которому показатель не применяется, записывается и не учитывается (замечание)".into());
             }
             if !i.applies.kinds.is_empty()
                 || !i.applies.only.is_empty()
@@ -247,6 +260,50 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     .as_deref()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default()
+            );
+        }
+    }
+    if ed.nodes.iter().any(|n| !n.evaluator_exceptions.is_empty()) {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Критерии, которые у отдельных органов оценивает другой орган"
+        );
+    }
+    for n in ed
+        .nodes
+        .iter()
+        .filter(|n| !n.evaluator_exceptions.is_empty())
+    {
+        for e in &n.evaluator_exceptions {
+            let _ = writeln!(
+                s,
+                "  {} «{}» — {}: {}{}",
+                n.code,
+                n.name,
+                e.bodies.join(", "),
+                e.evaluator,
+                e.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !ed.named_bodies.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Органы, названные в акте (идентификатор в данных закреплён редакцией)"
+        );
+        for b in &ed.named_bodies {
+            let _ = writeln!(
+                s,
+                "  {:<10} {} ({}) — {}",
+                b.id,
+                b.name,
+                b.group.code(),
+                b.cite.reference
             );
         }
     }

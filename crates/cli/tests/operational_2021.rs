@@ -428,3 +428,63 @@ fn reporting_table_5_feeds_the_meeting_inputs_and_names_the_exemption() {
         .as_deref()
         .is_some_and(|e| e.contains("обороны и иностранных дел")));
 }
+
+#[test]
+fn describe_shows_named_bodies_and_the_criterion_level_evaluator() {
+    let text =
+        bagalau::edition_describe(&root().join(JUNE), bagalau::Format::Text).expect("describe");
+    assert!(
+        text.contains("  MO         Министерство обороны Республики Казахстан (central)"),
+        "{text}"
+    );
+    assert!(text.contains("  SV3 «Автоматизация государственных услуг» — MTSRIAP: Аппарат Правительства Республики Казахстан"), "{text}");
+    assert!(
+        text.contains("определяет редакция: истина только для MO, MID"),
+        "{text}"
+    );
+    let json = bagalau::edition_describe(&root().join(JUNE), bagalau::Format::Json).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid");
+    assert_eq!(v["criterion_evaluator_exceptions"][0]["criterion"], "SV3");
+    assert_eq!(v["named_bodies"].as_array().map(Vec::len), Some(7));
+}
+
+/// The services conclusion of the Ministry of Digital Development is the Agency's, but names the
+/// Government Office for its «Автоматизация» criterion (п.5, п.26).
+#[test]
+fn mtsriap_services_conclusion_names_the_government_office_for_automation() {
+    let dir = data_with(
+        "examples/2021-operational",
+        "mtsriap",
+        &[
+            (
+                "MF",
+                "name",
+                // Quoted: the official name has a comma.
+                "\"Министерство цифрового развития, инноваций и аэрокосмической промышленности Республики Казахстан\"",
+            ),
+            ("MF", "id", "MTSRIAP"),
+        ],
+    );
+    let r = Run::at(&root().join(JUNE), &dir);
+    let run = bagalau_report::Run {
+        ed: &r.ed,
+        out: &r.out,
+        period: Some(2023),
+    };
+    let text = |body: &str| {
+        bagalau_office::to_text(
+            &bagalau_report::conclusion::conclusion(
+                &run,
+                body,
+                Some("services"),
+                bagalau_report::Lang::Ru,
+                &bagalau_report::conclusion::Extra::default(),
+            )
+            .expect("conclusion"),
+        )
+    };
+    let t = text("MTSRIAP");
+    assert!(t.contains("Уполномоченный на оценку орган: Агентство Республики Казахстан по делам государственной службы"), "{t}");
+    assert!(t.contains("Критерий «Автоматизация государственных услуг»: Аппарат Правительства Республики Казахстан"), "{t}");
+    assert!(!text("MJ").contains("Критерий «Автоматизация"));
+}

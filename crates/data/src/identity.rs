@@ -106,7 +106,7 @@ pub(crate) fn fixed_value(
 /// notice: the notice text.
 pub(crate) fn ignored_notice(input: &Input, group: Group, body_id: &str, raw: &str) -> String {
     format!(
-        "орган «{body_id}» ({}): показатель «{}» по этому органу не оценивается ({}; {}) — значение «{}» записано и не учитывается",
+        "орган «{body_id}» ({}): показатель «{}» по этому органу не оценивается (применяется: {} — {}); значение «{}» записано и не учитывается",
         group.code(),
         input.code,
         input.applies.describe_ru(),
