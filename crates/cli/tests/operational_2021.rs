@@ -488,3 +488,27 @@ fn mtsriap_services_conclusion_names_the_government_office_for_automation() {
     assert!(t.contains("Критерий «Автоматизация государственных услуг»: Аппарат Правительства Республики Казахстан"), "{t}");
     assert!(!text("MJ").contains("Критерий «Автоматизация"));
 }
+
+#[test]
+fn edition_check_refuses_misused_identity_keys() {
+    let dir = copy_dir(JUNE, "identity-keys");
+    let path = dir.join("inputs.toml");
+    let text = std::fs::read_to_string(&path).expect("inputs");
+    let text = text
+        .replacen("inapplicable = \"notice\"", "inapplicable = \"ignore\"", 1)
+        .replacen(
+            "true_for = [\"MO\", \"MID\"]",
+            "true_for = [\"MO\", \"MINDEF\"]",
+            1,
+        );
+    std::fs::write(&path, text).expect("write");
+    let e = format!("{:#}", bagalau::load_edition(&dir).expect_err("refused"));
+    assert!(
+        e.contains("inputs.toml:") && e.contains("inapplicable = «ignore»"),
+        "{e}"
+    );
+    assert!(
+        e.contains("true_for: орган «MINDEF» не назван в edition.toml"),
+        "{e}"
+    );
+}
