@@ -248,6 +248,26 @@ fn both_states_differ_in_law_not_in_points() {
         assert_eq!(status(&j, code), Verbatim, "june {code}");
         assert_eq!(status(&p, code), Reconstructed, "publication {code}");
     }
+    // Quotes (checked word for word against seed 002 by `edition check`): the new tables are
+    // quoted only where they are in force; п.74 is in force in both states.
+    let quote = |r: &Run, code: &str| {
+        let i = r.ed.node(code).expect(code);
+        r.ed.nodes[i]
+            .cite
+            .quote
+            .as_ref()
+            .map(|q| q.fragments.join(" "))
+    };
+    assert_eq!(
+        quote(&j, "MEETINGS").as_deref(),
+        Some("По указанному индикатору министерствам обороны и иностранных дел Республики Казахстан присваиваются средние баллы центральных государственных органов.")
+    );
+    assert_eq!(quote(&p, "MEETINGS"), None);
+    for r in [&j, &p] {
+        assert!(
+            quote(r, "OP4").is_some_and(|q| q.contains("суммирования баллов по языковым версиям"))
+        );
+    }
     assert!(p.ed.nodes[p.ed.node("SUB_PENALTY").unwrap()]
         .cite
         .reference
