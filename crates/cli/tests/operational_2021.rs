@@ -532,3 +532,19 @@ fn edition_check_refuses_misused_identity_keys() {
         "{e}"
     );
 }
+
+/// The edition book a methodologist signs shows the named bodies, who evaluates SV3 of the
+/// Ministry of Digital Development, and the period with the year its evaluation is carried out.
+#[test]
+fn the_edition_book_shows_identity_evaluators_and_periods() {
+    let ed = bagalau::load_edition(&root().join(JUNE)).expect("edition");
+    let text = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+    for needle in [
+        "идентификатор в данных «MO», центральные государственные органы",
+        "оценивает у MTSRIAP: Аппарат Правительства Республики Казахстан",
+        "2023 год (оценка проводится в 2024 году)",
+        "определяет редакция: да только для MO, MID",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+}
