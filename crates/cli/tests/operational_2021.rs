@@ -548,3 +548,23 @@ fn the_edition_book_shows_identity_evaluators_and_periods() {
         assert!(text.contains(needle), "{needle}\n{text}");
     }
 }
+
+/// An evaluated period whose evaluation would be carried out when the state is no longer in
+/// force is an error in the edition, with its line.
+#[test]
+fn a_period_carried_out_outside_the_state_fails_check() {
+    let dir = copy_dir(PUBLICATION, "carried-out");
+    let path = dir.join("edition.toml");
+    let text = std::fs::read_to_string(&path).expect("edition");
+    std::fs::write(
+        &path,
+        text.replacen("carried_out = 2023", "carried_out = 2024", 1),
+    )
+    .expect("write");
+    let e = format!("{:#}", bagalau::load_edition(&dir).expect_err("refused"));
+    assert!(e.contains("edition.toml:"), "{e}");
+    assert!(
+        e.contains("оценка за 2022 год проводится в 2024 году, когда редакция не действует"),
+        "{e}"
+    );
+}

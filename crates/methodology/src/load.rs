@@ -1688,15 +1688,23 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         .evaluated
         .iter()
         .map(|e| {
-            if e.carried_out < *e.period.get_ref() || e.reason.trim().is_empty() {
-                l.err(
-                    ed_src.span_loc(e.period.span()),
-                    format!(
-                        "validity.evaluated: оценка за {} не может проводиться в {} году, и нужна причина (reason)",
-                        e.period.get_ref(),
-                        e.carried_out
-                    ),
-                );
+            let (p, y) = (*e.period.get_ref(), e.carried_out);
+            let year = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..4)?.parse::<u16>().ok());
+            let problem = if y < p {
+                Some(format!("оценка за {p} год не может проводиться в {y} году"))
+            } else if e.reason.trim().is_empty() {
+                Some(format!("для периода {p} нужна причина (reason)"))
+            } else if year(&ed.validity.effective_from).is_some_and(|f| y < f)
+                || year(&ed.validity.effective_to).is_some_and(|t| y > t)
+            {
+                Some(format!(
+                    "оценка за {p} год проводится в {y} году, когда редакция не действует (effective_from/effective_to)"
+                ))
+            } else {
+                None
+            };
+            if let Some(m) = problem {
+                l.err(ed_src.span_loc(e.period.span()), format!("validity.evaluated: {m}"));
             }
             EvaluatedPeriod {
                 period: *e.period.get_ref(),
