@@ -355,6 +355,13 @@ fn named_bodies_keep_their_ids() {
     );
     let e = load_error(JUNE, &other);
     assert!(e.contains("bodies.csv, строка 4, столбец «name»"), "{e}");
+    let local = data_with(
+        "examples/2021-operational",
+        "mo-local",
+        &[("MO", "kind", "local")],
+    );
+    let e = load_error(JUNE, &local);
+    assert!(e.contains("bodies.csv, строка 4, столбец «kind»"), "{e}");
     // The MoD does not report broadcasts (table 5 note *): a value is refused.
     let broadcast = data_with(
         "examples/2021-operational",
