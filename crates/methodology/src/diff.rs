@@ -164,6 +164,16 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
             (d.name.clone(), facets, d.cite.reference.clone()),
         );
     }
+    for b in &ed.named_bodies {
+        m.insert(
+            ("органы, названные в акте", b.id.clone()),
+            (
+                b.name.clone(),
+                vec![("вид", b.group.code().to_string())],
+                b.cite.reference.clone(),
+            ),
+        );
+    }
     for p in &ed.parameters {
         m.insert(
             ("параметры", p.code.clone()),
@@ -311,8 +321,9 @@ pub fn diff(a: &Edition, b: &Edition, cw: Option<&Crosswalk>) -> Vec<Change> {
 }
 
 /// Sections in the order a methodologist reads them: the tree first, the data dictionary last.
-const SECTION_ORDER: [&str; 10] = [
+const SECTION_ORDER: [&str; 11] = [
     "направления",
+    "органы, названные в акте",
     "сопоставлено по crosswalk",
     "критерии",
     "штрафы",
