@@ -121,6 +121,8 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     "max": i.max.map(dec),
                     "optional": i.optional,
                     "applies": i.applies.describe_ru(),
+                    "true_for": i.true_for,
+                    "inapplicable": if i.notice_inapplicable { "notice" } else { "refuse" },
                     "ref": i.cite.reference,
                     "status": i.cite.status.code(),
                 })
@@ -172,7 +174,9 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             })
             .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting}),
+            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
+                    "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
+                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>()}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -208,6 +212,15 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             }
             if i.optional {
                 extra.push("может отсутствовать".into());
+            }
+            if let Some(tf) = &i.true_for {
+                extra.push(format!(
+                    "определяет редакция: истина только для {} (ячейку можно не заполнять)",
+                    tf.join(", ")
+                ));
+            }
+            if i.notice_inapplicable {
+                extra.push("значение для органа, к которому показатель не применяется, записывается и не учитывается (замечание)".into());
             }
             if !i.applies.kinds.is_empty()
                 || !i.applies.only.is_empty()
@@ -247,6 +260,50 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     .as_deref()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default()
+            );
+        }
+    }
+    if ed.nodes.iter().any(|n| !n.evaluator_exceptions.is_empty()) {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Критерии, которые у отдельных органов оценивает другой орган"
+        );
+    }
+    for n in ed
+        .nodes
+        .iter()
+        .filter(|n| !n.evaluator_exceptions.is_empty())
+    {
+        for e in &n.evaluator_exceptions {
+            let _ = writeln!(
+                s,
+                "  {} «{}» — {}: {}{}",
+                n.code,
+                n.name,
+                e.bodies.join(", "),
+                e.evaluator,
+                e.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !ed.named_bodies.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Органы, названные в акте (идентификатор в данных закреплён редакцией)"
+        );
+        for b in &ed.named_bodies {
+            let _ = writeln!(
+                s,
+                "  {:<10} {} ({}) — {}",
+                b.id,
+                b.name,
+                b.group.code(),
+                b.cite.reference
             );
         }
     }
@@ -633,11 +690,26 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
 
 /// Loads an edition and a dataset and evaluates.
 pub fn run_evaluation(edition: &Path, data: &Path) -> Result<(Edition, Outcome, Option<u16>)> {
+    let (ed, out, period, _) = run_evaluation_with_notices(edition, data)?;
+    Ok((ed, out, period))
+}
+
+/// [`run_evaluation`] with the data notices: values recorded and ignored, not refused (e.g. a
+/// local body's NGO meetings, 2023 table 6 note ***), one line each, in Russian.
+pub fn run_evaluation_with_notices(
+    edition: &Path,
+    data: &Path,
+) -> Result<(Edition, Outcome, Option<u16>, Vec<String>)> {
     let ed = load_edition(edition)?;
     let loaded = bagalau_data::load_dataset(&ed, data)?;
     let out = bagalau_engine::evaluate(&ed, &loaded.dataset)
         .with_context(|| format!("оценка данных {} по редакции «{}»", data.display(), ed.id))?;
-    Ok((ed, out, loaded.meta.period))
+    let notices = loaded
+        .notices
+        .iter()
+        .map(|n| format!("замечание: {n}"))
+        .collect();
+    Ok((ed, out, loaded.meta.period, notices))
 }
 
 pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<String> {
@@ -821,20 +893,27 @@ pub fn edition_coverage(root: &Path, from: u16, to: u16) -> Result<(String, bool
     let cov = bagalau_methodology::diff::coverage(&eds, from, to);
     let mut s = String::new();
     let mut complete = true;
-    let _ = writeln!(s, "Период  Редакция");
+    let _ = writeln!(s, "Период  Редакция — почему");
     for (p, ids) in &cov {
-        let text = match ids.len() {
+        match ids.len() {
             0 => {
                 complete = false;
-                "— нет редакции: оценка за этот период невозможна".to_string()
+                let _ = writeln!(s, "{p}    — нет редакции: оценка за этот период невозможна");
             }
-            1 => ids[0].to_string(),
-            _ => format!(
-                "{} (несколько состояний — указывайте редакцию явно)",
-                ids.join(", ")
-            ),
-        };
-        let _ = writeln!(s, "{p}    {text}");
+            1 => {
+                let _ = writeln!(s, "{p}    {} — {}", ids[0].0, ids[0].1);
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "{p}    {} (несколько состояний — указывайте редакцию явно)",
+                    ids.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
+                );
+                for (id, why) in ids {
+                    let _ = writeln!(s, "        {id} — {why}");
+                }
+            }
+        }
     }
     Ok((s, complete))
 }

@@ -329,7 +329,11 @@ fn run(cli: Cli) -> Result<()> {
             format,
             out,
         } => {
-            let (ed, outcome, period) = bagalau::run_evaluation(&edition, &data)?;
+            let (ed, outcome, period, notices) =
+                bagalau::run_evaluation_with_notices(&edition, &data)?;
+            for n in notices {
+                eprintln!("{n}");
+            }
             (bagalau::render_outcome(&ed, &outcome, period, format)?, out)
         }
         Command::Explain {

@@ -5,6 +5,7 @@
 //! Every bad cell is reported with its file, row and column; nothing is returned unless the
 //! whole dataset is valid.
 
+mod identity;
 pub mod rating;
 
 use std::collections::{HashMap, HashSet};
@@ -63,13 +64,17 @@ pub struct DatasetMeta {
 pub struct Loaded {
     pub meta: DatasetMeta,
     pub dataset: Dataset,
+    /// Values recorded and ignored (not refused), e.g. a local body's NGO meetings (2023).
+    pub notices: Vec<Issue>,
 }
 
-struct Collector {
+struct Collector<'e> {
     issues: Vec<Issue>,
+    notices: Vec<Issue>,
+    ed: &'e Edition,
 }
 
-impl Collector {
+impl Collector<'_> {
     /// Parses one cell and checks that it is present exactly when the input applies to the body.
     #[allow(clippy::too_many_arguments)]
     fn cell(
@@ -84,6 +89,26 @@ impl Collector {
     ) -> Option<Value> {
         match parse_cell(input, raw) {
             Ok(v) => {
+                if v.is_some()
+                    && input.notice_inapplicable
+                    && !input.applies.applies(group, body_id)
+                {
+                    let m = identity::ignored_notice(input, group, body_id, raw);
+                    self.notices.push(Issue {
+                        file: file.to_path_buf(),
+                        row,
+                        column: column.map(str::to_string),
+                        message: m,
+                    });
+                    return None;
+                }
+                let v = match identity::fixed_value(self.ed, input, group, body_id, v) {
+                    Ok(v) => v,
+                    Err(m) => {
+                        self.push(file, row, column, m);
+                        return None;
+                    }
+                };
                 if let Some(m) = required_missing(input, group, body_id, &v) {
                     self.push(file, row, column, m);
                 }
@@ -148,7 +173,7 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
     }
 }
 
-fn read_meta(dir: &Path, c: &mut Collector) -> DatasetMeta {
+fn read_meta(dir: &Path, c: &mut Collector<'_>) -> DatasetMeta {
     let path = dir.join("dataset.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => match toml::from_str::<DatasetMeta>(&text) {
@@ -167,7 +192,11 @@ fn read_meta(dir: &Path, c: &mut Collector) -> DatasetMeta {
 
 /// Loads a dataset folder for an edition: `data.json` if present, otherwise the CSV files.
 pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
-    let mut c = Collector { issues: Vec::new() };
+    let mut c = Collector {
+        issues: Vec::new(),
+        notices: Vec::new(),
+        ed,
+    };
     let meta = read_meta(dir, &mut c);
     let json = dir.join("data.json");
     let dataset = if json.exists() {
@@ -208,7 +237,11 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
         }
     }
     if c.issues.is_empty() {
-        Ok(Loaded { meta, dataset })
+        Ok(Loaded {
+            meta,
+            dataset,
+            notices: c.notices,
+        })
     } else {
         Err(DataError { issues: c.issues })
     }
@@ -234,7 +267,7 @@ fn header_index(headers: &csv::StringRecord) -> HashMap<String, usize> {
 
 fn open_csv(
     path: &Path,
-    c: &mut Collector,
+    c: &mut Collector<'_>,
 ) -> Option<(csv::StringRecord, Vec<(usize, csv::StringRecord)>)> {
     let mut rdr = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
         Ok(r) => r,
@@ -276,7 +309,7 @@ fn check_columns(
     idx: &HashMap<String, usize>,
     required: &[&str],
     known: &HashSet<&str>,
-    c: &mut Collector,
+    c: &mut Collector<'_>,
 ) -> bool {
     let mut ok = true;
     for r in required {
@@ -318,7 +351,7 @@ fn required_missing(
     }
 }
 
-fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
+fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
     let bodies_path = dir.join("bodies.csv");
     let mut bodies: Vec<BodyData> = Vec::new();
     let body_inputs: Vec<usize> = (0..ed.inputs.len())
@@ -369,6 +402,8 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
                         Some("name"),
                         "пустое наименование органа",
                     );
+                } else if let Some((col, m)) = identity::named_body_issue(ed, &id, &name, group) {
+                    c.push(&bodies_path, line, Some(col), m);
                 }
                 let mut values = vec![None; ed.inputs.len()];
                 for &i in &body_inputs {
@@ -451,7 +486,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
 }
 
 /// JSON alternative: `{"bodies": [{"id", "name", "kind", "inputs": {code: value}, "<table>": [{"<key>", "name", code: value}]}]}`.
-fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
+fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dataset {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -566,9 +601,13 @@ fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
                 });
             }
         }
+        let name = jb.get("name").map(cell).unwrap_or_default();
+        if let Some((col, m)) = identity::named_body_issue(ed, &id, &name, group) {
+            c.push(path, 0, Some(&format!("{at}.{col}")), m);
+        }
         bodies.push(BodyData {
             id,
-            name: jb.get("name").map(cell).unwrap_or_default(),
+            name,
             group,
             values,
             tables,

@@ -144,6 +144,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cyrillic_in_multi_line_strings() {
+        // Stepping byte by byte inside «"""…"""» once sliced the text inside a letter.
+        let src = "note = \"\"\"Д\"\"\"\nn = '''Ж'''\nx = 0,5\n";
+        let q = quote_decimal_literals(src);
+        assert_eq!(q.text, "note = \"\"\"Д\"\"\"\nn = '''Ж'''\nx = \"0,5\"\n");
+    }
+
+    #[test]
     fn decimals_become_strings_and_nothing_else_changes() {
         let src = "a = 0.8\nb = 0,8 # comment = 1.5\nc = { central = 10, local = 2,5 }\n\
                    d = \"x = 1.5\"\ne = [2014, 2015]\nf = 25\ng = '''\nh = 3.5\n'''\ni = 1e3\n";

@@ -153,9 +153,32 @@ pub struct Act {
 
 #[derive(Debug, Clone)]
 pub struct Validity {
+    /// The evaluated periods (years) this edition governs.
     pub periods: Vec<u16>,
+    /// When the edition is in force: the dates between which evaluations are carried out by it.
     pub effective_from: Option<String>,
     pub effective_to: Option<String>,
+    /// Per evaluated period: the year its evaluation is carried out and why this edition governs
+    /// it (empty when the edition lists bare `periods`).
+    pub evaluated: Vec<EvaluatedPeriod>,
+    pub cite: Citation,
+}
+
+/// An evaluated period, the year its evaluation is carried out and the reason.
+#[derive(Debug, Clone)]
+pub struct EvaluatedPeriod {
+    pub period: u16,
+    pub carried_out: u16,
+    pub reason: String,
+}
+
+/// A body the act names (e.g. an exemption): the edition fixes its dataset id, official name and
+/// kind, and a dataset must use them.
+#[derive(Debug, Clone)]
+pub struct NamedBody {
+    pub id: String,
+    pub name: String,
+    pub group: Group,
     pub cite: Citation,
 }
 
@@ -328,7 +351,22 @@ pub struct Input {
     pub max: Option<Decimal>,
     pub optional: bool,
     pub applies: Applies,
+    /// A bool decided by the edition: true exactly for these named bodies, false for the others
+    /// it applies to. A dataset may leave the cell empty; a contradicting value is refused.
+    pub true_for: Option<Vec<String>>,
+    /// A value given for a body the input does not apply to is reported and ignored (not refused).
+    pub notice_inapplicable: bool,
     pub cite: Citation,
+}
+
+impl Input {
+    /// The value the edition fixes for a body (only for `true_for` inputs that apply to it).
+    pub fn fixed_for(&self, g: Group, body_id: &str) -> Option<bool> {
+        let list = self.true_for.as_ref()?;
+        self.applies
+            .applies(g, body_id)
+            .then(|| list.iter().any(|b| b == body_id))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -440,6 +478,9 @@ pub struct Node {
     pub unit: Option<String>,
     pub body: NodeBody,
     pub applies: Applies,
+    /// Bodies for which another authorized body evaluates this criterion (its direction's
+    /// evaluator otherwise), e.g. 2023 п.5: the Ministry of Digital Development's automation.
+    pub evaluator_exceptions: Vec<EvaluatorException>,
     pub cite: Citation,
     /// Indices of nodes this node depends on.
     pub deps: Vec<usize>,
@@ -477,6 +518,8 @@ pub struct Edition {
     pub rounding: Rounding,
     pub degrees: Vec<DegreeBand>,
     pub directions: Vec<Direction>,
+    /// Bodies the act names, with the ids datasets must use for them.
+    pub named_bodies: Vec<NamedBody>,
     pub tables: Vec<Table>,
     pub inputs: Vec<Input>,
     /// Reporting tables (`reporting.toml`); empty when the edition has none.
@@ -591,6 +634,32 @@ impl Edition {
             .collect()
     }
 
+    /// Who evaluates a criterion of a body: the criterion's own exception, else its parent's,
+    /// else its direction's evaluator for that body.
+    pub fn criterion_evaluator_for(&self, node: usize, body: &str) -> Option<&str> {
+        let mut at = Some(node);
+        while let Some(i) = at {
+            let n = &self.nodes[i];
+            if let Some(e) = n
+                .evaluator_exceptions
+                .iter()
+                .find(|e| e.bodies.iter().any(|b| b == body))
+            {
+                return Some(&e.evaluator);
+            }
+            let parent = n.parent.as_deref()?;
+            if let Some(d) = self.directions.iter().find(|d| d.code == parent) {
+                return d.evaluator_for(body);
+            }
+            at = self.node(parent);
+        }
+        None
+    }
+
+    pub fn named_body(&self, id: &str) -> Option<&NamedBody> {
+        self.named_bodies.iter().find(|b| b.id == id)
+    }
+
     pub fn degree_for(&self, score: Decimal) -> Option<&DegreeBand> {
         DegreeBand::find(&self.degrees, score).map(|i| &self.degrees[i])
     }
@@ -621,6 +690,9 @@ impl Edition {
         }
         for d in &self.degrees {
             out.push((format!("degree.{}", d.code), d.name.clone(), &d.cite));
+        }
+        for b in &self.named_bodies {
+            out.push((format!("body.{}", b.id), b.name.clone(), &b.cite));
         }
         for t in &self.tables {
             out.push((t.code.clone(), t.name.clone(), &t.cite));

@@ -123,6 +123,22 @@ pub fn conclusion(
             )),
             R::bold(e.to_string()),
         ]));
+        // Criteria of this direction that another authorized body evaluates for this body (2023
+        // п.5, п.26: the Ministry of Digital Development's «Автоматизация»).
+        let dir = &ed.directions[single.unwrap_or_default()].code;
+        for (k, n) in ed.nodes.iter().enumerate() {
+            let mut top = n.parent.as_deref();
+            while let Some(p) = top.filter(|p| *p != dir) {
+                top = ed.node(p).and_then(|i| ed.nodes[i].parent.as_deref());
+            }
+            match ed.criterion_evaluator_for(k, &b.id) {
+                Some(other) if top.is_some() && other != e => blocks.push(para(vec![
+                    R::plain(format!("{} «{}»: ", l(lang, "Критерий", "Өлшем"), n.name)),
+                    R::bold(other.to_string()),
+                ])),
+                _ => {}
+            }
+        }
     }
 
     blocks.push(Block::Table(score_table(run, b, &scope.penalties, lang)));
