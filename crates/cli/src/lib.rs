@@ -263,6 +263,15 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             );
         }
     }
+    if ed.nodes.iter().any(|n| n.evaluator.is_some()) {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Критерии, которые оценивает не орган направления");
+    }
+    for n in ed.nodes.iter() {
+        if let Some(e) = &n.evaluator {
+            let _ = writeln!(s, "  {} «{}» — {e}", n.code, n.name);
+        }
+    }
     if ed.nodes.iter().any(|n| !n.evaluator_exceptions.is_empty()) {
         let _ = writeln!(s);
         let _ = writeln!(

@@ -1310,6 +1310,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 unit: r.unit.clone(),
                 body: NodeBody::Formula(formulas),
                 applies: l.applies(src, &r.applies),
+                evaluator: r.evaluator.clone(),
                 evaluator_exceptions: evaluator_exceptions(&r.evaluator_exception),
                 cite: l.cite(
                     src,
@@ -1386,6 +1387,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                     cap: p.cap.map(|d| d.0),
                 },
                 applies: l.applies(src, &p.applies),
+                evaluator: None,
                 evaluator_exceptions: Vec::new(),
                 cite: l.cite(
                     src,

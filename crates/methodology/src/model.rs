@@ -478,6 +478,9 @@ pub struct Node {
     pub unit: Option<String>,
     pub body: NodeBody,
     pub applies: Applies,
+    /// The authorized body evaluating this criterion for every body, when not its direction's
+    /// (2014 п.9).
+    pub evaluator: Option<String>,
     /// Bodies for which another authorized body evaluates this criterion (its direction's
     /// evaluator otherwise), e.g. 2023 п.5: the Ministry of Digital Development's automation.
     pub evaluator_exceptions: Vec<EvaluatorException>,
@@ -646,6 +649,9 @@ impl Edition {
                 .find(|e| e.bodies.iter().any(|b| b == body))
             {
                 return Some(&e.evaluator);
+            }
+            if let Some(e) = &n.evaluator {
+                return Some(e);
             }
             let parent = n.parent.as_deref()?;
             if let Some(d) = self.directions.iter().find(|d| d.code == parent) {

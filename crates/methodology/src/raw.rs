@@ -546,6 +546,10 @@ pub struct NodeRaw {
     pub formula_local: Option<Spanned<String>>,
     #[serde(default)]
     pub applies: Option<AppliesRaw>,
+    /// The authorized body that evaluates this criterion for every body (2014 п.9: the Ministry
+    /// evaluates «степень оптимизации и автоматизации»); its direction's evaluator otherwise.
+    #[serde(default)]
+    pub evaluator: Option<String>,
     /// Bodies whose criterion another authorized body evaluates (2023 п.5, п.26).
     #[serde(default)]
     pub evaluator_exception: Vec<EvaluatorExceptionRaw>,

@@ -251,6 +251,9 @@ fn items(ed: &Edition) -> Vec<Item> {
                 if let Some(m) = n.max {
                     parts.insert(0, format!("максимальный балл {}", num(m)));
                 }
+                if let Some(e) = &n.evaluator {
+                    parts.push(format!("оценивает: {e}"));
+                }
                 for x in &n.evaluator_exceptions {
                     parts.push(format!(
                         "оценивает у {}: {}",
