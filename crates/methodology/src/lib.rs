@@ -4,6 +4,7 @@
 //! (TOML floats are refused with an error in `raw.rs`).
 
 pub mod bounds;
+pub mod checks;
 pub mod crosswalk;
 pub mod decimals;
 pub mod diff;

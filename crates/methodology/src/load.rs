@@ -40,7 +40,7 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 8] = [
+pub const EDITION_FILES: [&str; 9] = [
     "edition.toml",
     "inputs.toml",
     "reporting.toml",
@@ -49,6 +49,7 @@ pub const EDITION_FILES: [&str; 8] = [
     "values.toml",
     "criteria.toml",
     "penalties.toml",
+    crate::checks::FILE,
 ];
 
 /// The functions of the formula language (documented in docs/EDITION-FORMAT.md).
@@ -1758,6 +1759,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             "validity.periods: не указан ни один оцениваемый период",
         );
     }
+    let (checks, check_diags) = crate::checks::load(dir, &input_list, &parameters);
+    l.diags.extend(check_diags);
 
     let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
@@ -1810,6 +1813,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         order,
         symbols,
         sources,
+        checks,
     };
     // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
     // short of it (interval reasoning over the formula).
