@@ -18,6 +18,7 @@ pub mod disagreement;
 pub mod export;
 pub mod lang;
 mod table_file;
+pub mod texts;
 
 use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
