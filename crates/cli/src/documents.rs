@@ -229,6 +229,7 @@ pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
         Some(p) => bagalau_report::act::read_facts(p)?,
         None => Vec::new(),
     };
+    bagalau_report::act::check_facts(&run, &facts)?;
     per_body(&run, a.body, a.format, &a.output, "act", |id| {
         Ok(bagalau_report::act::act(&run, id, &facts, a.lang.into())?)
     })

@@ -232,12 +232,11 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
             return Err(DataError { issues: c.issues });
         }
         Err(e) => {
-            c.push(
-                dir,
-                0,
-                None,
-                format!("папка данных недоступна: {}", read::io_message(&e)),
-            );
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "папка не найдена".to_string(),
+                _ => read::io_message(&e),
+            };
+            c.push(dir, 0, None, format!("папка данных недоступна: {why}"));
             return Err(DataError { issues: c.issues });
         }
     }
