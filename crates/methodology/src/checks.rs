@@ -299,7 +299,15 @@ pub fn load(
         Err(e) => {
             diags.push(Diagnostic {
                 location: at(0, 0),
-                message: format!("не удалось прочитать файл: {e}"),
+                message: match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => {
+                        "не удалось прочитать файл: нет доступа".to_string()
+                    }
+                    _ => format!(
+                        "не удалось прочитать файл (код ошибки системы {})",
+                        e.raw_os_error().unwrap_or(0)
+                    ),
+                },
             });
             return (Vec::new(), diags);
         }

@@ -402,7 +402,8 @@ mod tests {
         let e = read_facts_from("body,item,description\nca,,x\n".as_bytes(), "facts.csv")
             .expect_err("empty item");
         assert_eq!(e.to_string(), "facts.csv, строка 2: пустой body или item");
-        let e = read_facts_from("body,description\n".as_bytes(), "facts.csv").expect_err("columns");
+        let e = read_facts_from("body,description\nca,x\n".as_bytes(), "facts.csv")
+            .expect_err("columns");
         assert_eq!(e.to_string(), "facts.csv, строка 1: нет столбца «item»");
         let f = read_facts_from(
             "body,item,description\nca,late,«Отчёт 5 мая»\n".as_bytes(),

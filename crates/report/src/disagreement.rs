@@ -372,7 +372,8 @@ mod tests {
         let e =
             read_objections_from(rejected.as_bytes(), "o.csv").expect_err("rejected with a fix");
         assert!(e.to_string().contains("отклонённого"));
-        let e = read_objections_from("body,number\n".as_bytes(), "o.csv").expect_err("columns");
+        let e =
+            read_objections_from("body,number\ncb,1\n".as_bytes(), "o.csv").expect_err("columns");
         assert_eq!(e.to_string(), "o.csv, строка 1: нет столбца «statement»");
     }
 
