@@ -283,6 +283,8 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
     let mut issues = Vec::new();
     for rec in rdr.records() {
         match rec {
+            // A row of empty cells (what Excel writes for formatted but empty rows) holds no data.
+            Ok(r) if r.iter().all(|c| c.trim().is_empty()) => {}
             Ok(r) => {
                 let line = r.position().map_or(0, |p| line_at(p.byte()));
                 rows.push(CsvRow {
@@ -343,6 +345,15 @@ pub fn parse_number(raw: &str) -> Result<Decimal, String> {
         .strip_prefix('-')
         .or_else(|| cleaned.strip_prefix('+'))
         .unwrap_or(&cleaned);
+    if let Some((m, e)) = unsigned.split_once(['e', 'E']) {
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if digits(m) && digits(e.trim_start_matches(['+', '-'])) {
+            return Err(format!(
+                "«{s}» — запишите число без показателя степени (например, 1000 вместо 1e3)"
+            ));
+        }
+        return Err(not_number());
+    }
     let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     if (int.is_empty() && frac.is_empty())
         || !int.bytes().all(|b| b.is_ascii_digit())
@@ -398,7 +409,10 @@ mod tests {
         assert!(parse_number("1000000000000001")
             .unwrap_err()
             .contains("10^15"));
-        assert!(parse_number("5e28").unwrap_err().contains("не число"));
+        assert!(parse_number("5e28")
+            .unwrap_err()
+            .contains("без показателя степени"));
+        assert!(parse_number("e").unwrap_err().contains("не число"));
         assert!(parse_number("1.2.3").is_err());
         assert!(parse_number("-").is_err());
         assert!(parse_number(".").is_err());
@@ -413,6 +427,10 @@ mod tests {
         let (f, _) = read_csv_bytes(b"a,b\nx,1\n\"q\n\nw\",2\ny,3".to_vec(), p).unwrap();
         let lines: Vec<usize> = f.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 3, 6]);
+        // Rows of empty cells are left out; the numbering goes on.
+        let (f, _) = read_csv_bytes(b"a,b\n,\nx,1\n".to_vec(), p).unwrap();
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.rows[0].line, 3);
     }
 
     #[test]
@@ -430,6 +448,8 @@ mod tests {
         assert!(e[0].message.contains("нет строк данных"), "{e:?}");
         let e = one(b"");
         assert!(e[0].message.contains("пуст"), "{e:?}");
+        let e = one(b"id,name\n,\n , \n");
+        assert!(e[0].message.contains("нет строк данных"), "{e:?}");
         let e = one(b"id,name,id\nA,B,C\n");
         assert!(e[0].message.contains("дважды"), "{e:?}");
     }
