@@ -658,6 +658,24 @@ fn issue10_one_error_per_real_problem() {
     let err = evaluate_err("2014-services", dir.path());
     assert!(!err.contains("не найден в bodies.csv"), "{err}");
     assert!(problems(&err).len() <= 2, "{err}");
+    // A required column left out: one message, not one per body.
+    let dir = example("examples/2014-services");
+    let p = dir.path().join("bodies.csv");
+    let mut rows = read_rows(&p);
+    let col = rows[0]
+        .iter()
+        .position(|h| h == "psc_total")
+        .expect("column");
+    for r in rows.iter_mut() {
+        r.remove(col);
+    }
+    write_rows(&p, &rows);
+    let err = evaluate_err("2014-services", dir.path());
+    assert_eq!(problems(&err).len(), 1, "{err}");
+    assert!(
+        err.contains("bodies.csv, строка 1, столбец «psc_total»: нет столбца обязательного показателя (нужен в строках: 32)"),
+        "{err}"
+    );
     // An id misspelled in services.csv: one message, with the number of rows.
     let dir = example("examples/2014-services");
     let p = dir.path().join("services.csv");

@@ -393,6 +393,37 @@ pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &
     }
 }
 
+/// Input columns absent from a CSV header: reported once each, with the number of rows that
+/// needed a value (instead of one «нет значения» per row).
+#[derive(Default)]
+struct AbsentColumns {
+    /// (input, rows that need it), in order of first need.
+    needed: Vec<(usize, usize)>,
+}
+
+impl AbsentColumns {
+    fn need(&mut self, i: usize, input: &Input, group: Group, body_id: &str) {
+        if required_missing(input, group, body_id, &None).is_none() {
+            return;
+        }
+        match self.needed.iter_mut().find(|(k, _)| *k == i) {
+            Some((_, n)) => *n += 1,
+            None => self.needed.push((i, 1)),
+        }
+    }
+
+    fn report(&self, ed: &Edition, file: &Path, c: &mut Collector) {
+        for &(i, n) in &self.needed {
+            c.push(
+                file,
+                1,
+                Some(&ed.inputs[i].code),
+                format!("нет столбца обязательного показателя (нужен в строках: {n})"),
+            );
+        }
+    }
+}
+
 const UNKNOWN_COLUMN_HINT: &str = ": его нет в словаре данных редакции (bagalau edition describe)";
 
 fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
@@ -419,6 +450,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 &mut c.issues,
             ) {
                 bodies_read = true;
+                let mut absent = AbsentColumns::default();
                 let mut seen: HashMap<String, usize> = HashMap::new();
                 for rec in &f.rows {
                     let line = rec.line;
@@ -468,6 +500,14 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                     let mut values = vec![None; ed.inputs.len()];
                     for &i in &body_inputs {
                         let inp = &ed.inputs[i];
+                        if f.col(&inp.code).is_none() {
+                            // A value the edition decides by identity needs no column.
+                            match identity::fixed_value(ed, inp, group, &id, None) {
+                                Ok(Some(v)) => values[i] = Some(v),
+                                _ => absent.need(i, inp, group, &id),
+                            }
+                            continue;
+                        }
                         let raw = f.get(rec, &inp.code);
                         values[i] =
                             c.cell(inp, raw, group, &id, &bodies_path, line, Some(&inp.code));
@@ -487,6 +527,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                         rows: vec![Vec::new(); ed.tables.len()],
                     });
                 }
+                absent.report(ed, &bodies_path, c);
             }
         }
     }
@@ -520,6 +561,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
             // Without the bodies, every row would be reported as of an unknown body.
             continue;
         }
+        let mut absent = AbsentColumns::default();
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         // Unknown bodies: reported once each, at their first row, with the number of rows.
         let mut unknown: Vec<(String, usize, usize)> = Vec::new();
@@ -560,6 +602,13 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
             let mut values = vec![None; ed.inputs.len()];
             for &i in &row_inputs {
                 let inp = &ed.inputs[i];
+                if f.col(&inp.code).is_none() {
+                    match identity::fixed_value(ed, inp, group, &body_id, None) {
+                        Ok(Some(v)) => values[i] = Some(v),
+                        _ => absent.need(i, inp, group, &body_id),
+                    }
+                    continue;
+                }
                 let raw = f.get(rec, &inp.code);
                 values[i] = c.cell(inp, raw, group, &body_id, &path, line, Some(&inp.code));
             }
@@ -573,6 +622,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 line,
             });
         }
+        absent.report(ed, &path, c);
         for (id, line, n) in unknown {
             let more = if n > 1 {
                 format!(" (строк с этим органом: {n})")
