@@ -299,15 +299,7 @@ pub fn load(
         Err(e) => {
             diags.push(Diagnostic {
                 location: at(0, 0),
-                message: match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => {
-                        "не удалось прочитать файл: нет доступа".to_string()
-                    }
-                    _ => format!(
-                        "не удалось прочитать файл (код ошибки системы {})",
-                        e.raw_os_error().unwrap_or(0)
-                    ),
-                },
+                message: format!("не удалось прочитать файл: {}", crate::io_message(&e)),
             });
             return (Vec::new(), diags);
         }

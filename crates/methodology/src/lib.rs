@@ -40,3 +40,24 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     }
     Decimal::from_str(&cleaned).ok()
 }
+
+/// A Russian description of an OS error.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "файл не найден".into(),
+        K::PermissionDenied => "нет доступа к файлу (недостаточно прав)".into(),
+        K::IsADirectory => "это папка, а не файл".into(),
+        K::NotADirectory => "часть пути не является папкой".into(),
+        K::InvalidData => "файл содержит недопустимые данные".into(),
+        K::InvalidFilename => "недопустимое имя файла".into(),
+        K::UnexpectedEof => "файл оборвался".into(),
+        K::OutOfMemory => "недостаточно памяти".into(),
+        K::Interrupted => "чтение прервано".into(),
+        K::TimedOut => "истекло время ожидания".into(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("ошибка чтения файла (код ошибки системы {code})"),
+            None => "ошибка чтения файла".into(),
+        },
+    }
+}

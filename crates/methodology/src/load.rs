@@ -172,7 +172,7 @@ impl Loader {
                         line: 0,
                         column: 0,
                     },
-                    format!("не удалось прочитать файл: {e}"),
+                    format!("не удалось прочитать файл: {}", crate::io_message(&e)),
                 );
                 return None;
             }
@@ -821,7 +821,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                         line: 0,
                         column: 0,
                     },
-                    message: format!("не удалось открыть папку редакции: {e}"),
+                    message: format!(
+                        "не удалось открыть папку редакции: {}",
+                        crate::io_message(&e)
+                    ),
                 }],
             })
         }
