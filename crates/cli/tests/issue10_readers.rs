@@ -745,4 +745,12 @@ fn issue10_os_errors_in_russian() {
         err.contains("папка данных недоступна: папка не найдена"),
         "{err}"
     );
+    let err = bagalau_methodology::load(&dir.path().join("нет"))
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("не удалось открыть папку редакции: файл не найден"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
 }
