@@ -212,7 +212,12 @@ fn read_meta(dir: &Path, c: &mut Collector<'_>) -> DatasetMeta {
                 }
                 text[..at].matches('\n').count() + 1
             });
-            c.push(&path, line, None, format!("ошибка TOML: {}", e.message()));
+            c.push(
+                &path,
+                line,
+                None,
+                bagalau_methodology::toml_message(e.message()),
+            );
             DatasetMeta::default()
         }
     }

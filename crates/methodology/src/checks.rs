@@ -310,7 +310,7 @@ pub fn load(
             let (line, column) = line_col(&text, e.span().map_or(0, |s| s.start));
             diags.push(Diagnostic {
                 location: at(line, column),
-                message: format!("ошибка TOML: {}", e.message()),
+                message: crate::toml_message(e.message()),
             });
             return (Vec::new(), diags);
         }

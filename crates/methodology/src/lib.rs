@@ -61,3 +61,32 @@ pub fn io_message(e: &std::io::Error) -> String {
         },
     }
 }
+
+/// A TOML parse or shape error in Russian (the common cases; others keep the parser's words
+/// after «ошибка TOML»).
+pub fn toml_message(msg: &str) -> String {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let name = rest.split(',').next().unwrap_or(rest).trim_matches('`');
+        let expected = rest
+            .split_once("expected ")
+            .map(|(_, e)| {
+                let e = e.replace("one of ", "").replace(" or ", ", ").replace('`', "");
+                format!("; допустимые ключи: {e}")
+            })
+            .unwrap_or_default();
+        return format!("неизвестный ключ «{name}»{expected}");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("нет обязательного ключа «{}»", rest.trim_matches('`'));
+    }
+    if msg.contains("duplicate key") {
+        let key = msg.split('`').nth(1).unwrap_or("");
+        return format!("ключ или таблица «{key}» указаны дважды");
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("недопустимый тип значения ({found}); ожидается: {expected}");
+    }
+    format!("ошибка TOML: {msg}")
+}

@@ -43,7 +43,7 @@ pub fn read_texts(path: &Path, run: &Run) -> Result<BTreeMap<String, Extra>, Rep
     let raw: BTreeMap<Spanned<String>, Entry> = toml::from_str(&text).map_err(|e| {
         err(
             e.span().map_or(0, |s| line_of(&text, s.start)),
-            format!("ошибка TOML: {}", e.message()),
+            bagalau_methodology::toml_message(e.message()),
         )
     })?;
     let directions: Vec<&str> = run
