@@ -71,7 +71,10 @@ pub fn toml_message(msg: &str) -> String {
         let expected = rest
             .split_once("expected ")
             .map(|(_, e)| {
-                let e = e.replace("one of ", "").replace(" or ", ", ").replace('`', "");
+                let e = e
+                    .replace("one of ", "")
+                    .replace(" or ", ", ")
+                    .replace('`', "");
                 format!("; допустимые ключи: {e}")
             })
             .unwrap_or_default();
