@@ -327,7 +327,7 @@ fn issue10_late_services_above_services_delivered() {
     );
     let err = evaluate_err("2014-services", dir.path());
     assert!(
-        err.contains("bodies.csv, строка 2, столбец «psc_late_reported»: услуг, оказанных через ЦОН с нарушением сроков (a), больше, чем всех услуг через ЦОН (b) (правило редакции «psc_late_reported <= psc_total», п.22)"),
+        err.contains("bodies.csv, строка 2, столбец «psc_late_reported»: услуг, оказанных через ЦОН с нарушением сроков (a: по данным органа и по ИС «Мониторинг» вместе), больше, чем всех услуг через ЦОН (b) (правило редакции «psc_late_reported + value_or(psc_late_monitoring, 0) <= psc_total», п.19, п.22)"),
         "{err}"
     );
     assert_eq!(problems(&err).len(), 1, "{err}");

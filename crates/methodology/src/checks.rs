@@ -4,9 +4,10 @@
 //!
 //! A rule may name inputs (body-level ones and the row inputs of at most one table — then it is
 //! checked on every row of that table) and parameters; it uses numbers, `+ - *`, comparisons,
-//! `and`, `or`, `not` and parentheses, and must be a condition. Division and functions are not
-//! allowed: a rule is an exact comparison, never a computation. A rule whose inputs are not all
-//! given for a body or row (optional, or not applicable to the body's kind) does not apply there.
+//! `and`, `or`, `not`, parentheses and `value_or(input, value)`, and must be a condition.
+//! Division and other functions are not allowed: a rule is an exact comparison, never a
+//! computation. A rule with an input that has no value for a body or row (optional, or not
+//! applicable to the body's kind) does not apply there, unless `value_or` gives a value.
 
 use std::fmt;
 use std::path::Path;
@@ -148,7 +149,13 @@ impl Env<'_> {
                     _ => None,
                 }
             }
-            Expr::Call(..) => None,
+            Expr::Call(f, args, _) => match (f.as_str(), args.as_slice()) {
+                ("value_or", [a, b]) => match self.eval(a)? {
+                    Some(v) => Some(v),
+                    None => self.eval(b)?,
+                },
+                _ => None,
+            },
         })
     }
 }
@@ -234,10 +241,17 @@ impl Validator<'_> {
                     Some(Ty::Bool)
                 }
             },
+            Expr::Call(f, args, _) if f == "value_or" && args.len() == 2 => {
+                let t = self.ty(&args[0]);
+                if let Some(t) = t {
+                    self.want(&args[1], t);
+                }
+                t
+            }
             Expr::Call(f, _, span) => {
                 self.errors.push((
                     span.start,
-                    format!("функция «{f}» в правиле проверки не допускается: только показатели, числа, + - *, сравнения, and, or, not"),
+                    format!("функция «{f}» в правиле проверки не допускается: только показатели, числа, + - *, сравнения, and, or, not и value_or(показатель, значение)"),
                 ));
                 None
             }
