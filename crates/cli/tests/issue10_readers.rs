@@ -43,7 +43,10 @@ fn read_rows(path: &Path) -> Vec<Vec<String>> {
 }
 
 fn write_rows(path: &Path, rows: &[Vec<String>]) {
-    let mut w = csv::Writer::from_path(path).expect("write");
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .expect("write");
     for r in rows {
         w.write_record(r).expect("record");
     }
@@ -658,6 +661,15 @@ fn issue10_one_error_per_real_problem() {
     let err = evaluate_err("2014-services", dir.path());
     assert!(!err.contains("не найден в bodies.csv"), "{err}");
     assert!(problems(&err).len() <= 2, "{err}");
+    // A row of bodies.csv with a cell too many: one message, not one more per service row.
+    let dir = example("examples/2014-services");
+    let p = dir.path().join("bodies.csv");
+    let mut rows = read_rows(&p);
+    rows[1].push("лишняя".into());
+    write_rows(&p, &rows);
+    let err = evaluate_err("2014-services", dir.path());
+    assert_eq!(problems(&err).len(), 1, "{err}");
+    assert!(err.contains("bodies.csv, строка 2: в строке"), "{err}");
     // A required column left out: one message, not one per body.
     let dir = example("examples/2014-services");
     let p = dir.path().join("bodies.csv");

@@ -439,12 +439,16 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
     // again (one message per real problem).
     let mut refused: HashSet<String> = HashSet::new();
     let mut bodies_read = false;
+    // A row of bodies.csv unreadable as CSV: its id is unknown, so rows elsewhere naming an
+    // unknown body may be that one's — not reported until bodies.csv reads cleanly.
+    let mut bodies_unreadable_rows = false;
     let body_inputs: Vec<usize> = (0..ed.inputs.len())
         .filter(|&i| ed.inputs[i].table.is_none())
         .collect();
     match read::read_csv(&bodies_path) {
         Err(issues) => c.issues.extend(issues),
         Ok((f, row_issues)) => {
+            bodies_unreadable_rows = !row_issues.is_empty();
             c.issues.extend(row_issues);
             let mut known: HashSet<&str> = ["id", "name", "kind"].into_iter().collect();
             known.extend(body_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
@@ -578,7 +582,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 continue;
             }
             let Some(&b) = index.get(&body_id) else {
-                if !refused.contains(&body_id) {
+                if !refused.contains(&body_id) && !bodies_unreadable_rows {
                     match unknown.iter_mut().find(|u| u.0 == body_id) {
                         Some(u) => u.2 += 1,
                         None => unknown.push((body_id, line, 1)),
