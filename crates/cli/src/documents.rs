@@ -146,26 +146,6 @@ fn write_documents(
     }
 }
 
-/// Evaluator texts for conclusions: `[BODY] recommendations = "…"`,
-/// `signatories = [["должность", "Ф. И. О."], …]`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TextsEntry {
-    #[serde(default)]
-    recommendations: String,
-    #[serde(default)]
-    signatories: Vec<(String, String)>,
-}
-
-fn read_texts(path: Option<&Path>) -> Result<BTreeMap<String, TextsEntry>> {
-    let Some(path) = path else {
-        return Ok(BTreeMap::new());
-    };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("чтение {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("{}: тексты заключений", path.display()))
-}
-
 pub struct RunArgs<'a> {
     pub edition: &'a Path,
     pub data: &'a Path,
@@ -186,7 +166,10 @@ pub fn conclusion_command(
         out: &out,
         period,
     };
-    let texts = read_texts(texts)?;
+    let texts = match texts {
+        Some(p) => bagalau_report::texts::read_texts(p, &run)?,
+        None => BTreeMap::new(),
+    };
     if direction == Some("all") {
         // Every direction that has a score, each into its own file.
         if a.output.out_dir.is_none() {
@@ -214,7 +197,7 @@ fn conclusions(
     run: &Run,
     a: &RunArgs,
     direction: Option<&str>,
-    texts: &BTreeMap<String, TextsEntry>,
+    texts: &BTreeMap<String, Extra>,
 ) -> Result<String> {
     let kind = match direction {
         Some(d) => format!("conclusion-{d}"),
@@ -223,10 +206,7 @@ fn conclusions(
     per_body(run, a.body, a.format, &a.output, &kind, |id| {
         let extra = texts
             .get(&bagalau_report::conclusion::texts_key(id, direction))
-            .map(|t| Extra {
-                recommendations: t.recommendations.clone(),
-                signatories: t.signatories.clone(),
-            })
+            .cloned()
             .unwrap_or_default();
         Ok(bagalau_report::conclusion::conclusion(
             run,
@@ -249,6 +229,7 @@ pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
         Some(p) => bagalau_report::act::read_facts(p)?,
         None => Vec::new(),
     };
+    bagalau_report::act::check_facts(&run, &facts)?;
     per_body(&run, a.body, a.format, &a.output, "act", |id| {
         Ok(bagalau_report::act::act(&run, id, &facts, a.lang.into())?)
     })

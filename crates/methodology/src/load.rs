@@ -40,7 +40,7 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 8] = [
+pub const EDITION_FILES: [&str; 9] = [
     "edition.toml",
     "inputs.toml",
     "reporting.toml",
@@ -49,6 +49,7 @@ pub const EDITION_FILES: [&str; 8] = [
     "values.toml",
     "criteria.toml",
     "penalties.toml",
+    crate::checks::FILE,
 ];
 
 /// The functions of the formula language (documented in docs/EDITION-FORMAT.md).
@@ -171,7 +172,7 @@ impl Loader {
                         line: 0,
                         column: 0,
                     },
-                    format!("не удалось прочитать файл: {e}"),
+                    format!("не удалось прочитать файл: {}", crate::io_message(&e)),
                 );
                 return None;
             }
@@ -820,7 +821,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                         line: 0,
                         column: 0,
                     },
-                    message: format!("не удалось открыть папку редакции: {e}"),
+                    message: format!(
+                        "не удалось открыть папку редакции: {}",
+                        crate::io_message(&e)
+                    ),
                 }],
             })
         }
@@ -1760,6 +1764,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             "validity.periods: не указан ни один оцениваемый период",
         );
     }
+    let (checks, check_diags) = crate::checks::load(dir, &input_list, &parameters);
+    l.diags.extend(check_diags);
 
     let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
@@ -1812,6 +1818,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         order,
         symbols,
         sources,
+        checks,
     };
     // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
     // short of it (interval reasoning over the formula).

@@ -535,6 +535,8 @@ pub struct Edition {
     pub symbols: HashMap<String, Symbol>,
     /// The texts the edition quotes: the act first, then its `[[source]]` entries.
     pub sources: Vec<Source>,
+    /// Cross-field rules on the input data (`checks.toml`), checked by the data readers.
+    pub checks: Vec<crate::checks::Check>,
 }
 
 impl NodeBody {

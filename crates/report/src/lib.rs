@@ -18,6 +18,7 @@ pub mod disagreement;
 pub mod export;
 pub mod lang;
 mod table_file;
+pub mod texts;
 
 use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
@@ -33,7 +34,7 @@ pub enum ReportError {
     UnknownBody(String),
     #[error("направление «{0}» не найдено в редакции или для него не указана оценка (score в [[direction]])")]
     UnknownDirection(String),
-    #[error("{file}, строка {row}: {message}")]
+    #[error("{file}{}: {message}", at_row(*.row))]
     Input {
         file: String,
         row: usize,
@@ -41,6 +42,15 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+}
+
+/// «, строка N» for a row of a file; nothing when the whole file is concerned (row 0).
+fn at_row(row: usize) -> String {
+    if row > 0 {
+        format!(", строка {row}")
+    } else {
+        String::new()
+    }
 }
 
 /// One evaluation run: the edition, its outcome and the evaluated period.
