@@ -49,6 +49,34 @@ pub struct Citation {
     pub location: Location,
 }
 
+impl Citation {
+    /// The reference as official documents cite it: the act's paragraphs, sub-items, chapters
+    /// and appendices only, without the project's notes on where a reading was found (a part
+    /// that does not start as a citation of the act, or names one of our sources, is left out).
+    /// `None` when nothing of the act remains.
+    pub fn legal_reference(&self) -> Option<String> {
+        const FORMS: [&str; 7] = [
+            "п.",
+            "пп.",
+            "подпункт",
+            "приложени",
+            "глав",
+            "параграф",
+            "приказ",
+        ];
+        let parts: Vec<&str> = self
+            .reference
+            .split(';')
+            .map(str::trim)
+            .filter(|p| {
+                let lower = p.to_lowercase();
+                FORMS.iter().any(|f| lower.starts_with(f)) && !lower.contains("seed")
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
 /// Words quoted from a source: one or more fragments, each found word for word in its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {

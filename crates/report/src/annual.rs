@@ -575,7 +575,7 @@ pub fn appendix(ed: &Edition, lang: Lang, blocks: &mut Vec<Block>) {
                 Cell::new(n.name.clone()).indent(depth),
                 Cell::new(n.max.map(|m| crate::show(m, 2)).unwrap_or_default()),
                 Cell::new(n.applies.describe_ru()),
-                Cell::new(n.cite.reference.clone()),
+                Cell::new(n.cite.legal_reference().unwrap_or_default()),
             ]);
         }
         blocks.push(Block::Heading {

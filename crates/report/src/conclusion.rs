@@ -654,11 +654,13 @@ fn analysis(
         Status::Verbatim => l(lang, "по тексту акта", "акт мәтіні бойынша"),
         Status::Reconstructed => l(lang, "формула восстановлена", "формула қалпына келтірілген"),
     };
+    let basis = match n.cite.legal_reference() {
+        Some(r) => format!("{}, {r}", ed.act.short),
+        None => ed.act.short.clone(),
+    };
     blocks.push(para(vec![R::italic(format!(
-        "{}: {}, {} ({status}).",
+        "{}: {basis} ({status}).",
         l(lang, "Основание", "Негіздеме"),
-        ed.act.short,
-        n.cite.reference
     ))]));
 }
 
