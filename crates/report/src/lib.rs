@@ -17,9 +17,9 @@ pub mod conclusion;
 pub mod disagreement;
 pub mod export;
 pub mod lang;
+pub mod num;
 mod table_file;
 
-use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
 use bagalau_methodology::Edition;
 use rust_decimal::Decimal;
@@ -41,6 +41,9 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+    /// A number too large for the document's arithmetic (a sum or a ratio of input values).
+    #[error("орган «{body}»: {what} — число вне допустимого диапазона (проверьте входные данные)")]
+    Overflow { body: String, what: String },
 }
 
 /// One evaluation run: the edition, its outcome and the evaluated period.
@@ -68,7 +71,7 @@ impl<'a> Run<'a> {
 /// `v` with at most `dp` decimals, Russian comma, trailing zeros dropped (seed 003 prints «25»,
 /// «7,95», «40,95»).
 pub fn show(v: Decimal, dp: u32) -> String {
-    let s = format_ru(v, dp);
+    let s = num::format_ru(v, dp);
     if s.contains(',') {
         s.trim_end_matches('0').trim_end_matches(',').to_string()
     } else {
