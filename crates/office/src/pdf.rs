@@ -185,6 +185,12 @@ fn chromium_command(chromium: &Path, dir: &TempDir) -> Command {
         .env("HOME", dir.path())
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .env("XDG_CONFIG_HOME", dir.path().join("config"));
+    // Chromium's own temporary files (its singleton socket, shared memory fallbacks) go into our
+    // folder too, so that removing it removes everything — unless the folder's path is so long
+    // that the socket's path would exceed the 107 bytes a Unix socket name may have.
+    if dir.path().as_os_str().len() <= MAX_TMPDIR_LEN {
+        cmd.env("TMPDIR", dir.path());
+    }
     cmd
 }
 
@@ -305,7 +311,11 @@ pub(crate) fn file_url(path: &Path) -> String {
     url
 }
 
-/// Prefix of the temporary folders: `bagalau-office-<pid>-<n>-<nanos>` under the system temp
+/// Longest temporary folder given to Chromium as its `TMPDIR` (it adds
+/// `/org.chromium.Chromium.XXXXXX/SingletonSocket`, 46 bytes, and a socket path has at most 107).
+const MAX_TMPDIR_LEN: usize = 60;
+
+/// Prefix of the temporary folders: `bagalau-office-<pid>-<n>-<hex nanos>` under the system temp
 /// dir. The pid in the name lets a later run remove the folders of a run that is gone.
 const TEMP_PREFIX: &str = "bagalau-office-";
 
@@ -320,12 +330,13 @@ impl TempDir {
     fn new() -> Result<Self, OfficeError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         sweep_stale(&std::env::temp_dir());
+        // Short names: Chromium puts a socket inside (see MAX_TMPDIR_LEN).
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
+            .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let path = std::env::temp_dir().join(format!(
-            "{TEMP_PREFIX}{}-{}-{nanos}",
+            "{TEMP_PREFIX}{}-{}-{nanos:x}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
