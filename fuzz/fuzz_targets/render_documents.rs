@@ -30,7 +30,10 @@ const EXAMPLES: [(&str, &str); 5] = [
     ("2017-services", "2017-services"),
     ("2018-interaction", "2018-interaction"),
     ("2021-operational", "2021-operational-2023-june"),
-    ("2021-operational-publication", "2021-operational-2023-publication"),
+    (
+        "2021-operational-publication",
+        "2021-operational-2023-publication",
+    ),
 ];
 
 fn repo() -> PathBuf {
@@ -43,14 +46,16 @@ fn cases() -> &'static Vec<Case> {
         EXAMPLES
             .iter()
             .map(|(example, edition)| {
-                let edition = bagalau_methodology::load(&repo().join("methodologies").join(edition))
-                    .expect("a shipped edition loads");
-                let mut files: Vec<String> = std::fs::read_dir(repo().join("examples").join(example))
-                    .expect("example folder")
-                    .flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.ends_with(".csv") && n != "expected.csv")
-                    .collect();
+                let edition =
+                    bagalau_methodology::load(&repo().join("methodologies").join(edition))
+                        .expect("a shipped edition loads");
+                let mut files: Vec<String> =
+                    std::fs::read_dir(repo().join("examples").join(example))
+                        .expect("example folder")
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.ends_with(".csv") && n != "expected.csv")
+                        .collect();
                 files.sort();
                 Case { edition, files }
             })
@@ -125,7 +130,8 @@ fuzz_target!(|data: &[u8]| {
         match rating::read_scores(&f) {
             Ok(rows) => {
                 let r = rating::rate(rows, &ed.degrees);
-                book.sheets.push(bagalau_report::export::rating_sheet("Рейтинг", &r));
+                book.sheets
+                    .push(bagalau_report::export::rating_sheet("Рейтинг", &r));
                 blocks.push(BlockRating {
                     name: ed.block_name.clone(),
                     rating: r,
@@ -149,9 +155,11 @@ fuzz_target!(|data: &[u8]| {
             None
         }
     };
-    let outcome = loaded
-        .as_ref()
-        .and_then(|l| bagalau_engine::evaluate(ed, &l.dataset).map_err(refusal).ok());
+    let outcome = loaded.as_ref().and_then(|l| {
+        bagalau_engine::evaluate(ed, &l.dataset)
+            .map_err(refusal)
+            .ok()
+    });
     if let (Some(l), Some(out)) = (&loaded, &outcome) {
         let run = Run {
             ed,
@@ -169,7 +177,13 @@ fuzz_target!(|data: &[u8]| {
         let after = bagalau_report::disagreement::recompute(&run, &l.dataset, &objections);
         for b in &out.bodies {
             for dir in &directions {
-                match bagalau_report::conclusion::conclusion(&run, &b.id, *dir, lang, &Default::default()) {
+                match bagalau_report::conclusion::conclusion(
+                    &run,
+                    &b.id,
+                    *dir,
+                    lang,
+                    &Default::default(),
+                ) {
                     Ok(doc) => render(&doc),
                     Err(e) => refusal(e),
                 }
@@ -199,10 +213,7 @@ fuzz_target!(|data: &[u8]| {
     if !blocks.is_empty() {
         let doc = bagalau_report::annual::annual(
             &Annual {
-                period: loaded
-                    .as_ref()
-                    .and_then(|l| l.meta.period)
-                    .unwrap_or(2020),
+                period: loaded.as_ref().and_then(|l| l.meta.period).unwrap_or(2020),
                 blocks: &blocks,
                 degrees: &ed.degrees,
                 appendix: Some(ed),
