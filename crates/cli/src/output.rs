@@ -160,9 +160,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
                 .open(&to)
                 .or_else(|_| OpenOptions::new().write(true).open(&to))
                 .map_err(|e| err("запись", path, &e))?;
-            f.write_all(bytes)
-                .and_then(|()| f.flush())
-                .map_err(|e| err("запись", path, &e))
+            match f.write_all(bytes).and_then(|()| f.flush()) {
+                // A reader that went away (`--out /dev/stdout | head`): not an error.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| err("запись", path, &e)),
+            }
         }
         Target::Replace(to) => {
             let dir = match to.parent() {

@@ -25,9 +25,12 @@ while IFS= read -r line; do
     "ungroup "*) groups=$(printf '%s\n' $groups | grep -vx "${line#ungroup }" | tr '\n' ' ') ;;
   esac
 done
-for g in $groups; do kill -9 "-$g" 2>/dev/null; done
-sleep 0.2
-for g in $groups; do kill -9 "-$g" 2>/dev/null; done
+if [ -n "$groups" ]; then
+  # Twice: a helper forked while the first signals were sent is in the group too.
+  for g in $groups; do kill -9 "-$g" 2>/dev/null; done
+  sleep 0.2
+  for g in $groups; do kill -9 "-$g" 2>/dev/null; done
+fi
 [ "$#" -gt 0 ] && rm -rf -- "$@"
 exit 0
 "#;
