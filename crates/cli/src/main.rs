@@ -268,7 +268,12 @@ fn run(cli: Cli) -> Result<()> {
                 None,
             ),
             EditionCommand::Book { dir, format, out } => {
-                (documents::book_command(&dir, format, &out)?, None)
+                // On standard error: standard output may be the book itself (`--out /dev/stdout`).
+                note!(
+                    "{}",
+                    documents::book_command(&dir, format, &out)?.trim_end()
+                );
+                (String::new(), None)
             }
             EditionCommand::Coverage { root, from, to } => {
                 let (text, complete) = bagalau::edition_coverage(&root, from, to)?;
