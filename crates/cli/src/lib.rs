@@ -2,15 +2,17 @@
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
 pub mod documents;
+pub mod output;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
-use bagalau_engine::rank::{format_ru, plural_ru};
+use bagalau_engine::rank::plural_ru;
 use bagalau_engine::{CriterionScore, Outcome};
 use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
+use bagalau_report::num::format_ru;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as J};
 
@@ -1010,7 +1012,10 @@ pub fn history(body: &str, runs: &[(PathBuf, PathBuf)], crosswalk: &Path) -> Res
                     "{}/{} ({}%) [{code}]",
                     format_ru(v, dp),
                     dec(m),
-                    format_ru(v * Decimal::ONE_HUNDRED / m, 0)
+                    v.checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|x| x.checked_div(m))
+                        .map(|p| format_ru(p, 0))
+                        .unwrap_or_else(|| "—".into())
                 ),
                 (Some(v), _) => format!("{} [{code}]", format_ru(v, dp)),
                 (None, _) => format!("нет значения [{code}]"),

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bagalau_engine::rank::format_ru;
+use crate::num::format_ru;
 use bagalau_methodology::{
     Citation, Edition, Group, InputType, NodeBody, NodeRole, PerGroup, ScaleKind, Status,
 };
