@@ -279,3 +279,14 @@ fn a_length_of_zero_and_a_roll_on_working_days_are_refused() {
         .iter()
         .any(|d| d.message.contains("только для срока в календарных днях")));
 }
+
+/// The amendment's пп.5, 6, 9, 26, 118 are in force from publication in both 2023 states: the two
+/// states carry the same procedure, written twice; this keeps the copies equal.
+#[test]
+fn both_2023_states_carry_the_same_procedure() {
+    let read = |id: &str| std::fs::read_to_string(edition_dir(id).join("procedure.toml")).unwrap();
+    assert_eq!(
+        read("2021-operational-2023-publication"),
+        read("2021-operational-2023-june")
+    );
+}
