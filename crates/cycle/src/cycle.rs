@@ -141,6 +141,27 @@ fn is_hash(s: &str) -> bool {
     })
 }
 
+/// Whether `code` is a criterion under `direction` in the edition's tree.
+fn criterion_in_direction(ed: &Edition, code: &str, direction: &str) -> bool {
+    let mut at = code;
+    // The tree is acyclic (checked at load); the bound only guards against a malformed value.
+    for _ in 0..=ed.nodes.len() {
+        let Some(n) = ed
+            .nodes
+            .iter()
+            .find(|x| x.role == NodeRole::Criterion && x.code == at)
+        else {
+            return false;
+        };
+        match n.parent.as_deref() {
+            Some(p) if p == direction => return true,
+            Some(p) => at = p,
+            None => return false,
+        }
+    }
+    false
+}
+
 fn out_of_order(action: &Action, reason: impl Into<String>) -> CycleError {
     CycleError::OutOfOrder {
         action: action.name_ru(),
@@ -755,15 +776,11 @@ impl Cycle {
                     let n = i + 1;
                     match &o.target {
                         Target::Criterion(c) => {
-                            if !ed
-                                .nodes
-                                .iter()
-                                .any(|x| x.role == NodeRole::Criterion && &x.code == c)
-                            {
+                            if !criterion_in_direction(ed, c, direction) {
                                 return Err(invalid(
                                     what,
                                     format!(
-                                        "возражение № {n}: в редакции «{}» нет критерия «{c}»",
+                                        "возражение № {n}: в редакции «{}» нет критерия «{c}» направления «{direction}»",
                                         ed.id
                                     ),
                                 ));
