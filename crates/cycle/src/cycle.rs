@@ -353,6 +353,21 @@ impl Cycle {
             .collect()
     }
 
+    /// The open stage and its planned last day, when the schedule sets one and `date` is past it.
+    pub fn stage_overdue(&self, date: NaiveDate) -> Option<(&Stage, NaiveDate)> {
+        let stage = self.stage()?;
+        let until = self
+            .created
+            .as_ref()?
+            .def
+            .schedule
+            .stage_ends
+            .iter()
+            .find(|p| p.stage == stage.code)?
+            .until;
+        (date > until && !self.published).then_some((stage, until))
+    }
+
     /// Deadlines whose event happened, not yet met, and past on `date`.
     pub fn overdue(&self, date: NaiveDate) -> Result<Vec<DueItem>, CycleError> {
         self.due(date, true)
@@ -1206,14 +1221,46 @@ impl Cycle {
             }
             out.push(Arc::clone(ed));
         }
-        if out
+        let stages = out
             .first()
             .and_then(|e| e.procedure.as_ref())
-            .is_none_or(|p| p.stages.is_empty())
-        {
+            .map(|p| p.stages.as_slice())
+            .unwrap_or_default();
+        if stages.is_empty() {
             return Err(CycleError::Definition(
                 "в процедуре первой редакции цикла нет этапов".into(),
             ));
+        }
+        let mut last: Option<(usize, NaiveDate)> = None;
+        let mut planned: Vec<(usize, NaiveDate)> = Vec::new();
+        for ps in &def.schedule.stage_ends {
+            let Some(i) = stages.iter().position(|s| s.code == ps.stage) else {
+                return Err(CycleError::Definition(format!(
+                    "в графике указан неизвестный этап «{}»",
+                    ps.stage
+                )));
+            };
+            if planned.iter().any(|(j, _)| *j == i) {
+                return Err(CycleError::Definition(format!(
+                    "этап «{}» указан в графике дважды",
+                    ps.stage
+                )));
+            }
+            planned.push((i, ps.until));
+        }
+        planned.sort();
+        for (i, until) in planned {
+            if let Some((_, prev)) = last {
+                if until < prev {
+                    return Err(CycleError::Definition(format!(
+                        "в графике этап «{}» заканчивается {} — раньше предыдущего этапа ({})",
+                        stages[i].code,
+                        d(until),
+                        d(prev)
+                    )));
+                }
+            }
+            last = Some((i, until));
         }
         Ok(out)
     }

@@ -59,6 +59,15 @@ pub struct DirectionState {
 pub struct Schedule {
     /// The deadline for bodies' reporting data (п.70 of 2014 counts reorganisations up to it).
     pub reporting_deadline: NaiveDate,
+    /// The planned last day of stages (by stage code), where the schedule sets one.
+    pub stage_ends: Vec<PlannedStage>,
+}
+
+/// A stage's planned last day in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedStage {
+    pub stage: String,
+    pub until: NaiveDate,
 }
 
 /// An evaluated body.

@@ -21,7 +21,7 @@ pub use cycle::{BodyStatus, Context, Cycle, DueItem, Reorganised};
 pub use error::CycleError;
 pub use event::{
     Action, Actor, BodyDef, CorrectedInput, CycleDefinition, Decision, DirectionState, Event,
-    Member, Objection, Outcome, Schedule, Target,
+    Member, Objection, Outcome, PlannedStage, Schedule, Target,
 };
 
 pub use bagalau_methodology::procedure::{ActionCode, Party};

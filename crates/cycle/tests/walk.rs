@@ -49,6 +49,14 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
         [bagalau_cycle::ActionCode::SubmitReporting]
     );
 
+    // The schedule plans collection until 15.02.2024.
+    assert!(c.stage_overdue(ymd(2024, 2, 15)).is_none());
+    assert_eq!(
+        c.stage_overdue(ymd(2024, 2, 16))
+            .map(|(s, d)| (s.code.as_str(), d)),
+        Some(("collection", ymd(2024, 2, 15)))
+    );
+
     // Collection. OLD_MIN was reorganised on 1 September 2023 into MZ: second half of the year.
     clock.set_date(ymd(2024, 1, 22));
     c.apply(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bagalau_cycle::{
     Action, Actor, BodyDef, Context, Cycle, CycleDefinition, CycleError, DirectionState,
-    FixedClock, Objection, Party, Schedule, Target,
+    FixedClock, Objection, Party, PlannedStage, Schedule, Target,
 };
 use bagalau_methodology::{Edition, Group};
 use calendar::Calendar;
@@ -87,6 +87,7 @@ pub fn cycle_2014(clock: &FixedClock, ids: &[(&str, Group)]) -> Result<Cycle, Cy
             }],
             schedule: Schedule {
                 reporting_deadline: ymd(2015, 2, 15),
+                stage_ends: vec![],
             },
             bodies: bodies(ids),
         },
@@ -121,6 +122,20 @@ pub fn cycle_2023(clock: &FixedClock, ids: &[(&str, Group)]) -> Result<Cycle, Cy
             ],
             schedule: Schedule {
                 reporting_deadline: ymd(2024, 2, 15),
+                stage_ends: vec![
+                    PlannedStage {
+                        stage: "collection".into(),
+                        until: ymd(2024, 2, 15),
+                    },
+                    PlannedStage {
+                        stage: "appeal".into(),
+                        until: ymd(2024, 4, 30),
+                    },
+                    PlannedStage {
+                        stage: "publication".into(),
+                        until: ymd(2024, 6, 28),
+                    },
+                ],
             },
             bodies: bodies(ids),
         },
