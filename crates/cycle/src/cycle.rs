@@ -11,7 +11,7 @@ use bagalau_methodology::procedure::{
     ActionCode, DayUnit, DeadlineRule, Evaluation, Party, Procedure, ProcedureEvent,
     ReorganisationWindow, Stage,
 };
-use bagalau_methodology::{Edition, NodeRole};
+use bagalau_methodology::{Edition, Group, NodeRole};
 use calendar::{Calendar, Deadline};
 
 use crate::clock::Clock;
@@ -139,6 +139,32 @@ fn is_hash(s: &str) -> bool {
             && h.chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     })
+}
+
+/// The authorized bodies that evaluate `body` in `direction`: the direction's evaluator for it
+/// (with the direction's exceptions) and every criterion-level evaluator of the direction's
+/// criteria that apply to it (2014 п.9, 2023 п.5) — the edition's own data, not repeated.
+fn evaluators_of<'a>(ed: &'a Edition, direction: &str, body: &str, group: Group) -> Vec<&'a str> {
+    let mut out: Vec<&str> = ed
+        .directions
+        .iter()
+        .find(|d| d.code == direction)
+        .and_then(|d| d.evaluator_for(body))
+        .into_iter()
+        .collect();
+    for (i, n) in ed.nodes.iter().enumerate() {
+        if n.role == NodeRole::Criterion
+            && n.applies.applies(group, body)
+            && criterion_in_direction(ed, &n.code, direction)
+        {
+            if let Some(e) = ed.criterion_evaluator_for(i, body) {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether `code` is a criterion under `direction` in the edition's tree.
@@ -617,21 +643,33 @@ impl Cycle {
         match ev.actor.party {
             Party::AuthorizedBody => {
                 if let (Some(ed), Some(dir)) = (edition, direction) {
-                    let direction_def = ed.directions.iter().find(|x| x.code == dir);
-                    let expected = direction_def.and_then(|x| match body {
-                        Some(b) => x.evaluator_for(b),
-                        None => x.evaluator.as_deref(),
-                    });
-                    let Some(expected) = expected else {
+                    let expected: Vec<&str> = match body {
+                        Some(b) => {
+                            let group = created.def.bodies.iter().find(|x| x.id == b);
+                            group.map_or_else(Vec::new, |x| evaluators_of(ed, dir, b, x.group))
+                        }
+                        None => ed
+                            .directions
+                            .iter()
+                            .find(|x| x.code == dir)
+                            .and_then(|x| x.evaluator.as_deref())
+                            .into_iter()
+                            .collect(),
+                    };
+                    if expected.is_empty() {
                         return Err(invalid(
                             &ev.what,
                             format!("редакция «{}» не называет уполномоченный на оценку орган направления «{dir}»", ed.id),
                         ));
-                    };
-                    if expected != ev.actor.organisation {
+                    }
+                    if !expected.contains(&ev.actor.organisation.as_str()) {
                         return Err(CycleError::WrongOrganisation {
                             action: ev.what.name_ru(),
-                            expected: format!("«{expected}»"),
+                            expected: expected
+                                .iter()
+                                .map(|e| format!("«{e}»"))
+                                .collect::<Vec<_>>()
+                                .join(" или "),
                             got: ev.actor.organisation.clone(),
                         });
                     }

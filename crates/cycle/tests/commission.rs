@@ -285,3 +285,57 @@ fn the_commission_decides_only_on_a_formed_table() -> R {
     );
     Ok(())
 }
+
+/// Who evaluates whom comes from the edition: for a local body the Agency (direction) and the
+/// Ministry for Investment and Development (M3 P2, 2014 п.9 and п.33) both take part — п.62 has
+/// the table formed «Агентством и Министерством»; an unrelated ministry may not.
+#[test]
+fn the_evaluators_of_a_body_are_the_editions() -> R {
+    let (mut c, clock) = setup()?;
+    const MIR: &str = "Министерство по инвестициям и развитию Республики Казахстан";
+    clock.set_date(ymd(2015, 3, 6));
+    c.apply(
+        &clock,
+        body("MIO_B"),
+        objection_to("MIO_B", DIR, "services_delivered"),
+    )?;
+    let err = c
+        .apply(
+            &clock,
+            evaluator("Министерство финансов Республики Казахстан", "Нуров"),
+            Action::FormDisagreementTable {
+                body: "MIO_B".into(),
+                direction: DIR.into(),
+            },
+        )
+        .err()
+        .ok_or("accepted")?;
+    assert!(matches!(err, CycleError::WrongOrganisation { .. }));
+    assert!(
+        err.to_string()
+            .contains(&format!("только «{AGENCY_2014}» или «{MIR}»")),
+        "{err}"
+    );
+    c.apply(
+        &clock,
+        evaluator(MIR, "Нуров"),
+        Action::FormDisagreementTable {
+            body: "MIO_B".into(),
+            direction: DIR.into(),
+        },
+    )?;
+    // The commission is formed in the Agency (п.61): the Ministry may not name it.
+    let err = c
+        .apply(
+            &clock,
+            evaluator(MIR, "Нуров"),
+            Action::NameCommission {
+                direction: DIR.into(),
+                members: members(&["Ахметов", "Бекова", "Ким", "Омаров", "Смагулова"]),
+            },
+        )
+        .err()
+        .ok_or("accepted")?;
+    assert!(matches!(err, CycleError::WrongOrganisation { .. }), "{err}");
+    Ok(())
+}

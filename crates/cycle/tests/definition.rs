@@ -64,6 +64,29 @@ fn definitions_that_do_not_fit_their_editions_are_refused() -> R {
         .ok_or("created")?;
     assert!(matches!(err, CycleError::NoProcedure(_)), "{err}");
 
+    // For 2023 the state from publication is not the one: it governs the evaluation for 2022.
+    let clock = FixedClock::at_date(ymd(2024, 1, 12));
+    let mut d = def();
+    d.period = 2023;
+    d.schedule.reporting_deadline = ymd(2024, 2, 15);
+    d.directions[0] = DirectionState {
+        direction: "services".into(),
+        edition: "2021-operational-2023-publication".into(),
+    };
+    let err = Cycle::create(
+        context(vec![edition("2021-operational-2023-publication")]),
+        &clock,
+        admin(),
+        d,
+    )
+    .err()
+    .ok_or("created")?;
+    assert!(
+        err.to_string()
+            .contains("не применяется к оценке за 2023 год"),
+        "{err}"
+    );
+
     let mut d = def();
     d.bodies.push(d.bodies[0].clone());
     refused(d, "орган «MF» указан дважды")?;

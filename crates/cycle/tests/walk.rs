@@ -1,6 +1,5 @@
 //! A whole 2023 cycle walked from creation to publication with a fake clock: three directions
-//! (services and openness under the state from 1 June 2023, complaints under the state from
-//! publication), their evaluators and the п.5 exceptions, a body reorganised in the second half
+//! under the state from 1 June 2023, their evaluators and the п.5 exceptions, a body reorganised in the second half
 //! of the year, a late objection refused, an objection upheld, п.118 — and the event list
 //! replayed into the same state.
 

@@ -94,13 +94,14 @@ pub fn cycle_2014(clock: &FixedClock, ids: &[(&str, Group)]) -> Result<Cycle, Cy
     )
 }
 
-/// A 2023 cycle: services and openness under the state from 1 June 2023, complaints under the
-/// state from publication (to show one state per direction); reporting due 15.02.2024.
+/// A 2023 cycle (carried out in 2024): every direction under the state from 1 June 2023, which
+/// governs the evaluation for 2023; reporting due 15.02.2024.
 pub fn cycle_2023(clock: &FixedClock, ids: &[(&str, Group)]) -> Result<Cycle, CycleError> {
     let june = edition("2021-operational-2023-june");
     let publication = edition("2021-operational-2023-publication");
     Cycle::create(
-        context(vec![june, publication]),
+        // The state from publication governs 2022: passed, not chosen.
+        context(vec![publication, june]),
         clock,
         admin(),
         CycleDefinition {
@@ -113,7 +114,7 @@ pub fn cycle_2023(clock: &FixedClock, ids: &[(&str, Group)]) -> Result<Cycle, Cy
                 },
                 DirectionState {
                     direction: "complaints".into(),
-                    edition: "2021-operational-2023-publication".into(),
+                    edition: "2021-operational-2023-june".into(),
                 },
                 DirectionState {
                     direction: "openness".into(),
