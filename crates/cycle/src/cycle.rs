@@ -525,8 +525,15 @@ impl Cycle {
         if self.published {
             return Err(CycleError::Closed(ev.what.name_ru()));
         }
+        let lead_id = || {
+            created
+                .editions
+                .first()
+                .map(|e| e.id.clone())
+                .unwrap_or_default()
+        };
         let Some(lead) = self.procedure() else {
-            return Err(CycleError::NoProcedure(String::new()));
+            return Err(CycleError::NoProcedure(lead_id()));
         };
         let today = ev.at.date();
 
@@ -551,7 +558,7 @@ impl Cycle {
                 });
             }
             let Some(current) = lead.stages.get(self.stage) else {
-                return Err(CycleError::NoProcedure(String::new()));
+                return Err(CycleError::NoProcedure(lead_id()));
             };
             let allows = |s: &Stage, a: ActionCode| s.actions.iter().any(|x| x.action == a);
             let mut open = Vec::new();
@@ -580,7 +587,9 @@ impl Cycle {
             return Err(CycleError::NotCreated);
         };
         // The stage and the party.
-        let stage = self.stage().ok_or(CycleError::NoProcedure(String::new()))?;
+        let stage = self
+            .stage()
+            .ok_or_else(|| CycleError::NoProcedure(lead_id()))?;
         let Some(sa) = stage.actions.iter().find(|a| a.action == code) else {
             return Err(CycleError::NotInStage {
                 action: code,
