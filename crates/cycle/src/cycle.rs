@@ -11,7 +11,7 @@ use bagalau_methodology::procedure::{
     ActionCode, DayUnit, DeadlineRule, Evaluation, Party, Procedure, ProcedureEvent,
     ReorganisationWindow, Stage,
 };
-use bagalau_methodology::{Edition, Group, NodeRole};
+use bagalau_methodology::{Citation, Edition, Group, NodeRole};
 use calendar::{Calendar, Deadline};
 
 use crate::clock::Clock;
@@ -139,6 +139,13 @@ fn is_hash(s: &str) -> bool {
             && h.chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     })
+}
+
+/// How a message to users cites an item: the act's paragraphs (`Citation::legal_reference`), or,
+/// where the edition reconstructs the rule without one, «процедура редакции».
+fn legal(c: &Citation) -> String {
+    c.legal_reference()
+        .unwrap_or_else(|| "процедура редакции".to_string())
 }
 
 /// The authorized bodies that evaluate `body` in `direction`: the direction's evaluator for it
@@ -424,7 +431,7 @@ impl Cycle {
                         direction: direction.clone(),
                         code: rule.code.clone(),
                         name: rule.name.clone(),
-                        reference: rule.cite.reference.clone(),
+                        reference: legal(&rule.cite),
                         deadline,
                     });
                 }
@@ -706,7 +713,7 @@ impl Cycle {
                         let dl = self.compute(rule, event)?;
                         dl.check(today).map_err(|late| CycleError::Late {
                             action: ev.what.name_ru(),
-                            reference: rule.cite.reference.clone(),
+                            reference: legal(&rule.cite),
                             late,
                         })?;
                     }
@@ -981,7 +988,7 @@ impl Cycle {
             return Err(CycleError::CommissionTooSmall {
                 members: members.len(),
                 min: rule.min_members,
-                reference: rule.cite.reference.clone(),
+                reference: legal(&rule.cite),
             });
         }
         if rule.exclude_evaluators {
@@ -993,7 +1000,7 @@ impl Cycle {
                     return Err(CycleError::MemberEvaluatedBody {
                         member: m.person.clone(),
                         body: body.clone(),
-                        reference: rule.cite.reference.clone(),
+                        reference: legal(&rule.cite),
                     });
                 }
             }
@@ -1038,7 +1045,7 @@ impl Cycle {
                 return Err(CycleError::MemberEvaluatedBody {
                     member: ev.actor.person.clone(),
                     body: body.to_string(),
-                    reference: rule.cite.reference.clone(),
+                    reference: legal(&rule.cite),
                 });
             }
         }
@@ -1070,7 +1077,7 @@ impl Cycle {
                 return Err(CycleError::DecisionFinal {
                     body: body.to_string(),
                     number: objection + 1,
-                    reference: r.cite.reference.clone(),
+                    reference: legal(&r.cite),
                 });
             }
         }
@@ -1179,7 +1186,7 @@ impl Cycle {
         {
             return Err(format!(
                 "не указан правопреемник, а по {} {}{}",
-                rule.cite.reference,
+                legal(&rule.cite),
                 rule.evaluation.name_ru(),
                 if rule.recommendations_to_successor {
                     " и результаты передаются правопреемнику"
@@ -1194,7 +1201,7 @@ impl Cycle {
             window,
             evaluation: rule.evaluation,
             recommendations_to_successor: rule.recommendations_to_successor,
-            reference: rule.cite.reference.clone(),
+            reference: legal(&rule.cite),
         })
     }
 

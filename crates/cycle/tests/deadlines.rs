@@ -51,6 +51,8 @@ fn window(received: NaiveDate, last: NaiveDate, next: NaiveDate) -> R {
         calendar::ru_date(next)
     );
     assert!(msg.starts_with(&expected), "{msg}\n{expected}");
+    // The 2023 rule is reconstructed (no paragraph of the act): no project source in the message.
+    assert!(msg.ends_with("(процедура редакции)"), "{msg}");
     // Late too for the notice of no objections (п.60: the same five days).
     assert!(matches!(
         late.apply(
