@@ -51,6 +51,18 @@ pub fn edition_check(dir: &Path) -> Result<String> {
         c.reconstructed,
         c.quoted,
     );
+    if let Some(p) = &ed.procedure {
+        s.push_str(&format!(
+            "Процедура оценки (procedure.toml): сроков — {}, этапов — {}, правил реорганизации — {}{}.\n",
+            p.deadlines.len(),
+            p.stages.len(),
+            p.reorganisation.len(),
+            p.commission
+                .as_ref()
+                .map(|c| format!(", специальная комиссия не менее {} человек", c.min_members))
+                .unwrap_or_default()
+        ));
+    }
     s.push_str(&quote_sources_ru(&ed));
     Ok(s)
 }
@@ -178,7 +190,8 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         return Ok(serde_json::to_string_pretty(
             &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
                     "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
-                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>()}),
+                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>(),
+                    "procedure": ed.procedure.as_ref().map(|p| p.describe())}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -319,6 +332,16 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         }
     }
     let _ = writeln!(s);
+    if let Some(p) = &ed.procedure {
+        let _ = writeln!(
+            s,
+            "Процедура оценки (сроки, комиссия, реорганизация, этапы)"
+        );
+        for line in p.describe() {
+            let _ = writeln!(s, "  {line}");
+        }
+        let _ = writeln!(s);
+    }
     if !ed.reporting.is_empty() {
         let _ = writeln!(s, "Отчётные данные органов");
         for t in &ed.reporting {

@@ -291,6 +291,17 @@ fn items(ed: &Edition) -> Vec<Item> {
             }
         }
     }
+    if let Some(p) = &ed.procedure {
+        for ((code, name, cite), rule) in p.citations().into_iter().zip(p.describe()) {
+            out.push(Item {
+                kind: "процедура",
+                code,
+                name,
+                rule,
+                cite: cite.clone(),
+            });
+        }
+    }
     out
 }
 
