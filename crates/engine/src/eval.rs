@@ -10,7 +10,7 @@ use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol}
 use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
-use crate::exact::{from_decimal, from_int, show, to_decimal, Q};
+use crate::exact::{self, from_decimal, from_int, show, to_decimal, Q};
 
 /// A value in the engine: exact decimal or boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +82,50 @@ impl Value {
 pub struct Row {
     pub key: String,
     pub name: String,
-    /// Indexed like `edition.inputs`; only this table's inputs are set.
+    /// Either indexed like `edition.inputs` (only this table's inputs set), or — compact, the
+    /// size of the row's table — indexed by the position of the input among its table's inputs
+    /// ([`table_slots`], [`Row::compact`]). Read it with [`Row::value`].
     pub values: Vec<Option<Value>>,
+}
+
+/// For every input of the edition, its position among the inputs of its table (`None` for
+/// body-level inputs): the index of a compact [`Row::values`].
+pub fn table_slots(ed: &Edition) -> Vec<Option<usize>> {
+    let mut next = vec![0usize; ed.tables.len()];
+    ed.inputs
+        .iter()
+        .map(|inp| {
+            inp.table.and_then(|t| {
+                let slot = next.get_mut(t)?;
+                *slot += 1;
+                Some(*slot - 1)
+            })
+        })
+        .collect()
+}
+
+impl Row {
+    /// The values of a row indexed like `edition.inputs`, reduced to the row's table (a row of
+    /// a table with 11 inputs then holds 11 values, not one per input of the edition).
+    pub fn compact(ed: &Edition, table: usize, values: &[Option<Value>]) -> Vec<Option<Value>> {
+        ed.inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, inp)| inp.table == Some(table))
+            .map(|(i, _)| values.get(i).copied().flatten())
+            .collect()
+    }
+
+    /// The value of input `input` (an index into `edition.inputs`) in this row, whichever of
+    /// the two layouts of [`Row::values`] the row has; `slots` is [`table_slots`].
+    pub fn value(&self, ed: &Edition, slots: &[Option<usize>], input: usize) -> Option<Value> {
+        let k = if self.values.len() == ed.inputs.len() {
+            Some(input)
+        } else {
+            slots.get(input).copied().flatten()
+        };
+        k.and_then(|k| self.values.get(k).copied().flatten())
+    }
 }
 
 /// An evaluated body with its inputs.
@@ -143,12 +185,65 @@ pub struct Computed {
     pub steps: Vec<Vec<Step>>,
 }
 
+/// The values of one expression over the bodies of one group (optionally filtered), with the
+/// aggregates the group functions take from them, each computed once and shared by the group's
+/// bodies (a group of n bodies then costs O(n) per node, not O(n²)).
+#[derive(Default)]
+struct GroupAgg {
+    vals: Vec<(usize, Q)>,
+    /// The exact sum (a balanced tree, see [`crate::exact::sum`]).
+    sum: std::cell::OnceCell<Q>,
+    /// Smallest and largest value (`None` when no body has one).
+    bounds: std::cell::OnceCell<Option<(Q, Q)>>,
+    /// Distinct values, sorted (for `spread`).
+    distinct: std::cell::OnceCell<Vec<Q>>,
+    /// Results of `group_mean`/`group_min`/`group_max`/`group_sum` with their note.
+    results: std::cell::RefCell<std::collections::HashMap<&'static str, (Option<Q>, String)>>,
+}
+
+impl GroupAgg {
+    fn sum(&self) -> &Q {
+        self.sum
+            .get_or_init(|| crate::exact::sum(self.vals.iter().map(|(_, v)| v)))
+    }
+
+    fn bounds(&self) -> Option<&(Q, Q)> {
+        self.bounds
+            .get_or_init(|| {
+                let mut it = self.vals.iter().map(|(_, v)| v);
+                let first = it.next()?;
+                let (mut lo, mut hi) = (first, first);
+                for v in it {
+                    if v < lo {
+                        lo = v;
+                    }
+                    if v > hi {
+                        hi = v;
+                    }
+                }
+                Some((lo.clone(), hi.clone()))
+            })
+            .as_ref()
+    }
+
+    fn distinct(&self) -> &[Q] {
+        self.distinct.get_or_init(|| {
+            let mut d: Vec<Q> = self.vals.iter().map(|(_, v)| v.clone()).collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+    }
+}
+
 /// Group values already computed for the node being evaluated, keyed by the expression, the
 /// filter (addresses in the edition, which outlives the computation) and the group. Valid for one
 /// node: group functions read only the node's dependencies, which are complete.
-type GroupCache = std::cell::RefCell<
-    std::collections::HashMap<(usize, usize, Group), std::rc::Rc<Vec<(usize, Q)>>>,
->;
+type GroupCache =
+    std::cell::RefCell<std::collections::HashMap<(usize, usize, Group), std::rc::Rc<GroupAgg>>>;
+
+/// `group_count` results for the node being evaluated, keyed like [`GroupCache`].
+type CountCache = std::cell::RefCell<std::collections::HashMap<(usize, Group), usize>>;
 
 struct Ctx<'a> {
     ed: &'a Edition,
@@ -156,7 +251,40 @@ struct Ctx<'a> {
     values: &'a [Vec<Option<V>>],
     row_values: &'a [Vec<Vec<Option<V>>>],
     group_cache: &'a GroupCache,
+    count_cache: &'a CountCache,
+    /// `edition.scales` as fractions.
+    scales: &'a [QScale],
+    /// `edition.parameters` as fractions, per group (central, local).
+    params: &'a [[Q; 2]],
+    /// [`table_slots`] of the edition.
+    slots: &'a [Option<usize>],
+    names: &'a NameCache,
 }
+
+/// Hashes an address (a key that is already well spread) by one multiplication.
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.0 = (x as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+}
+
+/// Names of the edition's formulas resolved to symbols, keyed by the address of the name.
+type NameCache = std::cell::RefCell<
+    std::collections::HashMap<usize, Option<Symbol>, std::hash::BuildHasherDefault<AddrHasher>>,
+>;
 
 #[derive(Clone, Copy)]
 struct At {
@@ -166,33 +294,102 @@ struct At {
 
 type R<T> = Result<T, String>;
 
-fn in_interval(i: &Interval, x: &Q) -> bool {
-    let (lo, hi) = (from_decimal(i.lo), from_decimal(i.hi));
-    (if i.lo_inclusive { *x >= lo } else { *x > lo })
-        && (if i.hi_inclusive { *x <= hi } else { *x < hi })
+/// An interval of a scale with its bounds as fractions (converted once per evaluation).
+struct QInterval {
+    lo: Q,
+    hi: Q,
+    lo_inclusive: bool,
+    hi_inclusive: bool,
+}
+
+impl QInterval {
+    fn new(i: &Interval) -> Self {
+        QInterval {
+            lo: from_decimal(i.lo),
+            hi: from_decimal(i.hi),
+            lo_inclusive: i.lo_inclusive,
+            hi_inclusive: i.hi_inclusive,
+        }
+    }
+
+    fn contains(&self, x: &Q) -> bool {
+        let (l, h) = (exact::cmp(x, &self.lo), exact::cmp(x, &self.hi));
+        (if self.lo_inclusive {
+            l.is_ge()
+        } else {
+            l.is_gt()
+        }) && (if self.hi_inclusive {
+            h.is_le()
+        } else {
+            h.is_lt()
+        })
+    }
+}
+
+/// A scale with its bounds and points as fractions.
+enum QScale {
+    Bands {
+        domain: QInterval,
+        bands: Vec<(QInterval, Q)>,
+    },
+    Categories(Vec<(Q, Q)>),
+}
+
+impl QScale {
+    fn new(kind: &ScaleKind) -> Self {
+        match kind {
+            ScaleKind::Bands { domain, bands } => QScale::Bands {
+                domain: QInterval::new(domain),
+                bands: bands
+                    .iter()
+                    .map(|b| (QInterval::new(&b.range), from_decimal(b.points)))
+                    .collect(),
+            },
+            ScaleKind::Categories(cats) => QScale::Categories(
+                cats.iter()
+                    .map(|c| (from_int(c.value), from_decimal(c.points)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 impl Ctx<'_> {
     fn lookup(&self, name: &str, at: At) -> R<Option<V>> {
+        self.lookup_symbol(self.ed.symbol(name), name, at)
+    }
+
+    /// The symbol a name of the edition's formulas stands for, resolved once per evaluation
+    /// (keyed by the address of the name in the edition, which outlives the evaluation).
+    fn resolve(&self, name: &str) -> Option<Symbol> {
+        let key = name.as_ptr() as usize;
+        if let Some(s) = self.names.borrow().get(&key) {
+            return *s;
+        }
+        let s = self.ed.symbol(name);
+        self.names.borrow_mut().insert(key, s);
+        s
+    }
+
+    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<V>> {
         let body = &self.data.bodies[at.body];
-        match self.ed.symbol(name) {
+        match symbol {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
                 None => Ok(body.values.get(i).copied().flatten().map(V::from_value)),
                 Some(t) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(body.tables[t][row]
-                        .values
-                        .get(i)
-                        .copied()
-                        .flatten()
+                    Ok(body.tables[t]
+                        .get(row)
+                        .and_then(|r| r.value(self.ed, self.slots, i))
                         .map(V::from_value))
                 }
             },
-            Some(Symbol::Parameter(p)) => Ok(Some(V::Num(from_decimal(
-                self.ed.parameters[p].value.get(body.group),
-            )))),
+            Some(Symbol::Parameter(p)) => Ok(self
+                .params
+                .get(p)
+                .map(|v| V::Num(v[usize::from(body.group == Group::Local)].clone()))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
                 None => Ok(self.values[at.body][n].clone()),
                 Some(_) => {
@@ -234,12 +431,7 @@ impl Ctx<'_> {
 
     /// Values of `e` over the bodies of the group (optionally filtered), skipping bodies
     /// where it has no value.
-    fn group_values(
-        &self,
-        e: &Expr,
-        filter: Option<&Expr>,
-        at: At,
-    ) -> R<std::rc::Rc<Vec<(usize, Q)>>> {
+    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<std::rc::Rc<GroupAgg>> {
         let key = (
             e as *const Expr as usize,
             filter.map_or(0, |f| f as *const Expr as usize),
@@ -248,7 +440,10 @@ impl Ctx<'_> {
         if let Some(hit) = self.group_cache.borrow().get(&key) {
             return Ok(hit.clone());
         }
-        let out = std::rc::Rc::new(self.group_values_uncached(e, filter, at)?);
+        let out = std::rc::Rc::new(GroupAgg {
+            vals: self.group_values_uncached(e, filter, at)?,
+            ..GroupAgg::default()
+        });
         self.group_cache.borrow_mut().insert(key, out.clone());
         Ok(out)
     }
@@ -285,7 +480,7 @@ impl Ctx<'_> {
         Ok(Some(match e {
             Expr::Num(d) => V::Num(from_decimal(*d)),
             Expr::Bool(b) => V::Bool(*b),
-            Expr::Name(n, _) => return self.lookup(n, at),
+            Expr::Name(n, _) => return self.lookup_symbol(self.resolve(n), n, at),
             Expr::Unary(UnOp::Neg, a) => V::Num(-self.num(a, at, notes)?),
             Expr::Unary(UnOp::Not, a) => V::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
@@ -303,25 +498,29 @@ impl Ctx<'_> {
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
+                    let o = exact::cmp(&x, &y);
                     V::Bool(match op {
-                        BinOp::Lt => x < y,
-                        BinOp::Le => x <= y,
-                        BinOp::Gt => x > y,
-                        _ => x >= y,
+                        BinOp::Lt => o.is_lt(),
+                        BinOp::Le => o.is_le(),
+                        BinOp::Gt => o.is_gt(),
+                        _ => o.is_ge(),
                     })
                 }
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
+                    if matches!(op, BinOp::Mul | BinOp::Div) {
+                        exact::check_size(&x, &y)?;
+                    }
                     let r = match op {
-                        BinOp::Add => Some(x + y),
-                        BinOp::Sub => Some(x - y),
-                        BinOp::Mul => Some(x * y),
+                        BinOp::Add => Some(exact::add(&x, &y)),
+                        BinOp::Sub => Some(exact::sub(&x, &y)),
+                        BinOp::Mul => Some(exact::mul(&x, &y)),
                         _ => {
                             if y.is_zero() {
                                 return Err(format!("деление на ноль в «{e}» («{b}» = 0)"));
                             }
-                            Some(x / y)
+                            exact::div(&x, &y)
                         }
                     };
                     V::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
@@ -351,8 +550,20 @@ impl Ctx<'_> {
                     let v = self.num(a, at, notes)?;
                     best = Some(match best {
                         None => v,
-                        Some(b) if f == "min" => b.min(v),
-                        Some(b) => b.max(v),
+                        Some(b) if f == "min" => {
+                            if exact::cmp(&v, &b).is_lt() {
+                                v
+                            } else {
+                                b
+                            }
+                        }
+                        Some(b) => {
+                            if exact::cmp(&v, &b).is_gt() {
+                                v
+                            } else {
+                                b
+                            }
+                        }
                     });
                 }
                 Ok(best.map(V::Num))
@@ -387,36 +598,44 @@ impl Ctx<'_> {
                 };
                 let x = self.num(arg(1)?, at, notes)?;
                 let scale = &self.ed.scales[s];
-                match &scale.kind {
-                    ScaleKind::Bands { domain, bands } => {
-                        if !in_interval(domain, &x) {
-                            return Err(format!(
-                                "значение {} вне области шкалы «{}» {}",
-                                show(&x),
-                                scale.code,
-                                domain
-                            ));
-                        }
-                        bands
-                            .iter()
-                            .find(|b| in_interval(&b.range, &x))
-                            .map(|b| Some(V::Num(from_decimal(b.points))))
-                            .ok_or_else(|| {
-                                format!(
-                                    "значение {} не попадает ни в одну полосу шкалы «{}»",
-                                    show(&x),
-                                    scale.code
-                                )
-                            })
-                    }
-                    ScaleKind::Categories(cats) => cats
+                let ScaleKind::Bands { domain, .. } = &scale.kind else {
+                    let QScale::Categories(cats) = &self.scales[s] else {
+                        return Err(format!("«{sname}» — не шкала"));
+                    };
+                    return cats
                         .iter()
-                        .find(|c| from_int(c.value) == x)
-                        .map(|c| Some(V::Num(from_decimal(c.points))))
+                        .find(|(v, _)| *v == x)
+                        .map(|(_, p)| Some(V::Num(p.clone())))
                         .ok_or_else(|| {
                             format!("значения {} нет в шкале «{}»", show(&x), scale.code)
-                        }),
+                        });
+                };
+                let QScale::Bands {
+                    domain: qdomain,
+                    bands,
+                } = &self.scales[s]
+                else {
+                    return Err(format!("«{sname}» — не шкала"));
+                };
+                if !qdomain.contains(&x) {
+                    return Err(format!(
+                        "значение {} вне области шкалы «{}» {}",
+                        show(&x),
+                        scale.code,
+                        domain
+                    ));
                 }
+                bands
+                    .iter()
+                    .find(|(r, _)| r.contains(&x))
+                    .map(|(_, p)| Some(V::Num(p.clone())))
+                    .ok_or_else(|| {
+                        format!(
+                            "значение {} не попадает ни в одну полосу шкалы «{}»",
+                            show(&x),
+                            scale.code
+                        )
+                    })
             }
             "sum" | "mean" | "count" => {
                 let Expr::Name(tname, _) = arg(0)? else {
@@ -452,7 +671,7 @@ impl Ctx<'_> {
                         let v = self
                             .num(arg(1)?, at_r, &mut scratch)
                             .map_err(|m| format!("строка «{}»: {m}", row.key))?;
-                        total += v;
+                        total = exact::add(&total, &v);
                     }
                 }
                 let label = if filter.is_some() {
@@ -486,65 +705,86 @@ impl Ctx<'_> {
                 }
             }
             "group_mean" | "group_min" | "group_max" | "group_sum" => {
-                let vals = self.group_values(arg(0)?, args.get(1), at)?;
-                let g = self.group_label(at);
-                if vals.is_empty() {
-                    notes.push(format!("{f}({}) по {g}: нет органов со значением", arg(0)?));
-                    return Ok(None);
+                let agg = self.group_values(arg(0)?, args.get(1), at)?;
+                let key: &'static str = match f {
+                    "group_mean" => "group_mean",
+                    "group_min" => "group_min",
+                    "group_max" => "group_max",
+                    _ => "group_sum",
+                };
+                if let Some((r, note)) = agg.results.borrow().get(key) {
+                    notes.push(note.clone());
+                    return Ok(r.clone().map(V::Num));
                 }
-                let xs: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
-                let sum = xs.iter().fold(Q::zero(), |a, b| a + b);
-                let r = match f {
-                    "group_mean" => &sum / from_int(xs.len() as i64),
-                    "group_min" => xs.iter().min().cloned().unwrap_or_default(),
-                    "group_max" => xs.iter().max().cloned().unwrap_or_default(),
-                    _ => sum,
+                let g = self.group_label(at);
+                let (r, note) = if agg.vals.is_empty() {
+                    (
+                        None,
+                        format!("{f}({}) по {g}: нет органов со значением", arg(0)?),
+                    )
+                } else {
+                    let n = agg.vals.len();
+                    let r = match key {
+                        "group_mean" => agg.sum() / from_int(n as i64),
+                        "group_min" => agg.bounds().map(|b| b.0.clone()).unwrap_or_default(),
+                        "group_max" => agg.bounds().map(|b| b.1.clone()).unwrap_or_default(),
+                        _ => agg.sum().clone(),
+                    };
+                    let what = match key {
+                        "group_mean" => "среднее",
+                        "group_min" => "минимум",
+                        "group_max" => "максимум",
+                        _ => "сумма",
+                    };
+                    let note = format!(
+                        "{what} «{}» по {g} ({} {}{}) = {}",
+                        arg(0)?,
+                        n,
+                        crate::rank::plural_ru(n as u64, "орган", "органа", "органов"),
+                        if args.len() > 1 {
+                            ", с отбором"
+                        } else {
+                            ""
+                        },
+                        show(&r)
+                    );
+                    (Some(r), note)
                 };
-                let what = match f {
-                    "group_mean" => "среднее",
-                    "group_min" => "минимум",
-                    "group_max" => "максимум",
-                    _ => "сумма",
-                };
-                notes.push(format!(
-                    "{what} «{}» по {g} ({} {}{}) = {}",
-                    arg(0)?,
-                    xs.len(),
-                    crate::rank::plural_ru(xs.len() as u64, "орган", "органа", "органов"),
-                    if args.len() > 1 {
-                        ", с отбором"
-                    } else {
-                        ""
-                    },
-                    show(&r)
-                ));
-                num(r)
+                agg.results
+                    .borrow_mut()
+                    .insert(key, (r.clone(), note.clone()));
+                notes.push(note);
+                Ok(r.map(V::Num))
             }
             "group_count" => {
-                let mut n = 0usize;
-                let mut scratch = Vec::new();
-                for j in self.group_members(at) {
-                    if self.boolean(arg(0)?, At { body: j, row: None }, &mut scratch)? {
-                        n += 1;
+                let key = (
+                    arg(0)? as *const Expr as usize,
+                    self.data.bodies[at.body].group,
+                );
+                let cached = self.count_cache.borrow().get(&key).copied();
+                let n = match cached {
+                    Some(n) => n,
+                    None => {
+                        let mut n = 0usize;
+                        let mut scratch = Vec::new();
+                        for j in self.group_members(at) {
+                            if self.boolean(arg(0)?, At { body: j, row: None }, &mut scratch)? {
+                                n += 1;
+                            }
+                        }
+                        self.count_cache.borrow_mut().insert(key, n);
+                        n
                     }
-                }
+                };
                 num(from_int(n as i64))
             }
             "minmax" => {
                 let x = self.num(arg(0)?, at, notes)?;
-                let vals = self.group_values(arg(0)?, None, at)?;
-                let lo = vals
-                    .iter()
-                    .map(|(_, v)| v)
-                    .min()
-                    .cloned()
-                    .unwrap_or_else(|| x.clone());
-                let hi = vals
-                    .iter()
-                    .map(|(_, v)| v)
-                    .max()
-                    .cloned()
-                    .unwrap_or_else(|| x.clone());
+                let agg = self.group_values(arg(0)?, None, at)?;
+                let (lo, hi) = match agg.bounds() {
+                    Some((lo, hi)) => (lo.clone(), hi.clone()),
+                    None => (x.clone(), x.clone()),
+                };
                 let g = self.group_label(at);
                 if hi == lo {
                     let e = self.num(arg(1)?, at, notes)?;
@@ -572,11 +812,9 @@ impl Ctx<'_> {
                 let x = self.num(arg(0)?, at, notes)?;
                 let lo = self.num(arg(1)?, at, notes)?;
                 let hi = self.num(arg(2)?, at, notes)?;
-                let vals = self.group_values(arg(0)?, args.get(3), at)?;
-                let count = vals.len();
-                let mut distinct: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
-                distinct.sort_unstable();
-                distinct.dedup();
+                let agg = self.group_values(arg(0)?, args.get(3), at)?;
+                let count = agg.vals.len();
+                let distinct = agg.distinct();
                 let pos = distinct.binary_search(&x).map_err(|_| {
                     format!(
                         "spread: значение {} не входит в отобранные органы",
@@ -641,10 +879,24 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
     let mut row_values = vec![vec![Vec::new(); nn]; nb];
     let mut applicable = vec![vec![false; nn]; nb];
     let mut steps: Vec<Vec<Step>> = vec![Vec::new(); nb];
+    let slots = table_slots(ed);
+    let names = NameCache::default();
+    let scales: Vec<QScale> = ed.scales.iter().map(|s| QScale::new(&s.kind)).collect();
+    let params: Vec<[Q; 2]> = ed
+        .parameters
+        .iter()
+        .map(|p| {
+            [
+                from_decimal(p.value.get(Group::Central)),
+                from_decimal(p.value.get(Group::Local)),
+            ]
+        })
+        .collect();
 
     for &n in &ed.order {
         let node = &ed.nodes[n];
         let group_cache = GroupCache::default();
+        let count_cache = CountCache::default();
         for b in 0..nb {
             let body = &data.bodies[b];
             if !node.applies.applies(body.group, &body.id) {
@@ -662,6 +914,11 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                 values: &values,
                 row_values: &row_values,
                 group_cache: &group_cache,
+                count_cache: &count_cache,
+                scales: &scales,
+                params: &params,
+                slots: &slots,
+                names: &names,
             };
             let mut row_out = None;
             let mut notes = Vec::new();

@@ -143,9 +143,7 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
             bodies[i].rank = ranks[k];
             bodies[i].group_size = idx.len();
         }
-        let sum = idx
-            .iter()
-            .fold(exact::Q::default(), |a, &i| a + &bodies[i].score_exact);
+        let sum = exact::sum(idx.iter().map(|&i| &bodies[i].score_exact));
         groups.push(GroupSummary {
             group: g,
             count: idx.len(),
