@@ -52,16 +52,18 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&work)?;
     print_machine(&args);
     println!(
-        "{:>6} {:>6} {:>9} | {:>9} {:>9} {:>10} {:>8} | {:>9} {:>9} | {:>7} {:>6}",
+        "{:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>9} {:>7} | {:>8} {:>8} {:>8} | {:>6} {:>5}",
         "bodies",
         "rows",
-        "all rows",
-        "eval, ms",
-        "load, ms",
+        "all",
+        "eval cpu",
+        "eval wal",
+        "load wal",
         "rows/s",
         "peak MB",
-        "py, ms",
-        "py all,ms",
+        "py cpu",
+        "py wall",
+        "py all",
         "py/eng",
         "equal"
     );
@@ -83,8 +85,8 @@ fn main() -> anyhow::Result<()> {
             .split_whitespace()
             .filter_map(|x| x.parse().ok())
             .collect();
-        let (eval_ms, load_ms, peak_kb) = match f.as_slice() {
-            [e, l, p, ..] => (*e, *l, *p),
+        let (eval_ms, wall_ms, load_ms, peak_kb) = match f.as_slice() {
+            [c, e, l, p, ..] => (*c, *e, *l, *p),
             _ => bail!("unexpected child output: {line}"),
         };
         evals.push((bodies, rows, eval_ms));
@@ -108,34 +110,41 @@ fn main() -> anyhow::Result<()> {
                 .next()
                 .and_then(|x| x.parse().ok())
                 .context("python output")?;
+            let compute_wall_ms: f64 = text
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse().ok())
+                .context("python output")?;
             let engine = std::fs::read_to_string(dir.join("engine_scores.csv"))?;
             let exact = std::fs::read_to_string(dir.join("python_scores.csv"))?;
-            (Some((compute_ms, all_ms)), engine == exact)
+            (Some((compute_ms, compute_wall_ms, all_ms)), engine == exact)
         } else {
             (None, false)
         };
         let mut s = format!(
-            "{:>6} {:>6} {:>9} | {:>9.1} {:>9.1} {:>10.0} {:>8.1} |",
+            "{:>6} {:>6} {:>7} | {:>8.1} {:>8.1} {:>8.1} {:>9.0} {:>7.1} |",
             bodies,
             rows,
             total_rows,
             eval_ms,
+            wall_ms,
             load_ms,
             total_rows as f64 / (eval_ms / 1e3),
             peak_kb / 1024.0
         );
         match py {
-            Some((c, a)) => {
+            Some((c, w, a)) => {
                 let _ = write!(
                     s,
-                    " {:>9.1} {:>9.1} | {:>7.1} {:>6}",
+                    " {:>8.1} {:>8.1} {:>8.1} | {:>6.1} {:>5}",
                     c,
+                    w,
                     a,
                     c / eval_ms,
                     if equal { "yes" } else { "NO" }
                 );
             }
-            None => s.push_str("         —         — |       —      —"),
+            None => s.push_str("        —        —        — |      —     —"),
         }
         println!("{s}");
         let _ = std::fs::remove_dir_all(&dir);
@@ -143,7 +152,7 @@ fn main() -> anyhow::Result<()> {
     let at = |b: usize| evals.iter().find(|e| e.0 == b && e.1 == 100).map(|e| e.2);
     if let (Some(a), Some(b)) = (at(400), at(5000)) {
         println!(
-            "growth 400 → 5 000 bodies: time × {:.2} for bodies × 12.5, exponent {:.2} (target ≤ 1.2)",
+            "growth 400 → 5 000 bodies: eval CPU time × {:.2} for bodies × 12.5, exponent {:.2} (target ≤ 1.2)",
             b / a,
             (b / a).ln() / 12.5f64.ln()
         );
@@ -185,7 +194,15 @@ fn print_machine(args: &[String]) {
         if args.is_empty() { "" } else { " -- " },
         args.join(" ")
     );
-    println!("engine: evaluate() only (load: CSV reading); py: compute() only, py all: the whole script; best of 1");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average: {}",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+    println!("times in ms; eval: evaluate() alone, CPU time of the thread and wall time; load: reading the CSV files (wall);");
+    println!("rows/s by eval CPU time; peak MB: VmHWM of the engine's process (load + evaluate);");
+    println!("py: compute() of examples/bench/exact_2014.py (CPU and wall), py all: the whole script (wall);");
+    println!("py/eng: py CPU / eval CPU; equal: the final scores of every body are the same fractions");
 }
 
 /// The child: loads the edition and the dataset, evaluates once, writes the final scores and
@@ -198,9 +215,10 @@ fn child(dir: &Path) -> anyhow::Result<()> {
     if std::env::var_os("BENCH_LOAD_ONLY").is_some() {
         eprintln!("after load: {:.0} MB", peak_kb() / 1024.0);
     }
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_ms());
     let out = bagalau_engine::evaluate(&ed, &data)?;
     let eval_ms = t.elapsed().as_secs_f64() * 1e3;
+    let eval_cpu_ms = cpu_ms() - cpu;
     let mut s = String::from("body,O\n");
     for b in &out.bodies {
         let _ = writeln!(
@@ -212,8 +230,18 @@ fn child(dir: &Path) -> anyhow::Result<()> {
         );
     }
     std::fs::write(dir.join("engine_scores.csv"), s)?;
-    println!("{eval_ms} {load_ms} {}", peak_kb());
+    println!("{eval_cpu_ms} {eval_ms} {load_ms} {}", peak_kb());
     Ok(())
+}
+
+/// Time this thread has spent on a CPU, in milliseconds (`/proc/thread-self/schedstat`, in
+/// nanoseconds): unlike wall time it does not count the time other processes of a shared
+/// machine held the CPU.
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e6)
 }
 
 /// The peak resident memory of this process so far (`VmHWM`), in KiB.
