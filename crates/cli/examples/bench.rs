@@ -197,12 +197,17 @@ fn print_machine(args: &[String]) {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "load average: {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     println!("times in ms; eval: evaluate() alone, CPU time of the thread and wall time; load: reading the CSV files (wall);");
     println!("rows/s by eval CPU time; peak MB: VmHWM of the engine's process (load + evaluate);");
     println!("py: compute() of examples/bench/exact_2014.py (CPU and wall), py all: the whole script (wall);");
-    println!("py/eng: py CPU / eval CPU; equal: the final scores of every body are the same fractions");
+    println!(
+        "py/eng: py CPU / eval CPU; equal: the final scores of every body are the same fractions"
+    );
 }
 
 /// The child: loads the edition and the dataset, evaluates once, writes the final scores and

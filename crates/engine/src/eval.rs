@@ -7,10 +7,11 @@ use std::fmt;
 use bagalau_methodology::expr::{BinOp, Expr, UnOp};
 use bagalau_methodology::Interval;
 use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol};
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
-use crate::exact::{self, from_decimal, from_int, show, to_decimal, Q};
+use crate::exact::{from_decimal, from_int, show, to_decimal, Q};
+use crate::num::{self, N};
 
 /// A value in the engine: exact decimal or boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,43 @@ impl V {
             V::Bool(_) => None,
         }
     }
+}
 
-    fn from_value(v: Value) -> V {
+/// The evaluator's working value: a number on the machine-word fast path ([`N`]) or a boolean.
+#[derive(Debug, Clone)]
+enum IV {
+    Num(N),
+    Bool(bool),
+}
+
+impl IV {
+    fn from_value(v: Value) -> IV {
         match v {
-            Value::Num(d) => V::Num(from_decimal(d)),
-            Value::Bool(b) => V::Bool(b),
+            Value::Num(d) => IV::Num(N::from_decimal(d)),
+            Value::Bool(b) => IV::Bool(b),
+        }
+    }
+
+    fn of(v: &V) -> IV {
+        match v {
+            V::Num(q) => IV::Num(N::of(q)),
+            V::Bool(b) => IV::Bool(*b),
+        }
+    }
+
+    fn into_v(self) -> V {
+        match self {
+            IV::Num(n) => V::Num(n.into_q()),
+            IV::Bool(b) => V::Bool(b),
+        }
+    }
+
+    /// Equality of values of the formula language (a number never equals a boolean).
+    fn same(&self, other: &IV) -> bool {
+        match (self, other) {
+            (IV::Num(a), IV::Num(b)) => num::cmp(a, b).is_eq(),
+            (IV::Bool(a), IV::Bool(b)) => a == b,
+            _ => false,
         }
     }
 }
@@ -255,7 +288,7 @@ struct Ctx<'a> {
     /// `edition.scales` as fractions.
     scales: &'a [QScale],
     /// `edition.parameters` as fractions, per group (central, local).
-    params: &'a [[Q; 2]],
+    params: &'a [[N; 2]],
     /// [`table_slots`] of the edition.
     slots: &'a [Option<usize>],
     names: &'a NameCache,
@@ -296,8 +329,8 @@ type R<T> = Result<T, String>;
 
 /// An interval of a scale with its bounds as fractions (converted once per evaluation).
 struct QInterval {
-    lo: Q,
-    hi: Q,
+    lo: N,
+    hi: N,
     lo_inclusive: bool,
     hi_inclusive: bool,
 }
@@ -305,15 +338,15 @@ struct QInterval {
 impl QInterval {
     fn new(i: &Interval) -> Self {
         QInterval {
-            lo: from_decimal(i.lo),
-            hi: from_decimal(i.hi),
+            lo: N::from_decimal(i.lo),
+            hi: N::from_decimal(i.hi),
             lo_inclusive: i.lo_inclusive,
             hi_inclusive: i.hi_inclusive,
         }
     }
 
-    fn contains(&self, x: &Q) -> bool {
-        let (l, h) = (exact::cmp(x, &self.lo), exact::cmp(x, &self.hi));
+    fn contains(&self, x: &N) -> bool {
+        let (l, h) = (num::cmp(x, &self.lo), num::cmp(x, &self.hi));
         (if self.lo_inclusive {
             l.is_ge()
         } else {
@@ -330,9 +363,9 @@ impl QInterval {
 enum QScale {
     Bands {
         domain: QInterval,
-        bands: Vec<(QInterval, Q)>,
+        bands: Vec<(QInterval, N)>,
     },
-    Categories(Vec<(Q, Q)>),
+    Categories(Vec<(N, N)>),
 }
 
 impl QScale {
@@ -342,12 +375,12 @@ impl QScale {
                 domain: QInterval::new(domain),
                 bands: bands
                     .iter()
-                    .map(|b| (QInterval::new(&b.range), from_decimal(b.points)))
+                    .map(|b| (QInterval::new(&b.range), N::from_decimal(b.points)))
                     .collect(),
             },
             ScaleKind::Categories(cats) => QScale::Categories(
                 cats.iter()
-                    .map(|c| (from_int(c.value), from_decimal(c.points)))
+                    .map(|c| (N::from_int(c.value), N::from_decimal(c.points)))
                     .collect(),
             ),
         }
@@ -356,7 +389,9 @@ impl QScale {
 
 impl Ctx<'_> {
     fn lookup(&self, name: &str, at: At) -> R<Option<V>> {
-        self.lookup_symbol(self.ed.symbol(name), name, at)
+        Ok(self
+            .lookup_symbol(self.ed.symbol(name), name, at)?
+            .map(IV::into_v))
     }
 
     /// The symbol a name of the edition's formulas stands for, resolved once per evaluation
@@ -371,11 +406,11 @@ impl Ctx<'_> {
         s
     }
 
-    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<V>> {
+    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<IV>> {
         let body = &self.data.bodies[at.body];
         match symbol {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
-                None => Ok(body.values.get(i).copied().flatten().map(V::from_value)),
+                None => Ok(body.values.get(i).copied().flatten().map(IV::from_value)),
                 Some(t) => {
                     let row = at
                         .row
@@ -383,38 +418,41 @@ impl Ctx<'_> {
                     Ok(body.tables[t]
                         .get(row)
                         .and_then(|r| r.value(self.ed, self.slots, i))
-                        .map(V::from_value))
+                        .map(IV::from_value))
                 }
             },
             Some(Symbol::Parameter(p)) => Ok(self
                 .params
                 .get(p)
-                .map(|v| V::Num(v[usize::from(body.group == Group::Local)].clone()))),
+                .map(|v| IV::Num(v[usize::from(body.group == Group::Local)].clone()))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
-                None => Ok(self.values[at.body][n].clone()),
+                None => Ok(self.values[at.body][n].as_ref().map(IV::of)),
                 Some(_) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(self.row_values[at.body][n].get(row).cloned().flatten())
+                    Ok(self.row_values[at.body][n]
+                        .get(row)
+                        .and_then(Option::as_ref)
+                        .map(IV::of))
                 }
             },
             _ => Err(format!("«{name}» не является значением")),
         }
     }
 
-    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Q> {
+    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<N> {
         match self.eval(e, at, notes)? {
-            Some(V::Num(d)) => Ok(d),
-            Some(V::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
+            Some(IV::Num(d)) => Ok(d),
+            Some(IV::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
 
     fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
         match self.eval(e, at, notes)? {
-            Some(V::Bool(b)) => Ok(b),
-            Some(V::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
+            Some(IV::Bool(b)) => Ok(b),
+            Some(IV::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
@@ -455,14 +493,14 @@ impl Ctx<'_> {
             let at_j = At { body: j, row: None };
             if let Some(f) = filter {
                 match self.eval(f, at_j, &mut scratch)? {
-                    Some(V::Bool(true)) => {}
-                    Some(V::Bool(false)) | None => continue,
-                    Some(V::Num(_)) => return Err("условие отбора должно быть логическим".into()),
+                    Some(IV::Bool(true)) => {}
+                    Some(IV::Bool(false)) | None => continue,
+                    Some(IV::Num(_)) => return Err("условие отбора должно быть логическим".into()),
                 }
             }
             match self.eval(e, at_j, &mut scratch)? {
-                Some(V::Num(d)) => out.push((j, d)),
-                Some(V::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
+                Some(IV::Num(d)) => out.push((j, d.into_q())),
+                Some(IV::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
                 None => {}
             }
         }
@@ -476,16 +514,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<V>> {
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<IV>> {
         Ok(Some(match e {
-            Expr::Num(d) => V::Num(from_decimal(*d)),
-            Expr::Bool(b) => V::Bool(*b),
+            Expr::Num(d) => IV::Num(N::from_decimal(*d)),
+            Expr::Bool(b) => IV::Bool(*b),
             Expr::Name(n, _) => return self.lookup_symbol(self.resolve(n), n, at),
-            Expr::Unary(UnOp::Neg, a) => V::Num(-self.num(a, at, notes)?),
-            Expr::Unary(UnOp::Not, a) => V::Bool(!self.boolean(a, at, notes)?),
+            Expr::Unary(UnOp::Neg, a) => IV::Num(self.num(a, at, notes)?.neg()),
+            Expr::Unary(UnOp::Not, a) => IV::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
-                BinOp::And => V::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
-                BinOp::Or => V::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
+                BinOp::And => IV::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
+                BinOp::Or => IV::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
                 BinOp::Eq | BinOp::Ne => {
                     let x = self
                         .eval(a, at, notes)?
@@ -493,13 +531,13 @@ impl Ctx<'_> {
                     let y = self
                         .eval(b, at, notes)?
                         .ok_or_else(|| format!("нет значения «{b}»"))?;
-                    V::Bool((x == y) == (*op == BinOp::Eq))
+                    IV::Bool(x.same(&y) == (*op == BinOp::Eq))
                 }
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
-                    let o = exact::cmp(&x, &y);
-                    V::Bool(match op {
+                    let o = num::cmp(&x, &y);
+                    IV::Bool(match op {
                         BinOp::Lt => o.is_lt(),
                         BinOp::Le => o.is_le(),
                         BinOp::Gt => o.is_gt(),
@@ -510,32 +548,33 @@ impl Ctx<'_> {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
                     if matches!(op, BinOp::Mul | BinOp::Div) {
-                        exact::check_size(&x, &y)?;
+                        num::check_size(&x, &y)?;
                     }
                     let r = match op {
-                        BinOp::Add => Some(exact::add(&x, &y)),
-                        BinOp::Sub => Some(exact::sub(&x, &y)),
-                        BinOp::Mul => Some(exact::mul(&x, &y)),
+                        BinOp::Add => Some(num::add(&x, &y)),
+                        BinOp::Sub => Some(num::sub(&x, &y)),
+                        BinOp::Mul => Some(num::mul(&x, &y)),
                         _ => {
                             if y.is_zero() {
                                 return Err(format!("деление на ноль в «{e}» («{b}» = 0)"));
                             }
-                            exact::div(&x, &y)
+                            num::div(&x, &y)
                         }
                     };
-                    V::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
+                    IV::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
                 }
             },
             Expr::Call(f, args, _) => return self.call(f, args, at, notes),
         }))
     }
 
-    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<V>> {
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<IV>> {
         let arg = |i: usize| {
             args.get(i)
                 .ok_or_else(|| format!("{f}: не хватает аргументов"))
         };
-        let num = |v: Q| Ok(Some(V::Num(v)));
+        let num = |v: Q| Ok(Some(IV::Num(N::from_q(v))));
+        let numn = |v: N| Ok(Some(IV::Num(v)));
         match f {
             "if" => {
                 if self.boolean(arg(0)?, at, notes)? {
@@ -545,20 +584,20 @@ impl Ctx<'_> {
                 }
             }
             "min" | "max" => {
-                let mut best: Option<Q> = None;
+                let mut best: Option<N> = None;
                 for a in args {
                     let v = self.num(a, at, notes)?;
                     best = Some(match best {
                         None => v,
                         Some(b) if f == "min" => {
-                            if exact::cmp(&v, &b).is_lt() {
+                            if num::cmp(&v, &b).is_lt() {
                                 v
                             } else {
                                 b
                             }
                         }
                         Some(b) => {
-                            if exact::cmp(&v, &b).is_gt() {
+                            if num::cmp(&v, &b).is_gt() {
                                 v
                             } else {
                                 b
@@ -566,29 +605,31 @@ impl Ctx<'_> {
                         }
                     });
                 }
-                Ok(best.map(V::Num))
+                Ok(best.map(IV::Num))
             }
             "clamp" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let lo = self.num(arg(1)?, at, notes)?;
                 let hi = self.num(arg(2)?, at, notes)?;
-                num(x.max(lo).min(hi))
+                let x = if num::cmp(&lo, &x).is_ge() { lo } else { x };
+                numn(if num::cmp(&hi, &x).is_lt() { hi } else { x })
             }
-            "abs" => num(self.num(arg(0)?, at, notes)?.abs()),
+            "abs" => numn(self.num(arg(0)?, at, notes)?.abs()),
             "round" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let dp = self.num(arg(1)?, at, notes)?;
                 let dp = dp
+                    .q()
                     .to_integer()
                     .to_u32()
                     .ok_or_else(|| "round: неверное число знаков".to_string())?;
-                num(crate::exact::round(&x, dp))
+                num(crate::exact::round(&x.q(), dp))
             }
             "value_or" => match self.eval(arg(0)?, at, notes)? {
                 Some(v) => Ok(Some(v)),
                 None => self.eval(arg(1)?, at, notes),
             },
-            "has" => Ok(Some(V::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
+            "has" => Ok(Some(IV::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
             "scale" => {
                 let Expr::Name(sname, _) = arg(0)? else {
                     return Err("scale: первый аргумент — имя шкалы".into());
@@ -604,10 +645,10 @@ impl Ctx<'_> {
                     };
                     return cats
                         .iter()
-                        .find(|(v, _)| *v == x)
-                        .map(|(_, p)| Some(V::Num(p.clone())))
+                        .find(|(v, _)| num::cmp(v, &x).is_eq())
+                        .map(|(_, p)| Some(IV::Num(p.clone())))
                         .ok_or_else(|| {
-                            format!("значения {} нет в шкале «{}»", show(&x), scale.code)
+                            format!("значения {} нет в шкале «{}»", show(&x.q()), scale.code)
                         });
                 };
                 let QScale::Bands {
@@ -620,7 +661,7 @@ impl Ctx<'_> {
                 if !qdomain.contains(&x) {
                     return Err(format!(
                         "значение {} вне области шкалы «{}» {}",
-                        show(&x),
+                        show(&x.q()),
                         scale.code,
                         domain
                     ));
@@ -628,11 +669,11 @@ impl Ctx<'_> {
                 bands
                     .iter()
                     .find(|(r, _)| r.contains(&x))
-                    .map(|(_, p)| Some(V::Num(p.clone())))
+                    .map(|(_, p)| Some(IV::Num(p.clone())))
                     .ok_or_else(|| {
                         format!(
                             "значение {} не попадает ни в одну полосу шкалы «{}»",
-                            show(&x),
+                            show(&x.q()),
                             scale.code
                         )
                     })
@@ -650,7 +691,7 @@ impl Ctx<'_> {
                 } else {
                     args.get(2)
                 };
-                let mut total = Q::zero();
+                let mut total = N::from_int(0);
                 let mut n = 0usize;
                 let mut scratch = Vec::new();
                 for (r, row) in rows.iter().enumerate() {
@@ -671,7 +712,7 @@ impl Ctx<'_> {
                         let v = self
                             .num(arg(1)?, at_r, &mut scratch)
                             .map_err(|m| format!("строка «{}»: {m}", row.key))?;
-                        total = exact::add(&total, &v);
+                        total = num::add(&total, &v);
                     }
                 }
                 let label = if filter.is_some() {
@@ -685,14 +726,15 @@ impl Ctx<'_> {
                         num(from_int(n as i64))
                     }
                     "sum" => {
-                        notes.push(format!("сумма по {label} = {}", show(&total)));
-                        num(total)
+                        notes.push(format!("сумма по {label} = {}", show(&total.q())));
+                        numn(total)
                     }
                     _ => {
                         if n == 0 {
                             notes.push(format!("среднее: нет строк ({label}) — значения нет"));
                             Ok(None)
                         } else {
+                            let total = total.into_q();
                             let m = &total / from_int(n as i64);
                             notes.push(format!(
                                 "среднее по {label}: {} / {n} = {}",
@@ -714,7 +756,7 @@ impl Ctx<'_> {
                 };
                 if let Some((r, note)) = agg.results.borrow().get(key) {
                     notes.push(note.clone());
-                    return Ok(r.clone().map(V::Num));
+                    return Ok(r.clone().map(|r| IV::Num(N::from_q(r))));
                 }
                 let g = self.group_label(at);
                 let (r, note) = if agg.vals.is_empty() {
@@ -754,7 +796,7 @@ impl Ctx<'_> {
                     .borrow_mut()
                     .insert(key, (r.clone(), note.clone()));
                 notes.push(note);
-                Ok(r.map(V::Num))
+                Ok(r.map(|r| IV::Num(N::from_q(r))))
             }
             "group_count" => {
                 let key = (
@@ -779,7 +821,7 @@ impl Ctx<'_> {
                 num(from_int(n as i64))
             }
             "minmax" => {
-                let x = self.num(arg(0)?, at, notes)?;
+                let x = self.num(arg(0)?, at, notes)?.into_q();
                 let agg = self.group_values(arg(0)?, None, at)?;
                 let (lo, hi) = match agg.bounds() {
                     Some((lo, hi)) => (lo.clone(), hi.clone()),
@@ -792,9 +834,9 @@ impl Ctx<'_> {
                         "линейное масштабирование «{}»: у всех {g} одинаковое значение {} (min = max) — принято {}",
                         arg(0)?,
                         show(&lo),
-                        show(&e)
+                        show(&e.q())
                     ));
-                    return num(e);
+                    return numn(e);
                 }
                 let r = (&x - &lo) / (&hi - &lo);
                 notes.push(format!(
@@ -809,9 +851,9 @@ impl Ctx<'_> {
                 num(r)
             }
             "spread" => {
-                let x = self.num(arg(0)?, at, notes)?;
-                let lo = self.num(arg(1)?, at, notes)?;
-                let hi = self.num(arg(2)?, at, notes)?;
+                let x = self.num(arg(0)?, at, notes)?.into_q();
+                let lo = self.num(arg(1)?, at, notes)?.into_q();
+                let hi = self.num(arg(2)?, at, notes)?.into_q();
                 let agg = self.group_values(arg(0)?, args.get(3), at)?;
                 let count = agg.vals.len();
                 let distinct = agg.distinct();
@@ -882,13 +924,13 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
     let slots = table_slots(ed);
     let names = NameCache::default();
     let scales: Vec<QScale> = ed.scales.iter().map(|s| QScale::new(&s.kind)).collect();
-    let params: Vec<[Q; 2]> = ed
+    let params: Vec<[N; 2]> = ed
         .parameters
         .iter()
         .map(|p| {
             [
-                from_decimal(p.value.get(Group::Central)),
-                from_decimal(p.value.get(Group::Local)),
+                N::from_decimal(p.value.get(Group::Central)),
+                N::from_decimal(p.value.get(Group::Local)),
             ]
         })
         .collect();
@@ -952,6 +994,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                                     &mut notes,
                                 )
                                 .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
+                            let v = v.map(IV::into_v);
                             step.rows.push((row.key.clone(), v.clone()));
                             out.push(v);
                         }
@@ -960,7 +1003,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                         let v = ctx
                             .eval(&f.expr, At { body: b, row: None }, &mut notes)
                             .map_err(err)?;
-                        step.value = v;
+                        step.value = v.map(IV::into_v);
                     }
                 }
                 NodeBody::Penalty { items, cap } => {
@@ -969,7 +1012,8 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                         refs_of(&it.facts, &mut names);
                         let facts = ctx
                             .num(&it.facts, At { body: b, row: None }, &mut notes)
-                            .map_err(|m| err(format!("{}: {m}", it.code)))?;
+                            .map_err(|m| err(format!("{}: {m}", it.code)))?
+                            .into_q();
                         if facts < Q::zero() {
                             return Err(err(format!(
                                 "{}: отрицательное число фактов {}",

@@ -7,6 +7,7 @@
 pub mod eval;
 pub mod exact;
 pub mod explain;
+pub mod num;
 pub mod rank;
 
 pub use eval::{compute, BodyData, Computed, Dataset, EvalError, Row, Step, Value};

@@ -4,6 +4,7 @@
 //! definition it replaced.
 
 use bagalau_engine::exact::{self, Q};
+use bagalau_engine::num::{self, N};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -77,6 +78,19 @@ proptest! {
             Some(r) => prop_assert!(same(&r, &(&a / &b))),
         }
         prop_assert_eq!(exact::cmp(&a, &b), a.cmp(&b));
+        // The evaluator's two-word numbers, from small and big fractions alike.
+        let (x, y) = (N::of(&a), N::of(&b));
+        prop_assert!(same(&num::add(&x, &y).into_q(), &(&a + &b)));
+        prop_assert!(same(&num::sub(&x, &y).into_q(), &(&a - &b)));
+        prop_assert!(same(&num::mul(&x, &y).into_q(), &(&a * &b)));
+        match num::div(&x, &y) {
+            None => prop_assert!(b.is_zero()),
+            Some(r) => prop_assert!(same(&r.into_q(), &(&a / &b))),
+        }
+        prop_assert_eq!(num::cmp(&x, &y), a.cmp(&b));
+        prop_assert!(same(&x.neg().into_q(), &-&a));
+        prop_assert!(same(&x.abs().into_q(), &a.abs()));
+        prop_assert_eq!(x.is_zero(), a.is_zero());
     }
 
     #[test]
@@ -95,5 +109,6 @@ proptest! {
         let d = Decimal::new(m, scale);
         let want = Q::new(BigInt::from(m), BigInt::from(10u8).pow(scale));
         prop_assert!(same(&exact::from_decimal(d), &want));
+        prop_assert!(same(&N::from_decimal(d).into_q(), &want));
     }
 }
