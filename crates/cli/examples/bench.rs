@@ -220,6 +220,22 @@ fn child(dir: &Path) -> anyhow::Result<()> {
     if std::env::var_os("BENCH_LOAD_ONLY").is_some() {
         eprintln!("after load: {:.0} MB", peak_kb() / 1024.0);
     }
+    if std::env::var_os("BENCH_TWICE").is_some() {
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        let out = bagalau_engine::evaluate(&ed, &data)?;
+        eprintln!(
+            "first evaluation: {:.1} ms CPU, {:.1} ms wall",
+            cpu_ms() - cpu,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        drop(out);
+        eprintln!(
+            "dropping it: {:.1} ms CPU, {:.1} ms wall",
+            cpu_ms() - cpu,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let (t, cpu) = (Instant::now(), cpu_ms());
     let out = bagalau_engine::evaluate(&ed, &data)?;
     let eval_ms = t.elapsed().as_secs_f64() * 1e3;

@@ -194,8 +194,9 @@ pub struct Step {
     pub value: Option<V>,
     /// Names the formula mentions (outside aggregates) and their values for this body.
     pub refs: Vec<(String, Option<V>)>,
-    /// Per-row values of a row-scoped node.
-    pub rows: Vec<(String, Option<V>)>,
+    /// Keys of the rows of a row-scoped node (empty otherwise), shared by the body's row-scoped
+    /// nodes of one table; the values are `Computed::row_values[body][node]`, in this order.
+    pub row_keys: std::sync::Arc<Vec<String>>,
     /// Explanations of aggregates and cross-body mechanisms, in Russian.
     pub notes: Vec<String>,
     /// Penalty breakdown: item index, facts, deduction before the cap.
@@ -922,6 +923,9 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
     let mut applicable = vec![vec![false; nn]; nb];
     let mut steps: Vec<Vec<Step>> = vec![Vec::new(); nb];
     let slots = table_slots(ed);
+    // Row keys per body and table, built once and shared by the steps of row-scoped nodes.
+    let mut row_keys: Vec<Vec<Option<std::sync::Arc<Vec<String>>>>> =
+        vec![vec![None; ed.tables.len()]; nb];
     let names = NameCache::default();
     let scales: Vec<QScale> = ed.scales.iter().map(|s| QScale::new(&s.kind)).collect();
     let params: Vec<[N; 2]> = ed
@@ -968,7 +972,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                 node: n,
                 value: None,
                 refs: Vec::new(),
-                rows: Vec::new(),
+                row_keys: Default::default(),
                 notes: Vec::new(),
                 penalty_items: Vec::new(),
                 capped: false,
@@ -994,10 +998,19 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                                     &mut notes,
                                 )
                                 .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
-                            let v = v.map(IV::into_v);
-                            step.rows.push((row.key.clone(), v.clone()));
-                            out.push(v);
+                            out.push(v.map(IV::into_v));
                         }
+                        step.row_keys = row_keys[b]
+                            .get_mut(t)
+                            .map(|k| {
+                                k.get_or_insert_with(|| {
+                                    std::sync::Arc::new(
+                                        rows.iter().map(|r| r.key.clone()).collect(),
+                                    )
+                                })
+                                .clone()
+                            })
+                            .unwrap_or_default();
                         row_out = Some(out);
                     } else {
                         let v = ctx
