@@ -7,6 +7,11 @@
 //! code) in the same run; the final scores of both must be equal, fraction for fraction.
 //!
 //! `cargo run --release -p bagalau --example bench [-- [--no-python] [--sizes 39x100,400x100]]`
+//!
+//! For profiling: `bench --generate DIR 1000x100` writes one dataset; `bench --child DIR`
+//! evaluates it once and prints `eval_cpu_ms eval_wall_ms load_ms peak_kb`; with `BENCH_TWICE=1`
+//! it evaluates twice (the first evaluation after reading pays for the allocator's state left
+//! by the reader), with `BENCH_LOAD_ONLY=1` it also prints the peak memory after reading.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
