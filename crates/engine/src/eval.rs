@@ -53,40 +53,42 @@ impl V {
     }
 }
 
-/// The evaluator's working value: a number on the machine-word fast path ([`N`]) or a boolean.
-#[derive(Debug, Clone)]
-enum IV {
+/// The evaluator's working value, also the form of [`Computed::row_values`]: a number in two
+/// machine words while it fits ([`N`], no allocation), a big fraction otherwise, or a boolean.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
     Num(N),
     Bool(bool),
 }
 
-impl IV {
-    fn from_value(v: Value) -> IV {
+impl Val {
+    fn from_value(v: Value) -> Val {
         match v {
-            Value::Num(d) => IV::Num(N::from_decimal(d)),
-            Value::Bool(b) => IV::Bool(b),
+            Value::Num(d) => Val::Num(N::from_decimal(d)),
+            Value::Bool(b) => Val::Bool(b),
         }
     }
 
-    fn of(v: &V) -> IV {
+    fn of(v: &V) -> Val {
         match v {
-            V::Num(q) => IV::Num(N::of(q)),
-            V::Bool(b) => IV::Bool(*b),
+            V::Num(q) => Val::Num(N::of(q)),
+            V::Bool(b) => Val::Bool(*b),
         }
     }
 
-    fn into_v(self) -> V {
+    /// The value as the engine's steps keep it.
+    pub fn into_v(self) -> V {
         match self {
-            IV::Num(n) => V::Num(n.into_q()),
-            IV::Bool(b) => V::Bool(b),
+            Val::Num(n) => V::Num(n.into_q()),
+            Val::Bool(b) => V::Bool(b),
         }
     }
 
     /// Equality of values of the formula language (a number never equals a boolean).
-    fn same(&self, other: &IV) -> bool {
+    fn same(&self, other: &Val) -> bool {
         match (self, other) {
-            (IV::Num(a), IV::Num(b)) => num::cmp(a, b).is_eq(),
-            (IV::Bool(a), IV::Bool(b)) => a == b,
+            (Val::Num(a), Val::Num(b)) => num::cmp(a, b).is_eq(),
+            (Val::Bool(a), Val::Bool(b)) => a == b,
             _ => false,
         }
     }
@@ -214,7 +216,7 @@ pub struct Computed {
     pub exact: Vec<Vec<Option<V>>>,
     pub applicable: Vec<Vec<bool>>,
     /// `[body][node]` → per-row values for row-scoped nodes.
-    pub row_values: Vec<Vec<Vec<Option<V>>>>,
+    pub row_values: Vec<Vec<Vec<Option<Val>>>>,
     /// `[body]` → steps in evaluation order (applicable nodes only).
     pub steps: Vec<Vec<Step>>,
 }
@@ -283,7 +285,7 @@ struct Ctx<'a> {
     ed: &'a Edition,
     data: &'a Dataset,
     values: &'a [Vec<Option<V>>],
-    row_values: &'a [Vec<Vec<Option<V>>>],
+    row_values: &'a [Vec<Vec<Option<Val>>>],
     group_cache: &'a GroupCache,
     count_cache: &'a CountCache,
     /// `edition.scales` as fractions.
@@ -392,7 +394,7 @@ impl Ctx<'_> {
     fn lookup(&self, name: &str, at: At) -> R<Option<V>> {
         Ok(self
             .lookup_symbol(self.ed.symbol(name), name, at)?
-            .map(IV::into_v))
+            .map(Val::into_v))
     }
 
     /// The symbol a name of the edition's formulas stands for, resolved once per evaluation
@@ -407,11 +409,11 @@ impl Ctx<'_> {
         s
     }
 
-    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<IV>> {
+    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<Val>> {
         let body = &self.data.bodies[at.body];
         match symbol {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
-                None => Ok(body.values.get(i).copied().flatten().map(IV::from_value)),
+                None => Ok(body.values.get(i).copied().flatten().map(Val::from_value)),
                 Some(t) => {
                     let row = at
                         .row
@@ -419,15 +421,15 @@ impl Ctx<'_> {
                     Ok(body.tables[t]
                         .get(row)
                         .and_then(|r| r.value(self.ed, self.slots, i))
-                        .map(IV::from_value))
+                        .map(Val::from_value))
                 }
             },
             Some(Symbol::Parameter(p)) => Ok(self
                 .params
                 .get(p)
-                .map(|v| IV::Num(v[usize::from(body.group == Group::Local)].clone()))),
+                .map(|v| Val::Num(v[usize::from(body.group == Group::Local)].clone()))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
-                None => Ok(self.values[at.body][n].as_ref().map(IV::of)),
+                None => Ok(self.values[at.body][n].as_ref().map(Val::of)),
                 Some(_) => {
                     let row = at
                         .row
@@ -435,7 +437,7 @@ impl Ctx<'_> {
                     Ok(self.row_values[at.body][n]
                         .get(row)
                         .and_then(Option::as_ref)
-                        .map(IV::of))
+                        .cloned())
                 }
             },
             _ => Err(format!("«{name}» не является значением")),
@@ -444,16 +446,16 @@ impl Ctx<'_> {
 
     fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<N> {
         match self.eval(e, at, notes)? {
-            Some(IV::Num(d)) => Ok(d),
-            Some(IV::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
+            Some(Val::Num(d)) => Ok(d),
+            Some(Val::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
 
     fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
         match self.eval(e, at, notes)? {
-            Some(IV::Bool(b)) => Ok(b),
-            Some(IV::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
+            Some(Val::Bool(b)) => Ok(b),
+            Some(Val::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
@@ -494,14 +496,14 @@ impl Ctx<'_> {
             let at_j = At { body: j, row: None };
             if let Some(f) = filter {
                 match self.eval(f, at_j, &mut scratch)? {
-                    Some(IV::Bool(true)) => {}
-                    Some(IV::Bool(false)) | None => continue,
-                    Some(IV::Num(_)) => return Err("условие отбора должно быть логическим".into()),
+                    Some(Val::Bool(true)) => {}
+                    Some(Val::Bool(false)) | None => continue,
+                    Some(Val::Num(_)) => return Err("условие отбора должно быть логическим".into()),
                 }
             }
             match self.eval(e, at_j, &mut scratch)? {
-                Some(IV::Num(d)) => out.push((j, d.into_q())),
-                Some(IV::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
+                Some(Val::Num(d)) => out.push((j, d.into_q())),
+                Some(Val::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
                 None => {}
             }
         }
@@ -515,16 +517,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<IV>> {
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
         Ok(Some(match e {
-            Expr::Num(d) => IV::Num(N::from_decimal(*d)),
-            Expr::Bool(b) => IV::Bool(*b),
+            Expr::Num(d) => Val::Num(N::from_decimal(*d)),
+            Expr::Bool(b) => Val::Bool(*b),
             Expr::Name(n, _) => return self.lookup_symbol(self.resolve(n), n, at),
-            Expr::Unary(UnOp::Neg, a) => IV::Num(self.num(a, at, notes)?.neg()),
-            Expr::Unary(UnOp::Not, a) => IV::Bool(!self.boolean(a, at, notes)?),
+            Expr::Unary(UnOp::Neg, a) => Val::Num(self.num(a, at, notes)?.neg()),
+            Expr::Unary(UnOp::Not, a) => Val::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
-                BinOp::And => IV::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
-                BinOp::Or => IV::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
+                BinOp::And => Val::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
+                BinOp::Or => Val::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
                 BinOp::Eq | BinOp::Ne => {
                     let x = self
                         .eval(a, at, notes)?
@@ -532,13 +534,13 @@ impl Ctx<'_> {
                     let y = self
                         .eval(b, at, notes)?
                         .ok_or_else(|| format!("нет значения «{b}»"))?;
-                    IV::Bool(x.same(&y) == (*op == BinOp::Eq))
+                    Val::Bool(x.same(&y) == (*op == BinOp::Eq))
                 }
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
                     let o = num::cmp(&x, &y);
-                    IV::Bool(match op {
+                    Val::Bool(match op {
                         BinOp::Lt => o.is_lt(),
                         BinOp::Le => o.is_le(),
                         BinOp::Gt => o.is_gt(),
@@ -562,20 +564,20 @@ impl Ctx<'_> {
                             num::div(&x, &y)
                         }
                     };
-                    IV::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
+                    Val::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
                 }
             },
             Expr::Call(f, args, _) => return self.call(f, args, at, notes),
         }))
     }
 
-    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<IV>> {
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
         let arg = |i: usize| {
             args.get(i)
                 .ok_or_else(|| format!("{f}: не хватает аргументов"))
         };
-        let num = |v: Q| Ok(Some(IV::Num(N::from_q(v))));
-        let numn = |v: N| Ok(Some(IV::Num(v)));
+        let num = |v: Q| Ok(Some(Val::Num(N::from_q(v))));
+        let numn = |v: N| Ok(Some(Val::Num(v)));
         match f {
             "if" => {
                 if self.boolean(arg(0)?, at, notes)? {
@@ -606,7 +608,7 @@ impl Ctx<'_> {
                         }
                     });
                 }
-                Ok(best.map(IV::Num))
+                Ok(best.map(Val::Num))
             }
             "clamp" => {
                 let x = self.num(arg(0)?, at, notes)?;
@@ -630,12 +632,12 @@ impl Ctx<'_> {
                 Some(v) => Ok(Some(v)),
                 None => self.eval(arg(1)?, at, notes),
             },
-            "has" => Ok(Some(IV::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
+            "has" => Ok(Some(Val::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
             "scale" => {
                 let Expr::Name(sname, _) = arg(0)? else {
                     return Err("scale: первый аргумент — имя шкалы".into());
                 };
-                let Some(Symbol::Scale(s)) = self.ed.symbol(sname) else {
+                let Some(Symbol::Scale(s)) = self.resolve(sname) else {
                     return Err(format!("«{sname}» — не шкала"));
                 };
                 let x = self.num(arg(1)?, at, notes)?;
@@ -647,7 +649,7 @@ impl Ctx<'_> {
                     return cats
                         .iter()
                         .find(|(v, _)| num::cmp(v, &x).is_eq())
-                        .map(|(_, p)| Some(IV::Num(p.clone())))
+                        .map(|(_, p)| Some(Val::Num(p.clone())))
                         .ok_or_else(|| {
                             format!("значения {} нет в шкале «{}»", show(&x.q()), scale.code)
                         });
@@ -670,7 +672,7 @@ impl Ctx<'_> {
                 bands
                     .iter()
                     .find(|(r, _)| r.contains(&x))
-                    .map(|(_, p)| Some(IV::Num(p.clone())))
+                    .map(|(_, p)| Some(Val::Num(p.clone())))
                     .ok_or_else(|| {
                         format!(
                             "значение {} не попадает ни в одну полосу шкалы «{}»",
@@ -683,7 +685,7 @@ impl Ctx<'_> {
                 let Expr::Name(tname, _) = arg(0)? else {
                     return Err(format!("{f}: первый аргумент — имя таблицы"));
                 };
-                let Some(Symbol::Table(t)) = self.ed.symbol(tname) else {
+                let Some(Symbol::Table(t)) = self.resolve(tname) else {
                     return Err(format!("«{tname}» — не таблица"));
                 };
                 let rows = &self.data.bodies[at.body].tables[t];
@@ -757,7 +759,7 @@ impl Ctx<'_> {
                 };
                 if let Some((r, note)) = agg.results.borrow().get(key) {
                     notes.push(note.clone());
-                    return Ok(r.clone().map(|r| IV::Num(N::from_q(r))));
+                    return Ok(r.clone().map(|r| Val::Num(N::from_q(r))));
                 }
                 let g = self.group_label(at);
                 let (r, note) = if agg.vals.is_empty() {
@@ -797,7 +799,7 @@ impl Ctx<'_> {
                     .borrow_mut()
                     .insert(key, (r.clone(), note.clone()));
                 notes.push(note);
-                Ok(r.map(|r| IV::Num(N::from_q(r))))
+                Ok(r.map(|r| Val::Num(N::from_q(r))))
             }
             "group_count" => {
                 let key = (
@@ -998,7 +1000,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                                     &mut notes,
                                 )
                                 .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
-                            out.push(v.map(IV::into_v));
+                            out.push(v);
                         }
                         step.row_keys = row_keys[b]
                             .get_mut(t)
@@ -1016,7 +1018,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                         let v = ctx
                             .eval(&f.expr, At { body: b, row: None }, &mut notes)
                             .map_err(err)?;
-                        step.value = v.map(IV::into_v);
+                        step.value = v.map(Val::into_v);
                     }
                 }
                 NodeBody::Penalty { items, cap } => {

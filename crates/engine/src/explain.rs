@@ -167,7 +167,8 @@ pub fn explain(
             let _ = writeln!(s, "   По строкам ({t}):");
             let values = &out.computed.row_values[b][step.node];
             for (key, v) in step.row_keys.iter().zip(values) {
-                let _ = writeln!(s, "     {key}: {}", value_ru(v));
+                let v = v.clone().map(crate::eval::Val::into_v);
+                let _ = writeln!(s, "     {key}: {}", value_ru(&v));
             }
         } else {
             let max = n

@@ -14,7 +14,8 @@ use rust_decimal::Decimal;
 
 use crate::exact::{self, Q};
 
-#[derive(Debug, Clone)]
+/// Equality is of the representation, which is unique: a value that fits is always `S`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum N {
     /// `numerator / denominator`, reduced, denominator > 0.
     S(i64, i64),
@@ -45,6 +46,12 @@ fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
 
 /// `n / d` reduced; `d > 0`.
 fn reduced(n: i128, d: i128) -> N {
+    if d == 1 {
+        return match i64::try_from(n) {
+            Ok(n) => N::S(n, 1),
+            Err(_) => N::B(Q::from_integer(BigInt::from(n))),
+        };
+    }
     let g = i128::try_from(gcd_u128(n.unsigned_abs(), d.unsigned_abs()))
         .unwrap_or(1)
         .max(1);
@@ -76,10 +83,31 @@ impl N {
 
     /// The exact fraction of a decimal (see [`exact::from_decimal`]).
     pub fn from_decimal(d: Decimal) -> N {
-        let mut m = d.mantissa();
+        let m = d.mantissa();
         if m == 0 {
             return N::S(0, 1);
         }
+        // The usual case: the mantissa fits in 64 bits (machine-word division only).
+        if let Ok(mut m) = i64::try_from(m) {
+            let mut twos = d.scale();
+            let tz = m.trailing_zeros().min(twos);
+            m >>= tz; // exact: m is a multiple of 2^tz
+            twos -= tz;
+            let mut fives = d.scale();
+            while fives > 0 && m % 5 == 0 {
+                m /= 5;
+                fives -= 1;
+            }
+            if let Some(den) = 2i64
+                .checked_pow(twos)
+                .zip(5i64.checked_pow(fives))
+                .and_then(|(a, b)| a.checked_mul(b))
+            {
+                return N::S(m, den);
+            }
+            return N::B(exact::from_decimal(d));
+        }
+        let mut m = m;
         let (mut twos, mut fives) = (d.scale(), d.scale());
         while twos > 0 && m % 2 == 0 {
             m /= 2;
