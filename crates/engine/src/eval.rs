@@ -625,7 +625,10 @@ impl Ctx<'_> {
                     .q()
                     .to_integer()
                     .to_u32()
-                    .ok_or_else(|| "round: неверное число знаков".to_string())?;
+                    .filter(|&d| d <= 28)
+                    .ok_or_else(|| {
+                        "round: неверное число знаков (допустимо от 0 до 28)".to_string()
+                    })?;
                 num(crate::exact::round(&x.q(), dp))
             }
             "value_or" => match self.eval(arg(0)?, at, notes)? {
