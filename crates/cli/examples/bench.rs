@@ -313,6 +313,7 @@ fn generate(dir: &Path, bodies: usize, rows: usize, seed: u64) -> anyhow::Result
         "id,name,kind,new_services_included,no_additional_services_conclusion,standards_changed,\
 standards_total,optimisation_impossible_conclusion,psc_late_reported,psc_late_monitoring,psc_total,\
 body_late_reported,body_late_monitoring,body_total,portal_late,portal_total,elic_late,elic_total,\
+failure_offline_total,failure_offline_late,failure_online_total,failure_online_late,\
 prev_timeliness_violations,control_measures,standard_violations,e_requests,portal_paper_requests,\
 psc_requests,body_paper_requests,services_delivered,avg_population,recon_late_facts,\
 recon_incomplete_facts,recon_unreliable_facts,monitoring_late_entries,monitoring_technical\n",
@@ -351,12 +352,14 @@ term_days,docs_from_is,docs_obtainable,satisfaction,informedness\n",
             let late = r.int(0, total / 500);
             (late, total)
         };
+        // п.19: late services not connected to IS «Мониторинг» (the body's report) and, for
+        // ~60 % of bodies, late connected services (the system's figures); together ≤ total.
         let (psc_late, psc_total) = late_total(&mut r, 9_000_000);
-        let extra = r.int(0, 50);
-        let psc_mon = opt(&mut r, psc_late + extra, 60);
+        let connected = r.int(0, psc_total / 500);
+        let psc_mon = opt(&mut r, connected, 60);
         let (body_late, body_total) = late_total(&mut r, 3_000_000);
-        let extra = r.int(0, 50);
-        let body_mon = opt(&mut r, body_late + extra, 60);
+        let connected = r.int(0, body_total / 500);
+        let body_mon = opt(&mut r, connected, 60);
         let (portal_late, portal_total) = late_total(&mut r, 9_000_000);
         let (elic_late, elic_total) = late_total(&mut r, 400_000);
         let prev = r.int(0, 5000);
@@ -365,7 +368,7 @@ term_days,docs_from_is,docs_obtainable,satisfaction,informedness\n",
         let _ = write!(
             row,
             ",{psc_late},{psc_mon},{psc_total},{body_late},{body_mon},{body_total},{portal_late},\
-{portal_total},{elic_late},{elic_total},{prev},{},{violations}",
+{portal_total},{elic_late},{elic_total},,,,,{prev},{},{violations}",
             r.int(0, violations + 10)
         );
         let requests: Vec<u64> = (0..4).map(|_| r.int(0, 9_000_000)).collect();
