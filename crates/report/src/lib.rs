@@ -12,6 +12,8 @@
 
 pub mod act;
 pub mod annual;
+pub mod annual_bodies;
+pub mod annual_pdf;
 pub mod book;
 pub mod conclusion;
 pub mod disagreement;
@@ -42,6 +44,8 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+    #[error("вёрстка отчёта: {0}")]
+    Render(String),
 }
 
 /// «, строка N» for a row of a file; nothing when the whole file is concerned (row 0).
