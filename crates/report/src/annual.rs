@@ -181,6 +181,8 @@ pub fn label(a: &Annual, r: &Rated) -> String {
         .map(|b| b.short_name.clone())
         .or_else(|| r.row.name.clone())
         .unwrap_or_else(|| r.row.body.clone())
+        // «г. Алматы» never breaks after «г.».
+        .replace("г. ", "г.\u{a0}")
 }
 
 /// The full official name of a body (its page's heading).
@@ -291,8 +293,14 @@ pub fn annual_paged(
             b.blocks.push(Block::PageBreak);
         }
         b.heading(2, block.name.clone(), true);
+        let mut first = true;
         for g in Group::ALL {
             if let Some(t) = rating_table(a, block, g, lang) {
+                // Each group's analysis and table on a page of its own.
+                if !first {
+                    b.blocks.push(Block::PageBreak);
+                }
+                first = false;
                 analysis(a, block, g, &mut b);
                 b.blocks.push(Block::Table(t));
                 for r in block
@@ -653,8 +661,13 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
                 r.rank
             )
         };
-        if let Some((r, d)) = moved.iter().max_by_key(|(_, d)| *d).filter(|(_, d)| *d > 0) {
-            let _ = d;
+        // Among equal moves, the body ranked higher (rows are in rank order).
+        if let Some((r, _)) = moved
+            .iter()
+            .rev()
+            .max_by_key(|(_, d)| *d)
+            .filter(|(_, d)| *d > 0)
+        {
             s.push_str(&format!(" Наибольший подъём — {}.", place(r)));
         }
         if let Some((r, _)) = moved.iter().min_by_key(|(_, d)| *d).filter(|(_, d)| *d < 0) {
