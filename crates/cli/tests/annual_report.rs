@@ -271,3 +271,53 @@ fn html_and_docx_list_the_contents_without_page_numbers() {
     let (docx, _) = render(dir.path(), DocFormat::Docx, "annual.docx");
     assert!(std::fs::metadata(docx).expect("docx").len() > 10_000);
 }
+
+/// For a period the edition governs (2018 under the 2018–2019 edition) the appendix prints its
+/// criteria, each direction's table numbered through («1», «1.1», …, «5» for the local bodies'
+/// criteria after the central ones' — never a second «1» in one table).
+#[test]
+fn the_appendix_numbers_each_table_through() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("a2018.html");
+    let edition = root().join("methodologies/2018-interaction");
+    let data = root().join("examples/2018-interaction");
+    annual_command(&AnnualArgs {
+        scores: &[],
+        data: Some(&data),
+        period: 2018,
+        edition: &edition,
+        format: DocFormat::Html,
+        lang: DocLang::Ru,
+        out: &out,
+    })
+    .expect("annual report");
+    let html = std::fs::read_to_string(&out).expect("html");
+    let at = html
+        .find("Критерии оценки блока")
+        .expect("criteria appendix");
+    let tables: Vec<&str> = html[at..].split("<table").skip(1).collect();
+    assert_eq!(tables.len(), 3, "one table per direction");
+    for t in tables {
+        let t = t.split("</table>").next().unwrap_or_default();
+        let numbers: Vec<&str> = t
+            .split("<tr>")
+            .filter_map(|row| {
+                let cell = row.split_once("<td")?.1;
+                let text = cell.split_once('>')?.1;
+                text.split_once("</td>").map(|(n, _)| n)
+            })
+            .collect();
+        assert!(numbers.len() >= 3, "{numbers:?}");
+        let mut seen = std::collections::HashSet::new();
+        for n in &numbers {
+            assert!(seen.insert(*n), "«{n}» twice in one table: {numbers:?}");
+        }
+        let top: Vec<&str> = numbers
+            .iter()
+            .copied()
+            .filter(|n| !n.contains('.'))
+            .collect();
+        let expected: Vec<String> = (1..=top.len()).map(|k| k.to_string()).collect();
+        assert_eq!(top, expected, "top-level numbers run 1, 2, 3, …");
+    }
+}
