@@ -321,3 +321,26 @@ fn the_appendix_numbers_each_table_through() {
         assert_eq!(top, expected, "top-level numbers run 1, 2, 3, …");
     }
 }
+
+/// The period comes from the command line: year 0 has no previous year, and must not panic.
+#[test]
+fn a_period_without_a_previous_year_does_not_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("p0.html");
+    let edition = root().join("methodologies/2018-interaction");
+    let scores = [format!(
+        "Достижение целей={}",
+        root().join("examples/2020-rating/goals.csv").display()
+    )];
+    let msg = annual_command(&AnnualArgs {
+        scores: &scores,
+        data: None,
+        period: 0,
+        edition: &edition,
+        format: DocFormat::Html,
+        lang: DocLang::Ru,
+        out: &out,
+    })
+    .expect("a report");
+    assert!(msg.contains("p0.html"), "{msg}");
+}

@@ -5,8 +5,8 @@
 //! from the scores ([`bagalau_data::rating::rate`]), so the report cannot print a rank that
 //! disagrees with them.
 
+use crate::num::format_ru;
 use bagalau_data::rating::{Change, Rated, Rating};
-use bagalau_engine::rank::format_ru;
 use bagalau_methodology::{DegreeBand, Edition, Group};
 use bagalau_office::{
     Align, Bar, Block, Cell, Chart, Column, Document, Lang, Run as R, Sheet, Table, Workbook, XCell,
@@ -105,7 +105,7 @@ pub fn rating_table(a: &Annual, block: &BlockRating, g: Group, lang: Lang) -> Op
     if rows.is_empty() {
         return None;
     }
-    let (p, q) = (a.period.to_string(), (a.period - 1).to_string());
+    let (p, q) = (a.period.to_string(), a.period.saturating_sub(1).to_string());
     let mut body_rows: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
@@ -314,7 +314,7 @@ pub fn annual_paged(
                             "*{} {} {} {}",
                             label(a, r),
                             l(lang, "не подлежал оценке за", "бағалауға жатпаған:"),
-                            a.period - 1,
+                            a.period.saturating_sub(1),
                             l(lang, "год", "жыл")
                         ))],
                         align: Align::Left,
@@ -571,7 +571,7 @@ fn introduction(a: &Annual, lang: Lang, b: &mut Builder) {
          предыдущим годом. Далее следуют страницы государственных органов с итогами оценки по \
          блокам и описание методологии операционной оценки.",
         a.period,
-        a.period - 1
+        a.period.saturating_sub(1)
     ));
 }
 
@@ -605,7 +605,8 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
                 crate::points_word(r1(v), Lang::Ru)
             );
             if let Some(p) = avg.previous_average {
-                let d = r1(v) - r1(p);
+                // Checked: the scores come from a file (a huge value must not panic).
+                let d = r1(v).checked_sub(r1(p)).unwrap_or(Decimal::ZERO);
                 let change = if d > Decimal::ZERO {
                     format!("рост на {} {}", one(d), crate::points_word(d, Lang::Ru))
                 } else if d < Decimal::ZERO {
@@ -619,7 +620,7 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
                 };
                 s.push_str(&format!(
                     " (в {} году — {}; {change})",
-                    a.period - 1,
+                    a.period.saturating_sub(1),
                     one(p)
                 ));
             }
@@ -648,7 +649,7 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
         let same = moved.len() - up - down;
         let mut s = format!(
             "По сравнению с {} годом позиции в рейтинге улучшили {}, ухудшили — {}, сохранили — {}.",
-            a.period - 1,
+            a.period.saturating_sub(1),
             count(up, "орган", "органа", "органов"),
             count(down, "орган", "органа", "органов"),
             count(same, "орган", "органа", "органов"),
@@ -876,7 +877,7 @@ fn body_page(a: &Annual, body: &str, lang: Lang, b: &mut Builder) {
             Cell::new(avg_of(x).map(one).unwrap_or_default()),
         ]);
     }
-    let (p, q) = (a.period.to_string(), (a.period - 1).to_string());
+    let (p, q) = (a.period.to_string(), a.period.saturating_sub(1).to_string());
     b.blocks.push(Block::Table(Table {
         caption: None,
         columns: vec![
@@ -988,7 +989,7 @@ pub fn verification(a: &Annual) -> Workbook {
                 name,
                 format!(
                     "опубликованное место за {} год {} не согласуется с баллом {} (по баллам — {allowed})",
-                    a.period - 1,
+                    a.period.saturating_sub(1),
                     c.published,
                     one(c.previous_score)
                 ),
@@ -1071,7 +1072,7 @@ fn direction_highlights(b: &BlockRating, r: &Rated, lang: Lang, blocks: &mut Vec
             .filter(|(id, _)| group.contains(&id.as_str()))
             .map(|(_, v)| *v)
             .collect();
-        let mean = bagalau_engine::rank::mean(&members);
+        let mean = crate::num::mean(&members);
         rows.push(vec![
             Cell::new(d.name.clone()),
             Cell::bold(one(*own)),

@@ -211,8 +211,11 @@ pub fn conclusion(
             ),
         };
         if !prev.is_zero() {
-            let pct = diff / prev * Decimal::ONE_HUNDRED;
-            text.push_str(&format!(" ({} %)", signed(pct, 1)));
+            if let Some(pct) =
+                crate::num::div(diff, prev).and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            {
+                text.push_str(&format!(" ({} %)", signed(pct, 1)));
+            }
         }
         text.push('.');
         findings.push(vec![R::plain(text)]);
@@ -223,7 +226,7 @@ pub fn conclusion(
         .filter(|c| shown(ed, c) && !ed.nodes[c.node].bonus)
         .map(|c| {
             // As printed: a loss that rounds to nothing is no loss to report.
-            let r = |v| bagalau_engine::rank::round_display(v, dp);
+            let r = |v| crate::num::round_display(v, dp);
             (c, r(c.max) - r(c.score))
         })
         .filter(|(_, lost)| *lost > Decimal::ZERO)
@@ -368,7 +371,8 @@ pub fn score_table(run: &Run, b: &BodyOutcome, penalties: &[usize], lang: Lang) 
         .iter()
         .filter(|c| !ed.nodes[c.node].bonus)
         .map(|c| c.max)
-        .sum();
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .unwrap_or(Decimal::MAX);
     if let Some(t) = b.criteria_total {
         rows.push(vec![
             Cell::new(""),
@@ -490,7 +494,7 @@ fn group_mean(run: &Run, b: &BodyOutcome, node: usize) -> Option<(Decimal, usize
         return None;
     }
     let n = vals.len();
-    Some((vals.iter().sum::<Decimal>() / Decimal::from(n), n))
+    Some((crate::num::mean(&vals)?, n))
 }
 
 /// Inputs a node and its non-criterion dependencies read, with this body's values, in order of
@@ -564,7 +568,10 @@ fn analysis(
     let pct = if c.max.is_zero() {
         String::new()
     } else {
-        let p = crate::show(c.score / c.max * Decimal::ONE_HUNDRED, 1);
+        let p = crate::num::div(c.score, c.max)
+            .and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            .map(|p| crate::show(p, 1))
+            .unwrap_or_default();
         match lang {
             Lang::Ru => format!(" ({p} % от максимума)"),
             Lang::Kk => format!(" (ең жоғары балдың {p} %)"),
@@ -701,7 +708,10 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         };
         let mut body = b.clone();
         if body.penalties.is_none() && !penalties.is_empty() {
-            body.penalties = Some(penalties.iter().filter_map(|&p| num_value(run, b, p)).sum());
+            body.penalties = Some(
+                crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+                    .ok_or_else(|| overflow(b, "сумма вычетов"))?,
+            );
         }
         return Ok(Scope {
             body,
@@ -724,9 +734,13 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         .cloned()
         .collect();
     let penalties = penalties_of(score_node);
-    let pen_total: Decimal = penalties.iter().filter_map(|&p| num_value(run, b, p)).sum();
+    let pen_total = crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+        .ok_or_else(|| overflow(b, "сумма вычетов"))?;
     let mut body = b.clone();
-    body.criteria_total = Some(criteria.iter().map(|c| c.score).sum());
+    body.criteria_total = Some(
+        crate::num::sum(criteria.iter().map(|c| c.score))
+            .ok_or_else(|| overflow(b, "сумма баллов по критериям"))?,
+    );
     body.criteria = criteria;
     body.correction = None;
     body.penalties = if penalties.is_empty() {
@@ -840,4 +854,11 @@ pub fn signatures(
             name: String::new(),
         },
     ]
+}
+
+fn overflow(b: &BodyOutcome, what: &str) -> ReportError {
+    ReportError::Overflow {
+        body: b.id.clone(),
+        what: what.to_string(),
+    }
 }
