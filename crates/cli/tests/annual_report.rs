@@ -200,6 +200,19 @@ fn the_annual_report_reads_as_seed_004() {
         .collect();
     assert_eq!(order, full, "body pages in the seed's order, by full name");
     let page_of = |name: &str| toc.iter().find(|(t, _)| t == name).map(|(_, p)| *p);
+    // One or two pages per body.
+    for pair in full.windows(2) {
+        let (a, b) = (page_of(&pair[0]), page_of(&pair[1]));
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("{pair:?} not in the contents");
+        };
+        assert!(
+            (1..=2).contains(&(b - a)),
+            "{} takes {} pages",
+            pair[0],
+            b - a
+        );
+    }
     for name in [
         "Агентство по защите и развитию конкуренции Республики Казахстан",
         "Министерство по чрезвычайным ситуациям Республики Казахстан",
@@ -343,4 +356,20 @@ fn a_period_without_a_previous_year_does_not_panic() {
     })
     .expect("a report");
     assert!(msg.contains("p0.html"), "{msg}");
+}
+
+/// The body pages' charts show the group average as a bar of its own: no reference line that a
+/// value label could run into.
+#[test]
+fn body_charts_have_no_line_for_labels_to_collide_with() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (html, _) = render(dir.path(), DocFormat::Html, "annual.html");
+    let text = std::fs::read_to_string(html).expect("html");
+    let charts = text.matches("<figure class=\"chart\"").count();
+    assert_eq!(charts, 39, "one chart per rated body");
+    assert!(text.contains("среднее ЦГО, 2020"));
+    assert!(
+        !text.contains("<line class=\"ref\""),
+        "a reference line in a chart"
+    );
 }
