@@ -222,6 +222,7 @@ fuzz_target!(|data: &[u8]| {
                 blocks: &blocks,
                 degrees: &ed.degrees,
                 appendix: Some(ed),
+                bodies: None,
             },
             lang,
         );

@@ -391,16 +391,45 @@ pub fn annual_command(a: &AnnualArgs) -> Result<String> {
             directions: Vec::new(),
         });
     }
-    let doc = bagalau_report::annual::annual(
-        &Annual {
-            period: a.period,
-            blocks: &blocks,
-            degrees: &ed.degrees,
-            appendix: Some(&ed),
-        },
-        a.lang.into(),
-    );
-    write_atomic(a.out, &render(&doc, a.format)?)?;
+    // Full names and page order: `bodies.csv` beside the scores files, when there is one.
+    let bodies = a
+        .scores
+        .iter()
+        .filter_map(|spec| {
+            parse_scores(spec, "")
+                .1
+                .parent()
+                .map(|d| d.join("bodies.csv"))
+        })
+        .find(|p| p.is_file())
+        .map(|p| bagalau_report::annual_bodies::Bodies::open(&p))
+        .transpose()?;
+    let annual = Annual {
+        period: a.period,
+        blocks: &blocks,
+        degrees: &ed.degrees,
+        appendix: Some(&ed),
+        bodies: bodies.as_ref(),
+    };
+    let bytes = match a.format {
+        DocFormat::Pdf => bagalau_report::annual_pdf::annual_pdf(&annual, a.lang.into())?,
+        _ => render(
+            &bagalau_report::annual::annual(&annual, a.lang.into()),
+            a.format,
+        )?,
+    };
+    write_atomic(a.out, &bytes)?;
+    // Discrepancies of the source data go to a verification sheet beside the report.
+    let check = bagalau_report::annual::verification(&annual);
+    if check.sheets.iter().any(|s| !s.rows.is_empty()) {
+        let path = a.out.with_extension("сверка.xlsx");
+        write_atomic(&path, &bagalau_office::xlsx::to_xlsx(&check)?)?;
+        return Ok(format!(
+            "Записано: {}\nРасхождения в исходных данных: {}\n",
+            a.out.display(),
+            path.display()
+        ));
+    }
     Ok(format!("Записано: {}\n", a.out.display()))
 }
 

@@ -12,6 +12,8 @@
 
 pub mod act;
 pub mod annual;
+pub mod annual_bodies;
+pub mod annual_pdf;
 pub mod book;
 pub mod conclusion;
 pub mod disagreement;
@@ -42,6 +44,8 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+    #[error("вёрстка отчёта: {0}")]
+    Render(String),
     /// A number too large for the document's arithmetic (a sum or a ratio of input values).
     #[error("орган «{body}»: {what} — число вне допустимого диапазона (проверьте входные данные)")]
     Overflow { body: String, what: String },
