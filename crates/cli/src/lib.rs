@@ -2,6 +2,7 @@
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
 pub mod documents;
+pub mod ingest;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
