@@ -257,13 +257,16 @@ fn map_columns<'s>(spec: &'s SheetSpec, cells: &Cells, p: &mut Problems<'_>) -> 
         };
         match spec.columns.iter().find(|c| c.code == code) {
             Some(c) => {
-                if at.insert(c.code.as_str(), *col).is_some() {
+                // The first column with a code is the one read; a repeat is an error.
+                if at.contains_key(c.code.as_str()) {
                     p.push(
                         sheet,
                         Some(CODE_ROW + 1),
                         Some(column),
                         Reason::DuplicateCode(code),
                     );
+                } else {
+                    at.insert(c.code.as_str(), *col);
                 }
             }
             None => p.push(
@@ -474,7 +477,8 @@ fn read_table(
     m: &Mapped<'_>,
     cells: &Cells,
     p: &mut Problems<'_>,
-    ids: &HashSet<String>,
+    // `None`: the sheet «Органы» could not be read (its problem is reported).
+    ids: Option<&HashSet<String>>,
     bodies: &mut [BodyData],
 ) {
     let r = SheetReader {
@@ -495,8 +499,12 @@ fn read_table(
                 ok = false;
                 None
             }
-            Some(b) if !ids.contains(b) => {
-                r.problem(p, row, "body", Reason::UnknownBody(b.clone()));
+            // Without a readable «Органы» every row would be unknown: that sheet's problem is
+            // already reported, so the rows are not flagged one by one.
+            Some(b) if !ids.is_some_and(|ids| ids.contains(b)) => {
+                if ids.is_some() {
+                    r.problem(p, row, "body", Reason::UnknownBody(b.clone()));
+                }
                 ok = false;
                 None
             }
@@ -685,6 +693,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
     };
     let mut ids = HashSet::new();
     let mut bodies = Vec::new();
+    let mut bodies_read = false;
     for spec in &layout.sheets {
         let Some(cells) = sheet(&mut p, &spec.name) else {
             continue;
@@ -693,8 +702,14 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
             continue;
         };
         match spec.kind {
-            SheetKind::Bodies => bodies = read_bodies(ed, &m, &cells, &mut p, &mut ids),
-            SheetKind::Table(t) => read_table(ed, t, &m, &cells, &mut p, &ids, &mut bodies),
+            SheetKind::Bodies => {
+                bodies = read_bodies(ed, &m, &cells, &mut p, &mut ids);
+                bodies_read = true;
+            }
+            SheetKind::Table(t) => {
+                let known = bodies_read.then_some(&ids);
+                read_table(ed, t, &m, &cells, &mut p, known, &mut bodies)
+            }
         }
     }
     if !p.list.is_empty() {
