@@ -647,6 +647,41 @@ fn read_meta(ed: &Edition, cells: &Cells, p: &mut Problems<'_>) -> Meta {
     meta
 }
 
+/// The cells of the wanted sheets that the workbook has (an absent sheet is absent from the map).
+///
+/// The calamine calls run under `catch_unwind`: a workbook is input, and a panic inside the
+/// reader (calamine 0.38 overflows on a cell reference such as `A99999999999` when overflow
+/// checks are on — found by the `form_xlsx` fuzz target) becomes a refusal of the file, not a
+/// crash.
+fn read_sheets(
+    bytes: &[u8],
+    wanted: &[&str],
+) -> Result<HashMap<String, Result<Cells, Reason>>, Reason> {
+    let run = || -> Result<HashMap<String, Result<Cells, Reason>>, Reason> {
+        let mut wb =
+            Xlsx::new(Cursor::new(bytes)).map_err(|e| Reason::Unreadable(e.to_string()))?;
+        let names = wb.sheet_names();
+        let mut budget = MAX_CELLS;
+        let mut out = HashMap::new();
+        for name in wanted {
+            if names.iter().any(|n| n == name) {
+                out.insert(name.to_string(), read_cells(&mut wb, name, &mut budget));
+            }
+        }
+        Ok(out)
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Reason::Unreadable(format!(
+            "сбой библиотеки чтения XLSX (calamine): {what}"
+        )))
+    })
+}
+
 /// Reads and checks a filled form (the bytes of an XLSX file; `file` names it in messages).
 /// Pure: no IO. Every problem is collected; `Err` carries them all.
 pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, IngestError> {
@@ -660,25 +695,25 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         sha256,
         problems: p.list,
     };
-    let mut wb = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(wb) => wb,
-        Err(e) => {
-            p.push(None, None, None, Reason::Unreadable(e.to_string()));
+    let layout = Layout::of(ed);
+    let mut wanted = vec![INSTRUCTIONS];
+    wanted.extend(layout.sheets.iter().map(|s| s.name.as_str()));
+    let mut sheets = match read_sheets(bytes, &wanted) {
+        Ok(s) => s,
+        Err(r) => {
+            p.push(None, None, None, r);
             return Err(refuse(p, sha256));
         }
     };
-    let names = wb.sheet_names();
-    let layout = Layout::of(ed);
-    let mut budget = MAX_CELLS;
     let mut sheet = |p: &mut Problems<'_>, name: &str| -> Option<Cells> {
-        if !names.iter().any(|n| n == name) {
-            p.push(Some(name), None, None, Reason::MissingSheet);
-            return None;
-        }
-        match read_cells(&mut wb, name, &mut budget) {
-            Ok(c) => Some(c),
-            Err(r) => {
+        match sheets.remove(name) {
+            Some(Ok(c)) => Some(c),
+            Some(Err(r)) => {
                 p.push(Some(name), None, None, r);
+                None
+            }
+            None => {
+                p.push(Some(name), None, None, Reason::MissingSheet);
                 None
             }
         }

@@ -284,7 +284,7 @@ fn data_sheet(
         ws.write_string_with_format(CODE_ROW, c16, &col.code, &f.code)?;
         // Roughly how many lines the wrapped heading takes.
         let chars = col.heading.chars().count();
-        lines = lines.max(chars.div_ceil((width as usize).max(1)));
+        lines = lines.max(chars.div_ceil(((width * 1.2) as usize).max(1)));
         ws.add_data_validation(FIRST_DATA_ROW, c16, LAST_ROW, c16, &validation(ed, col)?)?;
     }
     ws.set_row_height(HEADING_ROW, (lines.min(10) as f64) * 15.0)?;
@@ -595,10 +595,13 @@ pub fn template(ed: &Edition, data: Option<&Loaded>) -> Result<Vec<u8>, IngestEr
 pub fn write_template(ed: &Edition, data: Option<&Loaded>, out: &Path) -> Result<(), IngestError> {
     let bytes = template(ed, data)?;
     let tmp = out.with_extension("xlsx.tmp");
-    std::fs::write(&tmp, bytes).map_err(|source| IngestError::Io {
-        what: "запись",
-        path: tmp.clone(),
-        source,
+    std::fs::write(&tmp, bytes).map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        IngestError::Io {
+            what: "запись",
+            path: tmp.clone(),
+            source,
+        }
     })?;
     std::fs::rename(&tmp, out).map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
