@@ -3,15 +3,17 @@
 
 pub mod documents;
 pub mod ingest;
+pub mod output;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
-use bagalau_engine::rank::{format_ru, plural_ru};
+use bagalau_engine::rank::plural_ru;
 use bagalau_engine::{CriterionScore, Outcome};
 use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
+use bagalau_report::num::format_ru;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as J};
 
@@ -50,6 +52,18 @@ pub fn edition_check(dir: &Path) -> Result<String> {
         c.reconstructed,
         c.quoted,
     );
+    if let Some(p) = &ed.procedure {
+        s.push_str(&format!(
+            "Процедура оценки (procedure.toml): сроков — {}, этапов — {}, правил реорганизации — {}{}.\n",
+            p.deadlines.len(),
+            p.stages.len(),
+            p.reorganisation.len(),
+            p.commission
+                .as_ref()
+                .map(|c| format!(", специальная комиссия не менее {} человек", c.min_members))
+                .unwrap_or_default()
+        ));
+    }
     s.push_str(&quote_sources_ru(&ed));
     Ok(s)
 }
@@ -122,6 +136,8 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     "max": i.max.map(dec),
                     "optional": i.optional,
                     "applies": i.applies.describe_ru(),
+                    "true_for": i.true_for,
+                    "inapplicable": if i.notice_inapplicable { "notice" } else { "refuse" },
                     "ref": i.cite.reference,
                     "status": i.cite.status.code(),
                 })
@@ -173,7 +189,10 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             })
             .collect();
         return Ok(serde_json::to_string_pretty(
-            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting}),
+            &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
+                    "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
+                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>(),
+                    "procedure": ed.procedure.as_ref().map(|p| p.describe())}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -209,6 +228,15 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             }
             if i.optional {
                 extra.push("может отсутствовать".into());
+            }
+            if let Some(tf) = &i.true_for {
+                extra.push(format!(
+                    "определяет редакция: истина только для {} (ячейку можно не заполнять)",
+                    tf.join(", ")
+                ));
+            }
+            if i.notice_inapplicable {
+                extra.push("значение для органа, к которому показатель не применяется, записывается и не учитывается (замечание)".into());
             }
             if !i.applies.kinds.is_empty()
                 || !i.applies.only.is_empty()
@@ -251,7 +279,70 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             );
         }
     }
+    if ed.nodes.iter().any(|n| n.evaluator.is_some()) {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Критерии, которые оценивает не орган направления");
+    }
+    for n in ed.nodes.iter() {
+        if let Some(e) = &n.evaluator {
+            let _ = writeln!(s, "  {} «{}» — {e}", n.code, n.name);
+        }
+    }
+    if ed.nodes.iter().any(|n| !n.evaluator_exceptions.is_empty()) {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Критерии, которые у отдельных органов оценивает другой орган"
+        );
+    }
+    for n in ed
+        .nodes
+        .iter()
+        .filter(|n| !n.evaluator_exceptions.is_empty())
+    {
+        for e in &n.evaluator_exceptions {
+            let _ = writeln!(
+                s,
+                "  {} «{}» — {}: {}{}",
+                n.code,
+                n.name,
+                e.bodies.join(", "),
+                e.evaluator,
+                e.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !ed.named_bodies.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Органы, названные в акте (идентификатор в данных закреплён редакцией)"
+        );
+        for b in &ed.named_bodies {
+            let _ = writeln!(
+                s,
+                "  {:<10} {} ({}) — {}",
+                b.id,
+                b.name,
+                b.group.code(),
+                b.cite.reference
+            );
+        }
+    }
     let _ = writeln!(s);
+    if let Some(p) = &ed.procedure {
+        let _ = writeln!(
+            s,
+            "Процедура оценки (сроки, комиссия, реорганизация, этапы)"
+        );
+        for line in p.describe() {
+            let _ = writeln!(s, "  {line}");
+        }
+        let _ = writeln!(s);
+    }
     if !ed.reporting.is_empty() {
         let _ = writeln!(s, "Отчётные данные органов");
         for t in &ed.reporting {
@@ -634,11 +725,26 @@ pub fn render_rating(r: &Rating, ed: &Edition, format: Format) -> Result<String>
 
 /// Loads an edition and a dataset and evaluates.
 pub fn run_evaluation(edition: &Path, data: &Path) -> Result<(Edition, Outcome, Option<u16>)> {
+    let (ed, out, period, _) = run_evaluation_with_notices(edition, data)?;
+    Ok((ed, out, period))
+}
+
+/// [`run_evaluation`] with the data notices: values recorded and ignored, not refused (e.g. a
+/// local body's NGO meetings, 2023 table 6 note ***), one line each, in Russian.
+pub fn run_evaluation_with_notices(
+    edition: &Path,
+    data: &Path,
+) -> Result<(Edition, Outcome, Option<u16>, Vec<String>)> {
     let ed = load_edition(edition)?;
     let loaded = bagalau_data::load_dataset(&ed, data)?;
     let out = bagalau_engine::evaluate(&ed, &loaded.dataset)
         .with_context(|| format!("оценка данных {} по редакции «{}»", data.display(), ed.id))?;
-    Ok((ed, out, loaded.meta.period))
+    let notices = loaded
+        .notices
+        .iter()
+        .map(|n| format!("замечание: {n}"))
+        .collect();
+    Ok((ed, out, loaded.meta.period, notices))
 }
 
 pub fn rating_command(scores: &Path, edition: &Path, format: Format) -> Result<String> {
@@ -822,20 +928,27 @@ pub fn edition_coverage(root: &Path, from: u16, to: u16) -> Result<(String, bool
     let cov = bagalau_methodology::diff::coverage(&eds, from, to);
     let mut s = String::new();
     let mut complete = true;
-    let _ = writeln!(s, "Период  Редакция");
+    let _ = writeln!(s, "Период  Редакция — почему");
     for (p, ids) in &cov {
-        let text = match ids.len() {
+        match ids.len() {
             0 => {
                 complete = false;
-                "— нет редакции: оценка за этот период невозможна".to_string()
+                let _ = writeln!(s, "{p}    — нет редакции: оценка за этот период невозможна");
             }
-            1 => ids[0].to_string(),
-            _ => format!(
-                "{} (несколько состояний — указывайте редакцию явно)",
-                ids.join(", ")
-            ),
-        };
-        let _ = writeln!(s, "{p}    {text}");
+            1 => {
+                let _ = writeln!(s, "{p}    {} — {}", ids[0].0, ids[0].1);
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "{p}    {} (несколько состояний — указывайте редакцию явно)",
+                    ids.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
+                );
+                for (id, why) in ids {
+                    let _ = writeln!(s, "        {id} — {why}");
+                }
+            }
+        }
     }
     Ok((s, complete))
 }
@@ -923,7 +1036,10 @@ pub fn history(body: &str, runs: &[(PathBuf, PathBuf)], crosswalk: &Path) -> Res
                     "{}/{} ({}%) [{code}]",
                     format_ru(v, dp),
                     dec(m),
-                    format_ru(v * Decimal::ONE_HUNDRED / m, 0)
+                    v.checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|x| x.checked_div(m))
+                        .map(|p| format_ru(p, 0))
+                        .unwrap_or_else(|| "—".into())
                 ),
                 (Some(v), _) => format!("{} [{code}]", format_ru(v, dp)),
                 (None, _) => format!("нет значения [{code}]"),

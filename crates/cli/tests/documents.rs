@@ -722,7 +722,7 @@ fn conclusions_for_every_direction_with_their_own_texts() {
         Some(&dir.join("texts.toml")),
     )
     .expect("written");
-    assert_eq!(out.matches("Записано документов: 1").count(), 3, "{out}");
+    assert!(out.contains("Записано документов: 3 из 3"), "{out}");
     let read = |d: &str| {
         std::fs::read_to_string(dir.join(format!("MF-conclusion-{d}.html"))).expect("html")
     };
@@ -819,4 +819,61 @@ fn a_direction_conclusion_names_its_authorized_body() {
     assert!(text("alma", "complaints").contains(
         "Руководитель уполномоченного на оценку органа (заместитель) (Комитет по правовой статистике"
     ));
+}
+
+/// Issue 11 (official wording): documents cite the act and its paragraph, never the project's
+/// sources; every conclusion of every shipped run and the methodology appendix are checked.
+#[test]
+fn issue11_documents_never_cite_our_sources() {
+    let runs = [
+        (
+            "methodologies/2014-services",
+            "examples/2014-services",
+            2014,
+        ),
+        (
+            "methodologies/2017-services",
+            "examples/2017-karaganda",
+            2017,
+        ),
+        (
+            "methodologies/2017-services",
+            "examples/2017-services",
+            2017,
+        ),
+        (
+            "methodologies/2018-interaction",
+            "examples/2018-interaction",
+            2018,
+        ),
+        (
+            "methodologies/2021-operational-2023-june",
+            "examples/2021-operational",
+            2023,
+        ),
+    ];
+    for (edition, data, period) in runs {
+        let r = Run::new(edition, data);
+        let run = at(&r, period);
+        for b in &r.out.bodies {
+            let doc = bagalau_report::conclusion::conclusion(
+                &run,
+                &b.id,
+                None,
+                Lang::Ru,
+                &Extra::default(),
+            )
+            .expect("conclusion");
+            let text = bagalau_office::to_text(&doc);
+            for word in ["seed", ".txt", "Seed"] {
+                assert!(
+                    !text.contains(word),
+                    "{edition} {}: «{word}» in\n{text}",
+                    b.id
+                );
+            }
+        }
+    }
+    let karaganda = bagalau_office::to_text(&conclusion(&karaganda(), "kar", Lang::Ru));
+    assert!(karaganda.contains("Основание: Методика 2017 (приказ № 29/№ 45/№ 4 о/д), п.37"));
 }

@@ -203,13 +203,28 @@ fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn handmade_2014(path: &Path, edits: &[Edit<'_>]) {
+    handmade("examples/2014-services", "2014-services", path, edits)
+}
+
+fn handmade(example: &str, edition_id: &str, path: &Path, edits: &[Edit<'_>]) {
     let mut wb = Workbook::new();
     let ins = wb.add_worksheet();
     ins.set_name("Инструкция").expect("name");
     ins.write_string(5, 1, "edition").expect("cell");
-    ins.write_string(5, 2, "2014-services").expect("cell");
+    ins.write_string(5, 2, edition_id).expect("cell");
     for (sheet, file) in [("Органы", "bodies.csv"), ("Услуги", "services.csv")] {
-        let (header, rows) = csv_rows(&root().join("examples/2014-services").join(file));
+        let csv_path = root().join(example).join(file);
+        if !csv_path.exists() {
+            continue;
+        }
+        let (mut header, mut rows) = csv_rows(&csv_path);
+        // An edited column the example does not have is added (empty but for the edit).
+        for (_, _, code, _) in edits.iter().filter(|e| e.0 == sheet) {
+            if !header.iter().any(|h| h == code) {
+                header.push(code.to_string());
+                rows.iter_mut().for_each(|r| r.push(String::new()));
+            }
+        }
         let ws = wb.add_worksheet();
         ws.set_name(sheet).expect("name");
         for (c, code) in header.iter().enumerate() {
@@ -383,4 +398,74 @@ fn not_a_workbook_and_a_blank_form_are_refused_with_reasons() {
         matches!(&err, IngestError::Refused { problems, .. } if problems.iter().any(|p| matches!(&p.reason, Reason::EditionMismatch { form, .. } if form == "2014-services"))),
         "{err}"
     );
+}
+
+/// The 2023 edition's own rules: `meetings_decree_exempt` is fixed by the edition for MO and MID
+/// (`true_for`: a contradicting value is refused, an empty cell is fine); a local body's NGO
+/// meetings are kept and noticed, not refused (`inapplicable = "notice"`) — as the CSV loader does.
+#[test]
+fn edition_fixed_values_and_noticed_values_follow_the_loader() {
+    let ed_dir = root().join("methodologies/2021-operational-2023-june");
+    let ed = bagalau::load_edition(&ed_dir).expect("edition");
+    let (header, rows) = csv_rows(&root().join("examples/2021-operational/bodies.csv"));
+    let line_of =
+        |pred: &dyn Fn(&Vec<String>) -> bool| rows.iter().position(pred).expect("row") + 2;
+    let local = line_of(&|r| r[2] == "local");
+    let mf = line_of(&|r| r[0] == "MF");
+    let dir = scratch("fixed");
+
+    let noticed = dir.join("noticed.xlsx");
+    handmade(
+        "examples/2021-operational",
+        &ed.id,
+        &noticed,
+        &[("Органы", local, "meet_ngo_kk", Cell::Text("да"))],
+    );
+    let out = dir.join("ds");
+    let report = bagalau_ingest::import(&ed, &noticed, &out, false).expect("noticed, not refused");
+    let where_: Vec<(Option<u32>, Option<String>)> = report
+        .notices
+        .iter()
+        .map(|n| (n.row, n.column.as_ref().map(|c| c.letter.clone())))
+        .collect();
+    // The edited cell is noticed (the example's own local NGO values are noticed too).
+    assert!(
+        where_.contains(&(Some(local as u32 + 1), Some(letter(&header, "meet_ngo_kk")))),
+        "{where_:?}"
+    );
+    assert!(report
+        .notices
+        .iter()
+        .all(|n| matches!(n.reason, Reason::Ignored(_))));
+    assert!(report
+        .text_ru()
+        .contains("значения записаны и не учитываются"));
+    let (_, csv, _) =
+        bagalau::run_evaluation(&ed_dir, &root().join("examples/2021-operational")).expect("csv");
+    let (_, xlsx, _) = bagalau::run_evaluation(&ed_dir, &out).expect("form");
+    assert_eq!(csv.computed.exact, xlsx.computed.exact);
+
+    let contradicting = dir.join("contradicting.xlsx");
+    handmade(
+        "examples/2021-operational",
+        &ed.id,
+        &contradicting,
+        &[("Органы", mf, "meetings_decree_exempt", Cell::Text("да"))],
+    );
+    let err =
+        bagalau_ingest::import(&ed, &contradicting, &dir.join("ds2"), false).expect_err("refused");
+    let IngestError::Refused { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.len(), 1, "{err}");
+    assert_eq!(problems[0].row, Some(mf as u32 + 1));
+    assert_eq!(
+        problems[0].column.as_ref().map(|c| c.letter.clone()),
+        Some(bagalau_ingest::column_letter(header.len() as u32))
+    );
+    assert!(
+        matches!(&problems[0].reason, Reason::FixedByEdition { value: false, bodies, .. } if bodies == "MO, MID"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

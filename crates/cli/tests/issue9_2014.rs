@@ -250,3 +250,36 @@ fn issue9_failure_period_is_left_out() {
     run.num("MJ", "DYNAMICS", "0.6");
     run.num("MJ", "K3_P1", "4.9");
 }
+
+/// Item 6, п.9: the Ministry evaluates K2 and the share of portal and ЦОН users (K5 P2, M3 P2);
+/// the Prime Minister's Office evaluates them for the Ministry itself; the Presidential
+/// Administration evaluates the Agency's services; the Agency evaluates the rest.
+#[test]
+fn issue9_who_evaluates_which_criterion_is_data() {
+    let ed = bagalau::load_edition(&edition()).expect("edition");
+    let who = |c: &str, body: &str| {
+        ed.criterion_evaluator_for(ed.node(c).expect("criterion"), body)
+            .unwrap_or("—")
+            .to_string()
+    };
+    let ministry = "Министерство по инвестициям и развитию Республики Казахстан";
+    let agency = "Агентство Республики Казахстан по делам государственной службы и противодействию коррупции";
+    assert_eq!(who("K2", "MF"), ministry);
+    assert_eq!(who("K5_P2", "MF"), ministry);
+    assert_eq!(who("M3_P2", "akm"), ministry);
+    assert_eq!(
+        who("K2", "MIR"),
+        "Канцелярия Премьер-Министра Республики Казахстан"
+    );
+    assert_eq!(
+        who("K2", "ADGS"),
+        "Администрация Президента Республики Казахстан"
+    );
+    assert_eq!(
+        who("K4", "ADGS"),
+        "Администрация Президента Республики Казахстан"
+    );
+    assert_eq!(who("K4", "MIR"), agency);
+    assert_eq!(who("K5_P1", "MF"), agency);
+    assert_eq!(who("M1", "akm"), agency);
+}

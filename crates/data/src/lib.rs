@@ -2,17 +2,23 @@
 //! CSV per table of the edition (e.g. `services.csv`), or a single `data.json`; and the
 //! published-scores CSV of `bagalau rating`.
 //!
-//! Every bad cell is reported with its file, row and column; nothing is returned unless the
-//! whole dataset is valid.
+//! Every bad cell is reported with its file, row and column (in `data.json`: its path, e.g.
+//! `bodies[3].id`); nothing is returned unless the whole dataset is valid. Every file goes
+//! through the same strict reader ([`read`]); one real problem gives one message (rows of a
+//! refused body are not reported again as rows of an unknown body).
 
+mod identity;
+pub mod json;
 pub mod rating;
+pub mod read;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use bagalau_engine::{BodyData, Dataset, Row, Value};
-use bagalau_methodology::{parse_decimal, Edition, Group, Input, InputType};
+use bagalau_methodology::checks::CheckValue;
+use bagalau_methodology::{Edition, Group, Input, InputType};
 use rust_decimal::Decimal;
 
 /// One problem in the input data.
@@ -21,6 +27,7 @@ pub struct Issue {
     pub file: PathBuf,
     /// 1-based line of the file (the header is line 1); 0 when the whole file is concerned.
     pub row: usize,
+    /// The column (CSV) or the path of the value (JSON, e.g. `bodies[3].id`).
     pub column: Option<String>,
     pub message: String,
 }
@@ -32,7 +39,11 @@ impl fmt::Display for Issue {
             write!(f, ", строка {}", self.row)?;
         }
         if let Some(c) = &self.column {
-            write!(f, ", столбец «{c}»")?;
+            if self.file.extension().is_some_and(|e| e == "json") {
+                write!(f, ", поле «{c}»")?;
+            } else {
+                write!(f, ", столбец «{c}»")?;
+            }
         }
         write!(f, ": {}", self.message)
     }
@@ -63,16 +74,20 @@ pub struct DatasetMeta {
 pub struct Loaded {
     pub meta: DatasetMeta,
     pub dataset: Dataset,
+    /// Values recorded and ignored (not refused), e.g. a local body's NGO meetings (2023).
+    pub notices: Vec<Issue>,
 }
 
-struct Collector {
-    issues: Vec<Issue>,
+pub(crate) struct Collector<'e> {
+    pub(crate) issues: Vec<Issue>,
+    pub(crate) notices: Vec<Issue>,
+    pub(crate) ed: &'e Edition,
 }
 
-impl Collector {
+impl Collector<'_> {
     /// Parses one cell and checks that it is present exactly when the input applies to the body.
     #[allow(clippy::too_many_arguments)]
-    fn cell(
+    pub(crate) fn cell(
         &mut self,
         input: &Input,
         raw: &str,
@@ -84,6 +99,26 @@ impl Collector {
     ) -> Option<Value> {
         match parse_cell(input, raw) {
             Ok(v) => {
+                if v.is_some()
+                    && input.notice_inapplicable
+                    && !input.applies.applies(group, body_id)
+                {
+                    let m = identity::ignored_notice(input, group, body_id, raw);
+                    self.notices.push(Issue {
+                        file: file.to_path_buf(),
+                        row,
+                        column: column.map(str::to_string),
+                        message: m,
+                    });
+                    return None;
+                }
+                let v = match identity::fixed_value(self.ed, input, group, body_id, v) {
+                    Ok(v) => v,
+                    Err(m) => {
+                        self.push(file, row, column, m);
+                        return None;
+                    }
+                };
                 if let Some(m) = required_missing(input, group, body_id, &v) {
                     self.push(file, row, column, m);
                 }
@@ -96,7 +131,13 @@ impl Collector {
         }
     }
 
-    fn push(&mut self, file: &Path, row: usize, column: Option<&str>, message: impl Into<String>) {
+    pub(crate) fn push(
+        &mut self,
+        file: &Path,
+        row: usize,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.issues.push(Issue {
             file: file.to_path_buf(),
             row,
@@ -106,7 +147,8 @@ impl Collector {
     }
 }
 
-/// Parses one cell for an input. `Ok(None)` for an empty cell.
+/// Parses one cell for an input. `Ok(None)` for an empty cell. Numbers are exact (see
+/// [`read::parse_number`]: at most 28 significant digits, magnitude at most 10^15).
 pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
     let s = raw.trim();
     if s.is_empty() {
@@ -121,7 +163,7 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
             )),
         },
         InputType::Number | InputType::Integer => {
-            let d = parse_decimal(s).ok_or_else(|| format!("«{s}» — не число"))?;
+            let d = read::parse_number(s)?;
             if input.ty == InputType::Integer && !d.fract().is_zero() {
                 return Err(format!("«{s}» — ожидается целое число"));
             }
@@ -148,30 +190,75 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
     }
 }
 
-fn read_meta(dir: &Path, c: &mut Collector) -> DatasetMeta {
+fn read_meta(dir: &Path, c: &mut Collector<'_>) -> DatasetMeta {
     let path = dir.join("dataset.toml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => match toml::from_str::<DatasetMeta>(&text) {
-            Ok(m) => m,
-            Err(e) => {
-                let line = e.span().map_or(0, |s| {
-                    text[..s.start.min(text.len())].matches('\n').count() + 1
-                });
-                c.push(&path, line, None, format!("ошибка TOML: {}", e.message()));
-                DatasetMeta::default()
-            }
-        },
-        Err(_) => DatasetMeta::default(),
+    if !path.exists() {
+        return DatasetMeta::default();
+    }
+    let text = match read::read_bytes(&path).and_then(|b| read::decode(b, &path)) {
+        Ok(t) => t,
+        Err(i) => {
+            c.issues.push(i);
+            return DatasetMeta::default();
+        }
+    };
+    match toml::from_str::<DatasetMeta>(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            let line = e.span().map_or(0, |s| {
+                let mut at = s.start.min(text.len());
+                while at > 0 && !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text[..at].matches('\n').count() + 1
+            });
+            c.push(
+                &path,
+                line,
+                None,
+                bagalau_methodology::toml_message(e.message()),
+            );
+            DatasetMeta::default()
+        }
     }
 }
 
 /// Loads a dataset folder for an edition: `data.json` if present, otherwise the CSV files.
 pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
-    let mut c = Collector { issues: Vec::new() };
+    let mut c = Collector {
+        issues: Vec::new(),
+        notices: Vec::new(),
+        ed,
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            c.push(dir, 0, None, "это не папка: укажите папку с данными");
+            return Err(DataError { issues: c.issues });
+        }
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "папка не найдена".to_string(),
+                _ => read::io_message(&e),
+            };
+            c.push(dir, 0, None, format!("папка данных недоступна: {why}"));
+            return Err(DataError { issues: c.issues });
+        }
+    }
     let meta = read_meta(dir, &mut c);
     let json = dir.join("data.json");
     let dataset = if json.exists() {
-        load_json(ed, &json, &mut c)
+        if dir.join("bodies.csv").exists() {
+            c.push(
+                dir,
+                0,
+                None,
+                "в папке и data.json, и bodies.csv: оставьте данные в одном формате",
+            );
+            Dataset { bodies: Vec::new() }
+        } else {
+            json::load_json(ed, &json, &mut c)
+        }
     } else {
         load_csv(ed, dir, &mut c)
     };
@@ -208,96 +295,14 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
         }
     }
     if c.issues.is_empty() {
-        Ok(Loaded { meta, dataset })
+        Ok(Loaded {
+            meta,
+            dataset,
+            notices: c.notices,
+        })
     } else {
         Err(DataError { issues: c.issues })
     }
-}
-
-/// The trimmed text of a named column of a record ("" when the column is absent).
-fn column(idx: &HashMap<String, usize>, rec: &csv::StringRecord, name: &str) -> String {
-    idx.get(name)
-        .and_then(|&i| rec.get(i))
-        .unwrap_or("")
-        .trim()
-        .to_string()
-}
-
-/// Which columns a CSV holds, by header name.
-fn header_index(headers: &csv::StringRecord) -> HashMap<String, usize> {
-    headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_string(), i))
-        .collect()
-}
-
-fn open_csv(
-    path: &Path,
-    c: &mut Collector,
-) -> Option<(csv::StringRecord, Vec<(usize, csv::StringRecord)>)> {
-    let mut rdr = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            c.push(path, 0, None, format!("не удалось открыть файл: {e}"));
-            return None;
-        }
-    };
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            c.push(
-                path,
-                1,
-                None,
-                format!("не удалось прочитать заголовок: {e}"),
-            );
-            return None;
-        }
-    };
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        match rec {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
-                rows.push((line, r));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                c.push(path, line, None, format!("ошибка CSV: {e}"));
-            }
-        }
-    }
-    Some((headers, rows))
-}
-
-fn check_columns(
-    path: &Path,
-    idx: &HashMap<String, usize>,
-    required: &[&str],
-    known: &HashSet<&str>,
-    c: &mut Collector,
-) -> bool {
-    let mut ok = true;
-    for r in required {
-        if !idx.contains_key(*r) {
-            c.push(path, 1, Some(r), "нет обязательного столбца");
-            ok = false;
-        }
-    }
-    let mut cols: Vec<&String> = idx.keys().collect();
-    cols.sort();
-    for h in cols {
-        if !known.contains(h.as_str()) {
-            c.push(
-                path,
-                1,
-                Some(h),
-                "неизвестный столбец: его нет в словаре данных редакции (bagalau edition describe)",
-            );
-        }
-    }
-    ok
 }
 
 /// Validates the value set of one body or row: required inputs present for the body's kind.
@@ -318,263 +323,335 @@ fn required_missing(
     }
 }
 
-fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector) -> Dataset {
-    let bodies_path = dir.join("bodies.csv");
-    let mut bodies: Vec<BodyData> = Vec::new();
-    let body_inputs: Vec<usize> = (0..ed.inputs.len())
-        .filter(|&i| ed.inputs[i].table.is_none())
-        .collect();
-    if let Some((headers, rows)) = open_csv(&bodies_path, c) {
-        let idx = header_index(&headers);
-        let mut known: HashSet<&str> = ["id", "name", "kind"].into_iter().collect();
-        known.extend(body_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
-        if check_columns(&bodies_path, &idx, &["id", "name", "kind"], &known, c) {
-            let mut seen = HashSet::new();
-            for (line, rec) in rows {
-                let get = |k: &str| column(&idx, &rec, k);
-                let id = get("id");
-                if id.is_empty() {
-                    c.push(
-                        &bodies_path,
-                        line,
-                        Some("id"),
-                        "пустой идентификатор органа",
-                    );
-                    continue;
-                }
-                if !seen.insert(id.clone()) {
-                    c.push(
-                        &bodies_path,
-                        line,
-                        Some("id"),
-                        format!("орган «{id}» указан дважды"),
-                    );
-                    continue;
-                }
-                let kind = get("kind");
-                let Some(group) = Group::from_code(&kind) else {
-                    c.push(
-                        &bodies_path,
-                        line,
-                        Some("kind"),
-                        format!("«{kind}»: ожидается central или local"),
-                    );
-                    continue;
+/// Where a body's or a row's values were written: a line of a CSV file (the column is the
+/// input's code) or an object of `data.json` (the column is the value's path).
+#[derive(Debug, Clone)]
+pub(crate) enum Place {
+    Csv { file: PathBuf, line: usize },
+    Json { file: PathBuf, path: String },
+}
+
+impl Place {
+    fn report(&self, c: &mut Collector<'_>, code: &str, message: String) {
+        match self {
+            Place::Csv { file, line } => c.push(file, *line, Some(code), message),
+            Place::Json { file, path } => c.push(file, 0, Some(&format!("{path}.{code}")), message),
+        }
+    }
+}
+
+/// Where each body (`body`) and each of its rows (`rows[table]`) was written.
+#[derive(Debug, Clone)]
+pub(crate) struct Places {
+    pub(crate) body: Place,
+    pub(crate) rows: Vec<Vec<Place>>,
+}
+
+fn check_value(v: &Option<Value>) -> Option<CheckValue> {
+    match v {
+        Some(Value::Num(d)) => Some(CheckValue::Num(*d)),
+        Some(Value::Bool(b)) => Some(CheckValue::Bool(*b)),
+        None => None,
+    }
+}
+
+/// The edition's cross-field rules (`checks.toml`) on every body and row.
+pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &mut Collector<'_>) {
+    for (b, body) in data.bodies.iter().enumerate() {
+        let Some(pl) = places.get(b) else { continue };
+        for check in &ed.checks {
+            let mut verdict = |value: &dyn Fn(usize) -> Option<CheckValue>, at: &Place| {
+                let column = check
+                    .inputs
+                    .first()
+                    .map_or("", |&i| ed.inputs[i].code.as_str());
+                let res = check.holds(body.group, &ed.parameters, &ed.inputs, value);
+                let message = match res {
+                    Ok(Some(true)) | Ok(None) => return,
+                    Ok(Some(false)) => format!(
+                        "{} (правило редакции «{}», {})",
+                        check.message, check.rule, check.reference
+                    ),
+                    Err(e) => format!("{e} (правило редакции «{}»)", check.rule),
                 };
-                let name = get("name");
-                if name.is_empty() {
-                    c.push(
-                        &bodies_path,
-                        line,
-                        Some("name"),
-                        "пустое наименование органа",
-                    );
+                at.report(c, column, message);
+            };
+            match check.table {
+                None => verdict(&|i| check_value(&body.values[i]), &pl.body),
+                Some(t) => {
+                    let (Some(rows), Some(places)) = (body.tables.get(t), pl.rows.get(t)) else {
+                        continue;
+                    };
+                    for (row, at) in rows.iter().zip(places) {
+                        let value = |i: usize| {
+                            if ed.inputs[i].table == Some(t) {
+                                check_value(&row.values[i])
+                            } else {
+                                check_value(&body.values[i])
+                            }
+                        };
+                        verdict(&value, at);
+                    }
                 }
-                let mut values = vec![None; ed.inputs.len()];
-                for &i in &body_inputs {
-                    let inp = &ed.inputs[i];
-                    let raw = idx.get(&inp.code).and_then(|&k| rec.get(k)).unwrap_or("");
-                    values[i] = c.cell(inp, raw, group, &id, &bodies_path, line, Some(&inp.code));
-                }
-                bodies.push(BodyData {
-                    id,
-                    name,
-                    group,
-                    values,
-                    tables: vec![Vec::new(); ed.tables.len()],
-                });
             }
         }
     }
+}
+
+/// Input columns absent from a CSV header: reported once each, with the number of rows that
+/// needed a value (instead of one «нет значения» per row).
+#[derive(Default)]
+struct AbsentColumns {
+    /// (input, rows that need it), in order of first need.
+    needed: Vec<(usize, usize)>,
+}
+
+impl AbsentColumns {
+    fn need(&mut self, i: usize, input: &Input, group: Group, body_id: &str) {
+        if required_missing(input, group, body_id, &None).is_none() {
+            return;
+        }
+        match self.needed.iter_mut().find(|(k, _)| *k == i) {
+            Some((_, n)) => *n += 1,
+            None => self.needed.push((i, 1)),
+        }
+    }
+
+    fn report(&self, ed: &Edition, file: &Path, c: &mut Collector) {
+        for &(i, n) in &self.needed {
+            c.push(
+                file,
+                1,
+                Some(&ed.inputs[i].code),
+                format!("нет столбца обязательного показателя (нужен в строках: {n})"),
+            );
+        }
+    }
+}
+
+const UNKNOWN_COLUMN_HINT: &str = ": его нет в словаре данных редакции (bagalau edition describe)";
+
+fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
+    let bodies_path = dir.join("bodies.csv");
+    let mut bodies: Vec<BodyData> = Vec::new();
+    let mut places: Vec<Places> = Vec::new();
+    // Ids written in bodies.csv whose row was refused: their rows elsewhere are not reported
+    // again (one message per real problem).
+    let mut refused: HashSet<String> = HashSet::new();
+    let mut bodies_read = false;
+    // A row of bodies.csv unreadable as CSV: its id is unknown, so rows elsewhere naming an
+    // unknown body may be that one's — not reported until bodies.csv reads cleanly.
+    let mut bodies_unreadable_rows = false;
+    let body_inputs: Vec<usize> = (0..ed.inputs.len())
+        .filter(|&i| ed.inputs[i].table.is_none())
+        .collect();
+    match read::read_csv(&bodies_path) {
+        Err(issues) => c.issues.extend(issues),
+        Ok((f, row_issues)) => {
+            bodies_unreadable_rows = !row_issues.is_empty();
+            c.issues.extend(row_issues);
+            let mut known: HashSet<&str> = ["id", "name", "kind"].into_iter().collect();
+            known.extend(body_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
+            if f.check_columns(
+                &["id", "name", "kind"],
+                &|h| known.contains(h),
+                UNKNOWN_COLUMN_HINT,
+                &mut c.issues,
+            ) {
+                bodies_read = true;
+                let mut absent = AbsentColumns::default();
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                for rec in &f.rows {
+                    let line = rec.line;
+                    let id = f.get(rec, "id").to_string();
+                    if id.is_empty() {
+                        c.push(
+                            &bodies_path,
+                            line,
+                            Some("id"),
+                            "пустой идентификатор органа",
+                        );
+                        continue;
+                    }
+                    if let Some(first) = seen.get(&id) {
+                        c.push(
+                            &bodies_path,
+                            line,
+                            Some("id"),
+                            format!("орган «{id}» указан дважды (впервые — в строке {first})"),
+                        );
+                        continue;
+                    }
+                    seen.insert(id.clone(), line);
+                    let kind = f.get(rec, "kind");
+                    let Some(group) = Group::from_code(kind) else {
+                        c.push(
+                            &bodies_path,
+                            line,
+                            Some("kind"),
+                            format!("«{kind}»: ожидается central или local"),
+                        );
+                        refused.insert(id);
+                        continue;
+                    };
+                    let name = f.get(rec, "name").to_string();
+                    if name.is_empty() {
+                        c.push(
+                            &bodies_path,
+                            line,
+                            Some("name"),
+                            "пустое наименование органа",
+                        );
+                    } else if let Some((col, m)) = identity::named_body_issue(ed, &id, &name, group)
+                    {
+                        c.push(&bodies_path, line, Some(col), m);
+                    }
+                    let mut values = vec![None; ed.inputs.len()];
+                    for &i in &body_inputs {
+                        let inp = &ed.inputs[i];
+                        if f.col(&inp.code).is_none() {
+                            // A value the edition decides by identity needs no column.
+                            match identity::fixed_value(ed, inp, group, &id, None) {
+                                Ok(Some(v)) => values[i] = Some(v),
+                                _ => absent.need(i, inp, group, &id),
+                            }
+                            continue;
+                        }
+                        let raw = f.get(rec, &inp.code);
+                        values[i] =
+                            c.cell(inp, raw, group, &id, &bodies_path, line, Some(&inp.code));
+                    }
+                    bodies.push(BodyData {
+                        id,
+                        name,
+                        group,
+                        values,
+                        tables: vec![Vec::new(); ed.tables.len()],
+                    });
+                    places.push(Places {
+                        body: Place::Csv {
+                            file: bodies_path.clone(),
+                            line,
+                        },
+                        rows: vec![Vec::new(); ed.tables.len()],
+                    });
+                }
+                absent.report(ed, &bodies_path, c);
+            }
+        }
+    }
+    let index: HashMap<String, usize> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id.clone(), i))
+        .collect();
     for (t, table) in ed.tables.iter().enumerate() {
         let path = dir.join(format!("{}.csv", table.code));
         let row_inputs: Vec<usize> = (0..ed.inputs.len())
             .filter(|&i| ed.inputs[i].table == Some(t))
             .collect();
-        let Some((headers, rows)) = open_csv(&path, c) else {
-            continue;
+        let (f, row_issues) = match read::read_csv(&path) {
+            Ok(x) => x,
+            Err(issues) => {
+                c.issues.extend(issues);
+                continue;
+            }
         };
-        let idx = header_index(&headers);
+        c.issues.extend(row_issues);
         let mut known: HashSet<&str> = ["body", table.key.as_str(), "name"].into_iter().collect();
         known.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
-        if !check_columns(
-            &path,
-            &idx,
+        if !f.check_columns(
             &["body", table.key.as_str(), "name"],
-            &known,
-            c,
-        ) {
+            &|h| known.contains(h),
+            UNKNOWN_COLUMN_HINT,
+            &mut c.issues,
+        ) || !bodies_read
+        {
+            // Without the bodies, every row would be reported as of an unknown body.
             continue;
         }
-        let mut seen = HashSet::new();
-        for (line, rec) in rows {
-            let get = |k: &str| column(&idx, &rec, k);
-            let body_id = get("body");
-            let Some(b) = bodies.iter().position(|b| b.id == body_id) else {
-                c.push(
-                    &path,
-                    line,
-                    Some("body"),
-                    format!("орган «{body_id}» не найден в bodies.csv"),
-                );
+        let mut absent = AbsentColumns::default();
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        // Unknown bodies: reported once each, at their first row, with the number of rows.
+        let mut unknown: Vec<(String, usize, usize)> = Vec::new();
+        for rec in &f.rows {
+            let line = rec.line;
+            let body_id = f.get(rec, "body").to_string();
+            if body_id.is_empty() {
+                c.push(&path, line, Some("body"), "пустой идентификатор органа");
+                continue;
+            }
+            let Some(&b) = index.get(&body_id) else {
+                if !refused.contains(&body_id) && !bodies_unreadable_rows {
+                    match unknown.iter_mut().find(|u| u.0 == body_id) {
+                        Some(u) => u.2 += 1,
+                        None => unknown.push((body_id, line, 1)),
+                    }
+                }
                 continue;
             };
-            let key = get(&table.key);
+            let key = f.get(rec, &table.key).to_string();
             if key.is_empty() {
                 c.push(&path, line, Some(&table.key), "пустой идентификатор строки");
                 continue;
             }
-            if !seen.insert((body_id.clone(), key.clone())) {
+            if let Some(first) = seen.get(&(body_id.clone(), key.clone())) {
                 c.push(
                     &path,
                     line,
                     Some(&table.key),
-                    format!("строка «{key}» органа «{body_id}» указана дважды"),
+                    format!(
+                        "строка «{key}» органа «{body_id}» указана дважды (впервые — в строке {first})"
+                    ),
                 );
                 continue;
             }
+            seen.insert((body_id.clone(), key.clone()), line);
             let group = bodies[b].group;
             let mut values = vec![None; ed.inputs.len()];
             for &i in &row_inputs {
                 let inp = &ed.inputs[i];
-                let raw = idx.get(&inp.code).and_then(|&k| rec.get(k)).unwrap_or("");
+                if f.col(&inp.code).is_none() {
+                    match identity::fixed_value(ed, inp, group, &body_id, None) {
+                        Ok(Some(v)) => values[i] = Some(v),
+                        _ => absent.need(i, inp, group, &body_id),
+                    }
+                    continue;
+                }
+                let raw = f.get(rec, &inp.code);
                 values[i] = c.cell(inp, raw, group, &body_id, &path, line, Some(&inp.code));
             }
             bodies[b].tables[t].push(Row {
                 key,
-                name: get("name"),
+                name: f.get(rec, "name").to_string(),
                 values,
             });
+            places[b].rows[t].push(Place::Csv {
+                file: path.clone(),
+                line,
+            });
         }
-    }
-    Dataset { bodies }
-}
-
-/// JSON alternative: `{"bodies": [{"id", "name", "kind", "inputs": {code: value}, "<table>": [{"<key>", "name", code: value}]}]}`.
-fn load_json(ed: &Edition, path: &Path, c: &mut Collector) -> Dataset {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            c.push(path, 0, None, format!("не удалось прочитать файл: {e}"));
-            return Dataset { bodies: Vec::new() };
-        }
-    };
-    let root: serde_json::Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            c.push(path, e.line(), None, format!("ошибка JSON: {e}"));
-            return Dataset { bodies: Vec::new() };
-        }
-    };
-    let cell = |v: &serde_json::Value| -> String {
-        match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        }
-    };
-    let mut bodies = Vec::new();
-    let Some(list) = root.get("bodies").and_then(|b| b.as_array()) else {
-        c.push(path, 0, Some("bodies"), "нет массива bodies");
-        return Dataset { bodies };
-    };
-    for (n, jb) in list.iter().enumerate() {
-        let at = format!("bodies[{n}]");
-        let id = jb.get("id").map(cell).unwrap_or_default();
-        let Some(group) = jb
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .and_then(Group::from_code)
-        else {
+        absent.report(ed, &path, c);
+        for (id, line, n) in unknown {
+            let more = if n > 1 {
+                format!(" (строк с этим органом: {n})")
+            } else {
+                String::new()
+            };
             c.push(
-                path,
-                0,
-                Some(&format!("{at}.kind")),
-                "ожидается central или local",
-            );
-            continue;
-        };
-        let mut values = vec![None; ed.inputs.len()];
-        let inputs = jb.get("inputs").and_then(|i| i.as_object());
-        if let Some(obj) = inputs {
-            for k in obj.keys() {
-                if !ed.inputs.iter().any(|i| &i.code == k && i.table.is_none()) {
-                    c.push(
-                        path,
-                        0,
-                        Some(&format!("{at}.inputs.{k}")),
-                        "неизвестный показатель",
-                    );
-                }
-            }
-        }
-        for (i, inp) in ed
-            .inputs
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.table.is_none())
-        {
-            let raw = inputs
-                .and_then(|o| o.get(&inp.code))
-                .map(cell)
-                .unwrap_or_default();
-            values[i] = c.cell(
-                inp,
-                &raw,
-                group,
-                &id,
-                path,
-                0,
-                Some(&format!("{at}.inputs.{}", inp.code)),
+                &path,
+                line,
+                Some("body"),
+                format!("орган «{id}» не найден в bodies.csv{more}"),
             );
         }
-        let mut tables = vec![Vec::new(); ed.tables.len()];
-        for (t, table) in ed.tables.iter().enumerate() {
-            for (r, jr) in jb
-                .get(&table.code)
-                .and_then(|x| x.as_array())
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let rat = format!("{at}.{}[{r}]", table.code);
-                let mut rv = vec![None; ed.inputs.len()];
-                for (i, inp) in ed
-                    .inputs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, i)| i.table == Some(t))
-                {
-                    let raw = jr.get(&inp.code).map(cell).unwrap_or_default();
-                    rv[i] = c.cell(
-                        inp,
-                        &raw,
-                        group,
-                        &id,
-                        path,
-                        0,
-                        Some(&format!("{rat}.{}", inp.code)),
-                    );
-                }
-                tables[t].push(Row {
-                    key: jr
-                        .get(&table.key)
-                        .map(cell)
-                        .unwrap_or_else(|| r.to_string()),
-                    name: jr.get("name").map(cell).unwrap_or_default(),
-                    values: rv,
-                });
-            }
-        }
-        bodies.push(BodyData {
-            id,
-            name: jb.get("name").map(cell).unwrap_or_default(),
-            group,
-            values,
-            tables,
-        });
     }
-    Dataset { bodies }
+    if bodies_read && bodies.is_empty() && refused.is_empty() && c.issues.is_empty() {
+        c.push(&bodies_path, 0, None, "нет ни одного органа");
+    }
+    let data = Dataset { bodies };
+    apply_checks(ed, &data, &places, c);
+    data
 }
 
 /// Parses a decimal cell or reports it.
@@ -583,7 +660,5 @@ pub(crate) fn decimal_cell(raw: &str) -> Result<Option<Decimal>, String> {
     if s.is_empty() || s == "-" {
         return Ok(None);
     }
-    parse_decimal(s)
-        .map(Some)
-        .ok_or_else(|| format!("«{s}» — не число"))
+    read::parse_number(s).map(Some)
 }

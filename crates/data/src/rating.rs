@@ -6,14 +6,14 @@
 //! both 73,3, ranked 10 and 11), the order among equal scores is taken from `tie_order`
 //! (smaller first). Without it, equal scores share a rank.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 use bagalau_engine::rank;
 use bagalau_methodology::{DegreeBand, Group};
 use rust_decimal::Decimal;
 
-use crate::{decimal_cell, DataError, Issue};
+use crate::{decimal_cell, read, DataError, Issue};
 
 #[derive(Debug, Clone)]
 pub struct ScoreRow {
@@ -103,85 +103,48 @@ const COLUMNS: [&str; 7] = [
     "tie_order",
 ];
 
-/// Reads the scores CSV, reporting every bad cell.
+/// The largest rank or `tie_order` accepted (far above any real group).
+pub const MAX_RANK: usize = 1_000_000;
+
+/// Reads the scores CSV, reporting every bad cell (through the strict reader of [`crate::read`]:
+/// duplicate or unknown columns, header-only files, encodings and separators are refused).
 pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
-    let mut issues: Vec<Issue> = Vec::new();
+    let (f, mut issues) = read::read_csv(path).map_err(|issues| DataError { issues })?;
     let mk = |row: usize, col: Option<&str>, m: String| Issue {
         file: path.to_path_buf(),
         row,
         column: col.map(str::to_string),
         message: m,
     };
-    let mut rdr = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            issues.push(mk(0, None, format!("не удалось открыть файл: {e}")));
-            return Err(DataError { issues });
-        }
-    };
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-            .collect(),
-        Err(e) => {
-            issues.push(mk(1, None, format!("не удалось прочитать заголовок: {e}")));
-            return Err(DataError { issues });
-        }
-    };
-    for h in &headers {
-        if !COLUMNS.contains(&h.as_str()) {
-            issues.push(mk(
-                1,
-                Some(h),
-                format!("неизвестный столбец; допустимые: {}", COLUMNS.join(", ")),
-            ));
-        }
-    }
-    for r in ["body", "group", "score"] {
-        if !headers.iter().any(|h| h == r) {
-            issues.push(mk(1, Some(r), "нет обязательного столбца".into()));
-        }
-    }
-    if !issues.is_empty() {
+    let hint = format!("; допустимые: {}", COLUMNS.join(", "));
+    if !f.check_columns(
+        &["body", "group", "score"],
+        &|h| COLUMNS.contains(&h),
+        &hint,
+        &mut issues,
+    ) || !issues.is_empty()
+    {
         return Err(DataError { issues });
     }
-    let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
-    let mut seen = HashSet::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                issues.push(mk(
-                    e.position().map_or(0, |p| p.line() as usize),
-                    None,
-                    format!("ошибка CSV: {e}"),
-                ));
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, |p| p.line() as usize);
-        let get = |n: &str| {
-            col(n)
-                .and_then(|i| rec.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for rec in &f.rows {
+        let line = rec.line;
+        let get = |n: &str| f.get(rec, n).to_string();
         let body = get("body");
         if body.is_empty() {
             issues.push(mk(line, Some("body"), "пустой идентификатор органа".into()));
             continue;
         }
-        if !seen.insert(body.clone()) {
+        if let Some(first) = seen.get(&body) {
             issues.push(mk(
                 line,
                 Some("body"),
-                format!("орган «{body}» указан дважды"),
+                format!("орган «{body}» указан дважды (впервые — в строке {first})"),
             ));
             continue;
         }
+        seen.insert(body.clone(), line);
         let group = match Group::from_code(&get("group")) {
             Some(g) => g,
             None => {
@@ -193,51 +156,52 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, DataError> {
                 continue;
             }
         };
-        let score = match decimal_cell(&get("score")) {
-            Ok(Some(s)) if s >= Decimal::ZERO && s <= Decimal::ONE_HUNDRED => s,
-            Ok(Some(s)) => {
-                issues.push(mk(
-                    line,
-                    Some("score"),
-                    format!("{} вне диапазона [0; 100]", s.normalize()),
-                ));
-                continue;
+        let in_range = |name: &str, issues: &mut Vec<Issue>| -> Result<Option<Decimal>, ()> {
+            match decimal_cell(&get(name)) {
+                Ok(Some(s)) if s >= Decimal::ZERO && s <= Decimal::ONE_HUNDRED => Ok(Some(s)),
+                Ok(Some(s)) => {
+                    issues.push(mk(
+                        line,
+                        Some(name),
+                        format!("{} вне диапазона [0; 100]", s.normalize()),
+                    ));
+                    Err(())
+                }
+                Ok(None) => Ok(None),
+                Err(m) => {
+                    issues.push(mk(line, Some(name), m));
+                    Err(())
+                }
             }
+        };
+        let score = match in_range("score", &mut issues) {
+            Ok(Some(s)) => s,
             Ok(None) => {
                 issues.push(mk(line, Some("score"), "нет балла".into()));
                 continue;
             }
-            Err(m) => {
-                issues.push(mk(line, Some("score"), m));
-                continue;
-            }
+            Err(()) => continue,
         };
-        let previous_score = match decimal_cell(&get("previous_score")) {
-            Ok(v) => v,
-            Err(m) => {
-                issues.push(mk(line, Some("previous_score"), m));
-                None
-            }
-        };
-        let int = |name: &str, issues: &mut Vec<Issue>| -> Option<usize> {
+        let previous_score = in_range("previous_score", &mut issues).unwrap_or(None);
+        let int = |name: &str, issues: &mut Vec<Issue>| -> Option<u32> {
             let s = get(name);
             if s.is_empty() || s == "-" {
                 return None;
             }
-            match s.parse::<usize>() {
-                Ok(v) if v >= 1 => Some(v),
+            match s.parse::<u32>() {
+                Ok(v) if (1..=MAX_RANK as u32).contains(&v) => Some(v),
                 _ => {
                     issues.push(mk(
                         line,
                         Some(name),
-                        format!("«{s}» — ожидается целое число от 1"),
+                        format!("«{s}» — ожидается целое число от 1 до {MAX_RANK}"),
                     ));
                     None
                 }
             }
         };
-        let previous_rank = int("previous_rank", &mut issues);
-        let tie_order = int("tie_order", &mut issues).map(|v| v as u32);
+        let previous_rank = int("previous_rank", &mut issues).map(|v| v as usize);
+        let tie_order = int("tie_order", &mut issues);
         let name = Some(get("name")).filter(|n| !n.is_empty());
         rows.push(ScoreRow {
             body,
@@ -339,9 +303,9 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         groups.push(GroupAverages {
             group: g,
             count: members.len(),
-            average: rank::mean(&scores),
+            average: checked_mean(&scores),
             previous_count: prev_scores.len(),
-            previous_average: rank::mean(&prev_scores),
+            previous_average: checked_mean(&prev_scores),
         });
     }
     out.sort_by(|a, b| a.row.group.cmp(&b.row.group).then(a.rank.cmp(&b.rank)));
@@ -349,6 +313,24 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         rows: out,
         groups,
         conflicts,
+    }
+}
+
+/// Arithmetic mean that cannot overflow: exact when the sum fits a decimal, otherwise the sum of
+/// the values each divided by the count (rounded at the 28th digit, as every decimal is).
+fn checked_mean(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = Decimal::from(values.len());
+    match values
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v))
+    {
+        Some(sum) => sum.checked_div(n),
+        None => values
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v.checked_div(n)?)),
     }
 }
 
@@ -371,5 +353,13 @@ mod tests {
         assert_eq!(r, vec![2, 3, 1, 4]);
         let r = ranks(&[(d("95.4"), None), (d("95.4"), None), (d("98"), None)]);
         assert_eq!(r, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn issue10_means_of_huge_previous_scores_do_not_overflow() {
+        let big = d("50000000000000000000000000000");
+        assert_eq!(checked_mean(&[big, big]), Some(big));
+        assert_eq!(checked_mean(&[d("1"), d("2")]), Some(d("1.5")));
+        assert_eq!(checked_mean(&[]), None);
     }
 }

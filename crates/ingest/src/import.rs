@@ -169,11 +169,16 @@ pub struct FormData {
     pub period: Option<u16>,
     pub edition: String,
     pub dataset: Dataset,
+    /// Values kept but not counted (the edition's `inapplicable = "notice"`), as the loader
+    /// reports them.
+    pub notices: Vec<Problem>,
 }
 
 struct Problems<'a> {
     file: &'a Path,
     list: Vec<Problem>,
+    /// Not refusals: values kept and reported (`inapplicable = "notice"`).
+    notices: Vec<Problem>,
 }
 
 impl Problems<'_> {
@@ -241,7 +246,12 @@ impl Mapped<'_> {
 
 /// Finds the columns of a sheet by the codes of row 2, reporting unknown, duplicate and missing
 /// codes and values under columns without a code. `None` when the sheet has no codes at all.
-fn map_columns<'s>(spec: &'s SheetSpec, cells: &Cells, p: &mut Problems<'_>) -> Option<Mapped<'s>> {
+fn map_columns<'s>(
+    ed: &Edition,
+    spec: &'s SheetSpec,
+    cells: &Cells,
+    p: &mut Problems<'_>,
+) -> Option<Mapped<'s>> {
     let sheet = Some(spec.name.as_str());
     let mut at: HashMap<&str, u32> = HashMap::new();
     let mut coded: BTreeSet<u32> = BTreeSet::new();
@@ -282,7 +292,9 @@ fn map_columns<'s>(spec: &'s SheetSpec, cells: &Cells, p: &mut Problems<'_>) -> 
         return None;
     }
     for c in &spec.columns {
-        if !at.contains_key(c.code.as_str()) {
+        // A value the edition fixes by body (`true_for`) needs no column, as in the CSV.
+        let fixed = matches!(c.kind, ColumnKind::Input(k) if ed.inputs[k].true_for.is_some());
+        if !at.contains_key(c.code.as_str()) && !fixed {
             p.push(
                 sheet,
                 None,
@@ -329,12 +341,37 @@ fn data_rows<'m>(m: &'m Mapped<'_>, cells: &'m Cells) -> Vec<(u32, HashMap<&'m s
     rows.into_iter().collect()
 }
 
-/// Checks presence against applicability: required inputs present, others empty.
-fn presence(input: &Input, group: Group, body: &str, v: &Option<Value>) -> Option<Reason> {
+/// What applicability makes of a value.
+enum Presence {
+    Fine,
+    Refused(Reason),
+    /// Kept and reported, not refused (`inapplicable = "notice"`): the loader records it too.
+    Noticed(Reason),
+}
+
+/// Checks presence against applicability, as the dataset loader does: required inputs present,
+/// others empty (or noticed, where the edition says so); a value the edition fixes by body
+/// (`true_for`) may be left empty and must not contradict it.
+fn presence(input: &Input, group: Group, body: &str, v: &Option<Value>) -> Presence {
+    if let Some(want) = input.fixed_for(group, body) {
+        return match v {
+            Some(Value::Bool(b)) if *b != want => Presence::Refused(Reason::FixedByEdition {
+                value: want,
+                bodies: input.true_for.clone().unwrap_or_default().join(", "),
+                reference: input.cite.reference.clone(),
+            }),
+            _ => Presence::Fine,
+        };
+    }
     match (v, input.applies.applies(group, body), input.optional) {
-        (None, true, false) => Some(Reason::Missing),
-        (Some(_), false, _) => Some(Reason::NotApplicable(input.applies.describe_ru())),
-        _ => None,
+        (None, true, false) => Presence::Refused(Reason::Missing),
+        (Some(_), false, _) if input.notice_inapplicable => {
+            Presence::Noticed(Reason::Ignored(input.applies.describe_ru()))
+        }
+        (Some(_), false, _) => {
+            Presence::Refused(Reason::NotApplicable(input.applies.describe_ru()))
+        }
+        _ => Presence::Fine,
     }
 }
 
@@ -345,6 +382,11 @@ struct SheetReader<'a, 'm> {
 }
 
 impl SheetReader<'_, '_> {
+    fn column_of(&self, code: &str) -> Column {
+        let col = self.m.at.get(code).copied().unwrap_or(0);
+        self.m.column(col, code)
+    }
+
     fn problem(&self, p: &mut Problems<'_>, row: u32, code: &str, reason: Reason) {
         let col = self.m.at.get(code).copied().unwrap_or(0);
         p.push(
@@ -391,8 +433,19 @@ impl SheetReader<'_, '_> {
                 .unwrap_or(&Cell::Empty);
             match input_value(input, cell) {
                 Ok(v) => {
-                    if let Some(r) = owner.and_then(|(g, id)| presence(input, g, id, &v)) {
-                        self.problem(p, row, &col.code, r);
+                    match owner.map(|(g, id)| presence(input, g, id, &v)) {
+                        Some(Presence::Refused(r)) => self.problem(p, row, &col.code, r),
+                        Some(Presence::Noticed(r)) => {
+                            let col_ref = self.column_of(&col.code);
+                            p.notices.push(Problem {
+                                file: p.file.to_path_buf(),
+                                sheet: Some(self.sheet.to_string()),
+                                row: Some(row + 1),
+                                column: Some(col_ref),
+                                reason: r,
+                            });
+                        }
+                        Some(Presence::Fine) | None => {}
                     }
                     values[k] = v;
                 }
@@ -689,6 +742,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
     let mut p = Problems {
         file,
         list: Vec::new(),
+        notices: Vec::new(),
     };
     let refuse = |p: Problems<'_>, sha256: String| IngestError::Refused {
         file: file.to_path_buf(),
@@ -733,7 +787,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         let Some(cells) = sheet(&mut p, &spec.name) else {
             continue;
         };
-        let Some(m) = map_columns(spec, &cells, &mut p) else {
+        let Some(m) = map_columns(ed, spec, &cells, &mut p) else {
             continue;
         };
         match spec.kind {
@@ -757,6 +811,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         period: meta.period,
         edition: meta.edition,
         dataset: Dataset { bodies },
+        notices: p.notices,
     })
 }
 
@@ -920,6 +975,8 @@ pub struct ImportReport {
     pub rows: Vec<(String, usize)>,
     /// The dataset folder written; `None` for a dry run.
     pub written: Option<PathBuf>,
+    /// Values kept but not counted (not errors).
+    pub notices: Vec<Problem>,
 }
 
 impl ImportReport {
@@ -934,6 +991,15 @@ impl ImportReport {
         s.push_str(&format!("Лист «{BODIES}»: органов {}\n", self.bodies));
         for (sheet, n) in &self.rows {
             s.push_str(&format!("Лист «{sheet}»: строк {n}\n"));
+        }
+        if !self.notices.is_empty() {
+            s.push_str(&format!(
+                "Замечания ({}): значения записаны и не учитываются\n",
+                self.notices.len()
+            ));
+            for n in &self.notices {
+                s.push_str(&format!("  {n}\n"));
+            }
         }
         match &self.written {
             Some(dir) => s.push_str(&format!(
@@ -983,6 +1049,7 @@ pub fn import(
         bodies: data.dataset.bodies.len(),
         rows,
         written: (!dry_run).then(|| out.to_path_buf()),
+        notices: data.notices,
     })
 }
 
@@ -1025,6 +1092,8 @@ mod tests {
             max: Some(Decimal::ONE),
             optional: false,
             applies: Default::default(),
+            true_for: None,
+            notice_inapplicable: false,
             cite: bagalau_methodology::Citation {
                 reference: String::new(),
                 status: bagalau_methodology::Status::Verbatim,

@@ -123,6 +123,14 @@ pub enum Reason {
         period: u16,
         periods: String,
     },
+    /// A value the edition fixes by body (`true_for`) contradicted.
+    FixedByEdition {
+        value: bool,
+        bodies: String,
+        reference: String,
+    },
+    /// Not a refusal: a value for a body the input does not apply to, kept and not counted.
+    Ignored(String),
 }
 
 impl fmt::Display for Reason {
@@ -186,6 +194,19 @@ impl fmt::Display for Reason {
                 "форма составлена для редакции «{form}», а выбрана «{edition}»"
             ),
             Reason::BadPeriod(s) => write!(f, "«{s}» — ожидается год (например 2023)"),
+            Reason::FixedByEdition {
+                value,
+                bodies,
+                reference,
+            } => write!(
+                f,
+                "признак определяет редакция ({reference}), а не данные: он истинен только для {bodies}, для этого органа — «{}»; оставьте ячейку пустой или исправьте",
+                if *value { "да" } else { "нет" }
+            ),
+            Reason::Ignored(who) => write!(
+                f,
+                "по этому органу показатель не оценивается (применяется: {who}); значение записано и не учитывается"
+            ),
             Reason::PeriodNotCovered { period, periods } => write!(
                 f,
                 "редакция не охватывает период {period} (охватывает: {periods})"

@@ -117,6 +117,12 @@ fn input_message(input: &Input) -> String {
             input.applies.describe_ru()
         ));
     }
+    if let Some(ids) = &input.true_for {
+        m.push_str(&format!(
+            "\nОпределяет редакция: «да» только для {}; можно не заполнять",
+            ids.join(", ")
+        ));
+    }
     if input.optional {
         m.push_str("\nНеобязательный");
     }
@@ -473,7 +479,12 @@ fn instructions(
                         i.unit.clone().unwrap_or_default(),
                         allowed_ru(i),
                         i.applies.describe_ru(),
-                        if i.optional {
+                        if let Some(ids) = &i.true_for {
+                            format!(
+                                "определяет редакция: «да» только для {}; можно не заполнять",
+                                ids.join(", ")
+                            )
+                        } else if i.optional {
                             "необязательный".into()
                         } else {
                             "обязательный (если применяется)".into()

@@ -51,7 +51,7 @@ impl Crosswalk {
         };
         let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
             location: loc(0),
-            message: format!("не удалось прочитать файл: {e}"),
+            message: format!("не удалось прочитать файл: {}", crate::io_message(&e)),
         })?;
         let raw: FileRaw = toml::from_str(&text).map_err(|e| Diagnostic {
             location: loc(e.span().map_or(0, |s| {

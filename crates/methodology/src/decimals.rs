@@ -60,25 +60,25 @@ pub fn quote_decimal_literals(src: &str) -> Quoted {
             State::MultiBasic => {
                 if c == b'\\' {
                     i += 1;
-                } else if src[i..].starts_with("\"\"\"") {
+                } else if b[i..].starts_with(b"\"\"\"") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::MultiLiteral => {
-                if src[i..].starts_with("'''") {
+                if b[i..].starts_with(b"'''") {
                     state = State::Normal;
                     i += 2;
                 }
             }
             State::Normal => match c {
                 b'#' => state = State::Comment,
-                b'"' if src[i..].starts_with("\"\"\"") => {
+                b'"' if b[i..].starts_with(b"\"\"\"") => {
                     state = State::MultiBasic;
                     i += 2;
                 }
                 b'"' => state = State::Basic,
-                b'\'' if src[i..].starts_with("'''") => {
+                b'\'' if b[i..].starts_with(b"'''") => {
                     state = State::MultiLiteral;
                     i += 2;
                 }
@@ -144,6 +144,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cyrillic_in_multi_line_strings() {
+        // Stepping byte by byte inside «"""…"""» once sliced the text inside a letter.
+        let src = "note = \"\"\"Д\"\"\"\nn = '''Ж'''\nx = 0,5\n";
+        let q = quote_decimal_literals(src);
+        assert_eq!(q.text, "note = \"\"\"Д\"\"\"\nn = '''Ж'''\nx = \"0,5\"\n");
+    }
+
+    #[test]
     fn decimals_become_strings_and_nothing_else_changes() {
         let src = "a = 0.8\nb = 0,8 # comment = 1.5\nc = { central = 10, local = 2,5 }\n\
                    d = \"x = 1.5\"\ne = [2014, 2015]\nf = 25\ng = '''\nh = 3.5\n'''\ni = 1e3\n";
@@ -158,5 +166,19 @@ mod tests {
         assert_eq!(q.original_offset(at), src.find("b =").unwrap());
         let at = q.text.find("local").unwrap();
         assert_eq!(q.original_offset(at), src.find("local").unwrap());
+    }
+
+    #[test]
+    fn cyrillic_in_multiline_strings_and_comments() {
+        let src = "note = \"\"\"\nЦифра = 0,8 «в тексте»\n\"\"\"\n# Комментарий = 1,5\n\
+                   v = 0,8 # ещё\nw = '''\nё = 2.5\n'''\n";
+        let q = quote_decimal_literals(src);
+        assert!(q.text.contains("Цифра = 0,8 «в тексте»"));
+        assert!(q.text.contains("v = \"0,8\" # ещё"));
+        assert!(q.text.contains("ё = 2.5"));
+        // Odd inputs never panic.
+        for s in ["=я", "= 1,я", "\"\"\"я", "'''я'", "= -", "=9.", "\"я", "'я"] {
+            let _ = quote_decimal_literals(s);
+        }
     }
 }

@@ -119,6 +119,16 @@ fn node_key(ed: &Edition, n: &Node, cw: Option<&Crosswalk>) -> (&'static str, St
     (node_section(n), n.code.clone())
 }
 
+fn exceptions_text(ex: &[crate::EvaluatorException]) -> String {
+    if ex.is_empty() {
+        return "—".into();
+    }
+    ex.iter()
+        .map(|e| format!("{}: {}", e.bodies.join(", "), e.evaluator))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
     let mut m: Items = BTreeMap::new();
     for n in &ed.nodes {
@@ -131,6 +141,10 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
         }
         facets.push(("применяется", n.applies.describe_ru()));
         facets.push(("статус", n.cite.status.code().to_string()));
+        facets.push((
+            "оценивают другие органы",
+            exceptions_text(&n.evaluator_exceptions),
+        ));
         m.insert(
             node_key(ed, n, cw),
             (n.name.clone(), facets, n.cite.reference.clone()),
@@ -141,17 +155,23 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
         if let Some(e) = &d.evaluator {
             facets.push(("уполномоченный на оценку орган", e.clone()));
         }
-        if !d.evaluator_exceptions.is_empty() {
-            let ex: Vec<String> = d
-                .evaluator_exceptions
-                .iter()
-                .map(|e| format!("{}: {}", e.bodies.join(", "), e.evaluator))
-                .collect();
-            facets.push(("оценивают другие органы", ex.join("; ")));
-        }
+        facets.push((
+            "оценивают другие органы",
+            exceptions_text(&d.evaluator_exceptions),
+        ));
         m.insert(
             ("направления", d.code.clone()),
             (d.name.clone(), facets, d.cite.reference.clone()),
+        );
+    }
+    for b in &ed.named_bodies {
+        m.insert(
+            ("органы, названные в акте", b.id.clone()),
+            (
+                b.name.clone(),
+                vec![("вид", b.group.code().to_string())],
+                b.cite.reference.clone(),
+            ),
         );
     }
     for p in &ed.parameters {
@@ -301,8 +321,9 @@ pub fn diff(a: &Edition, b: &Edition, cw: Option<&Crosswalk>) -> Vec<Change> {
 }
 
 /// Sections in the order a methodologist reads them: the tree first, the data dictionary last.
-const SECTION_ORDER: [&str; 10] = [
+const SECTION_ORDER: [&str; 11] = [
     "направления",
+    "органы, названные в акте",
     "сопоставлено по crosswalk",
     "критерии",
     "штрафы",
@@ -314,8 +335,10 @@ const SECTION_ORDER: [&str; 10] = [
     "отчётные данные",
 ];
 
-/// For each period of `from..=to`, the editions (by id) that cover it.
-pub fn coverage(editions: &[Edition], from: u16, to: u16) -> Vec<(u16, Vec<&str>)> {
+/// For each period of `from..=to`, the editions (by id) that cover it, each with why: the year
+/// the evaluation of that period is carried out, when the edition is in force, and the reason the
+/// edition gives (or, for an edition listing bare periods, its legal reference).
+pub fn coverage(editions: &[Edition], from: u16, to: u16) -> Vec<(u16, Vec<(&str, String)>)> {
     (from..=to)
         .map(|p| {
             (
@@ -323,9 +346,30 @@ pub fn coverage(editions: &[Edition], from: u16, to: u16) -> Vec<(u16, Vec<&str>
                 editions
                     .iter()
                     .filter(|e| e.validity.periods.contains(&p))
-                    .map(|e| e.id.as_str())
+                    .map(|e| (e.id.as_str(), why(e, p)))
                     .collect(),
             )
         })
         .collect()
+}
+
+/// Why an edition governs the evaluation of period `p`, in Russian.
+pub fn why(e: &Edition, p: u16) -> String {
+    let v = &e.validity;
+    let in_force = match (&v.effective_from, &v.effective_to) {
+        (Some(f), Some(t)) => format!("действует с {f} по {t}"),
+        (Some(f), None) => format!("действует с {f}"),
+        (None, Some(t)) => format!("действует по {t}"),
+        (None, None) => "даты действия не указаны".to_string(),
+    };
+    match v.evaluated.iter().find(|x| x.period == p) {
+        Some(x) => format!(
+            "оценка за {p} год проводится в {} году; редакция {in_force}. {}",
+            x.carried_out, x.reason
+        ),
+        None => format!(
+            "период указан в [validity] ({}); {in_force}; год проведения оценки не указан",
+            v.cite.reference
+        ),
+    }
 }

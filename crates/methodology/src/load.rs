@@ -40,7 +40,7 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 8] = [
+pub const EDITION_FILES: [&str; 10] = [
     "edition.toml",
     "inputs.toml",
     "reporting.toml",
@@ -49,6 +49,8 @@ pub const EDITION_FILES: [&str; 8] = [
     "values.toml",
     "criteria.toml",
     "penalties.toml",
+    crate::checks::FILE,
+    crate::procedure::FILE,
 ];
 
 /// The functions of the formula language (documented in docs/EDITION-FORMAT.md).
@@ -74,7 +76,7 @@ pub const FUNCTIONS: [&str; 19] = [
     "value_or",
 ];
 
-struct Src {
+pub(crate) struct Src {
     path: PathBuf,
     /// The text the TOML parser reads: the file with its decimal literals quoted
     /// ([`crate::decimals`]); spans refer to it.
@@ -109,7 +111,7 @@ impl Src {
         }
     }
 
-    fn span_loc(&self, span: Range<usize>) -> Location {
+    pub(crate) fn span_loc(&self, span: Range<usize>) -> Location {
         self.loc(span.start)
     }
 
@@ -137,21 +139,21 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-struct Loader {
+pub(crate) struct Loader {
     diags: Vec<Diagnostic>,
     /// Every quote met, with where it was written (checked once the sources are known).
     quotes: Vec<(Quote, Location)>,
 }
 
 impl Loader {
-    fn err(&mut self, location: Location, message: impl Into<String>) {
+    pub(crate) fn err(&mut self, location: Location, message: impl Into<String>) {
         self.diags.push(Diagnostic {
             location,
             message: message.into(),
         });
     }
 
-    fn parse_file<T: serde::de::DeserializeOwned + Default>(
+    pub(crate) fn parse_file<T: serde::de::DeserializeOwned + Default>(
         &mut self,
         dir: &Path,
         name: &str,
@@ -171,7 +173,7 @@ impl Loader {
                         line: 0,
                         column: 0,
                     },
-                    format!("не удалось прочитать файл: {e}"),
+                    format!("не удалось прочитать файл: {}", crate::io_message(&e)),
                 );
                 return None;
             }
@@ -211,7 +213,7 @@ impl Loader {
         }
     }
 
-    fn cite(
+    pub(crate) fn cite(
         &mut self,
         src: &Src,
         at: Range<usize>,
@@ -820,7 +822,10 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                         line: 0,
                         column: 0,
                     },
-                    message: format!("не удалось открыть папку редакции: {e}"),
+                    message: format!(
+                        "не удалось открыть папку редакции: {}",
+                        crate::io_message(&e)
+                    ),
                 }],
             })
         }
@@ -895,6 +900,41 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     }
     let table_index = |code: &str| tables.iter().position(|t| t.code == code);
 
+    // Bodies the act names: unique ids, a known kind.
+    let mut named_bodies: Vec<NamedBody> = Vec::new();
+    for b in &ed.named_body {
+        let id = b.id.get_ref();
+        if id.trim().is_empty() || named_bodies.iter().any(|x| &x.id == id) {
+            l.err(
+                ed_src.span_loc(b.id.span()),
+                format!("named_body: идентификатор «{id}» пуст или повторяется"),
+            );
+        }
+        let group = Group::from_code(b.kind.get_ref()).unwrap_or_else(|| {
+            l.err(
+                ed_src.span_loc(b.kind.span()),
+                format!(
+                    "неизвестный вид органа «{}»: ожидается central или local",
+                    b.kind.get_ref()
+                ),
+            );
+            Group::Central
+        });
+        named_bodies.push(NamedBody {
+            id: id.clone(),
+            name: b.name.clone(),
+            group,
+            cite: l.cite(
+                &ed_src,
+                b.id.span(),
+                &b.reference,
+                &b.status,
+                &b.note,
+                &b.quote,
+            ),
+        });
+    }
+
     // Inputs.
     let mut input_list = Vec::new();
     for (i, r) in inputs.input.iter().enumerate() {
@@ -926,6 +966,33 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 l.err(in_src.span_loc(r.code.span()), "min больше max");
             }
         }
+        if let Some(tf) = &r.true_for {
+            if ty != InputType::Bool {
+                l.err(
+                    in_src.span_loc(tf.span()),
+                    "true_for допустимо только для логического показателя (type = \"bool\")",
+                );
+            }
+            for id in tf.get_ref() {
+                if !named_bodies.iter().any(|b| &b.id == id) {
+                    l.err(
+                        in_src.span_loc(tf.span()),
+                        format!("true_for: орган «{id}» не назван в edition.toml ([[named_body]])"),
+                    );
+                }
+            }
+        }
+        let notice_inapplicable = match r.inapplicable.as_ref().map(|s| (s, s.get_ref().as_str())) {
+            None | Some((_, "refuse")) => false,
+            Some((_, "notice")) => true,
+            Some((s, other)) => {
+                l.err(
+                    in_src.span_loc(s.span()),
+                    format!("inapplicable = «{other}»: ожидается \"refuse\" или \"notice\""),
+                );
+                false
+            }
+        };
         input_list.push(Input {
             code: r.code.get_ref().clone(),
             name: r.name.clone(),
@@ -936,6 +1003,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             max: r.max.map(|d| d.0),
             optional: r.optional,
             applies: l.applies(&in_src, &r.applies),
+            true_for: r.true_for.as_ref().map(|t| t.get_ref().clone()),
+            notice_inapplicable,
             cite: l.cite(
                 &in_src,
                 r.code.span(),
@@ -1246,6 +1315,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                 unit: r.unit.clone(),
                 body: NodeBody::Formula(formulas),
                 applies: l.applies(src, &r.applies),
+                evaluator: r.evaluator.clone(),
+                evaluator_exceptions: evaluator_exceptions(&r.evaluator_exception),
                 cite: l.cite(
                     src,
                     r.code.span(),
@@ -1321,6 +1392,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
                     cap: p.cap.map(|d| d.0),
                 },
                 applies: l.applies(src, &p.applies),
+                evaluator: None,
+                evaluator_exceptions: Vec::new(),
                 cite: l.cite(
                     src,
                     p.code.span(),
@@ -1363,15 +1436,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             max: d.max.0,
             score,
             evaluator: d.evaluator.clone(),
-            evaluator_exceptions: d
-                .evaluator_exception
-                .iter()
-                .map(|e| EvaluatorException {
-                    bodies: e.bodies.clone(),
-                    evaluator: e.evaluator.clone(),
-                    note: e.note.clone(),
-                })
-                .collect(),
+            evaluator_exceptions: evaluator_exceptions(&d.evaluator_exception),
             cite: l.cite(
                 &ed_src,
                 d.code.span(),
@@ -1625,8 +1690,50 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let correction = ed.result.correction.as_ref().and_then(|s| role(&mut l, s));
     let penalties = ed.result.penalties.as_ref().and_then(|s| role(&mut l, s));
 
+    let evaluated: Vec<EvaluatedPeriod> = ed
+        .validity
+        .evaluated
+        .iter()
+        .map(|e| {
+            let (p, y) = (*e.period.get_ref(), e.carried_out);
+            let year = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..4)?.parse::<u16>().ok());
+            let problem = if y < p {
+                Some(format!("оценка за {p} год не может проводиться в {y} году"))
+            } else if e.reason.trim().is_empty() {
+                Some(format!("для периода {p} нужна причина (reason)"))
+            } else if year(&ed.validity.effective_from).is_some_and(|f| y < f)
+                || year(&ed.validity.effective_to).is_some_and(|t| y > t)
+            {
+                Some(format!(
+                    "оценка за {p} год проводится в {y} году, когда редакция не действует (effective_from/effective_to)"
+                ))
+            } else {
+                None
+            };
+            if let Some(m) = problem {
+                l.err(ed_src.span_loc(e.period.span()), format!("validity.evaluated: {m}"));
+            }
+            EvaluatedPeriod {
+                period: *e.period.get_ref(),
+                carried_out: e.carried_out,
+                reason: e.reason.clone(),
+            }
+        })
+        .collect();
+    let periods: Vec<u16> = if evaluated.is_empty() {
+        ed.validity.periods.clone()
+    } else {
+        if !ed.validity.periods.is_empty() {
+            l.err(
+                ed_src.loc(0),
+                "validity: укажите либо periods, либо [[validity.evaluated]], не оба",
+            );
+        }
+        evaluated.iter().map(|e| e.period).collect()
+    };
     let validity = Validity {
-        periods: ed.validity.periods.clone(),
+        periods,
+        evaluated,
         effective_from: ed.validity.effective_from.clone(),
         effective_to: ed.validity.effective_to.clone(),
         cite: l.cite(
@@ -1651,13 +1758,17 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
             &ed.rounding.quote,
         ),
     };
-    if ed.validity.periods.is_empty() {
+    check_named_ids(&mut l, &named_bodies, &input_list, &nodes, &directions);
+    if validity.periods.is_empty() {
         l.err(
             ed_src.loc(0),
             "validity.periods: не указан ни один оцениваемый период",
         );
     }
+    let (checks, check_diags) = crate::checks::load(dir, &input_list, &parameters);
+    l.diags.extend(check_diags);
 
+    let procedure = crate::procedure::load(&mut l, dir);
     let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
     if !l.diags.is_empty() {
@@ -1699,6 +1810,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         rounding,
         degrees,
         directions,
+        named_bodies,
         tables,
         inputs: input_list,
         reporting: reporting_tables,
@@ -1708,6 +1820,8 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         order,
         symbols,
         sources,
+        checks,
+        procedure,
     };
     // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
     // short of it (interval reasoning over the formula).
@@ -1825,6 +1939,65 @@ struct EditionFileOpt(Option<raw::EditionFile>);
 impl<'de> serde::Deserialize<'de> for EditionFileOpt {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         raw::EditionFile::deserialize(d).map(|e| EditionFileOpt(Some(e)))
+    }
+}
+
+fn evaluator_exceptions(raw: &[raw::EvaluatorExceptionRaw]) -> Vec<EvaluatorException> {
+    raw.iter()
+        .map(|e| EvaluatorException {
+            bodies: e.bodies.clone(),
+            evaluator: e.evaluator.clone(),
+            note: e.note.clone(),
+        })
+        .collect()
+}
+
+/// When an edition names bodies, every body id it uses (applies, evaluator exceptions) must be
+/// one of them: identity is fixed in one place, and a dataset cannot rename an exempt body.
+fn check_named_ids(
+    l: &mut Loader,
+    named: &[NamedBody],
+    inputs: &[Input],
+    nodes: &[Node],
+    directions: &[Direction],
+) {
+    if named.is_empty() {
+        return;
+    }
+    let mut uses: Vec<(&Location, &str)> = Vec::new();
+    for i in inputs {
+        let a = &i.applies;
+        uses.extend(
+            a.only
+                .iter()
+                .chain(&a.except)
+                .map(|b| (&i.cite.location, b.as_str())),
+        );
+    }
+    for n in nodes {
+        let a = &n.applies;
+        uses.extend(
+            a.only
+                .iter()
+                .chain(&a.except)
+                .map(|b| (&n.cite.location, b.as_str())),
+        );
+        for e in &n.evaluator_exceptions {
+            uses.extend(e.bodies.iter().map(|b| (&n.cite.location, b.as_str())));
+        }
+    }
+    for d in directions {
+        for e in &d.evaluator_exceptions {
+            uses.extend(e.bodies.iter().map(|b| (&d.cite.location, b.as_str())));
+        }
+    }
+    for (loc, id) in uses {
+        if !named.iter().any(|b| b.id == id) {
+            l.err(
+                loc.clone(),
+                format!("орган «{id}» не назван в edition.toml ([[named_body]] с официальным наименованием)"),
+            );
+        }
     }
 }
 

@@ -49,6 +49,34 @@ pub struct Citation {
     pub location: Location,
 }
 
+impl Citation {
+    /// The reference as official documents cite it: the act's paragraphs, sub-items, chapters
+    /// and appendices only, without the project's notes on where a reading was found (a part
+    /// that does not start as a citation of the act, or names one of our sources, is left out).
+    /// `None` when nothing of the act remains.
+    pub fn legal_reference(&self) -> Option<String> {
+        const FORMS: [&str; 7] = [
+            "п.",
+            "пп.",
+            "подпункт",
+            "приложени",
+            "глав",
+            "параграф",
+            "приказ",
+        ];
+        let parts: Vec<&str> = self
+            .reference
+            .split(';')
+            .map(str::trim)
+            .filter(|p| {
+                let lower = p.to_lowercase();
+                FORMS.iter().any(|f| lower.starts_with(f)) && !lower.contains("seed")
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
 /// Words quoted from a source: one or more fragments, each found word for word in its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
@@ -153,9 +181,32 @@ pub struct Act {
 
 #[derive(Debug, Clone)]
 pub struct Validity {
+    /// The evaluated periods (years) this edition governs.
     pub periods: Vec<u16>,
+    /// When the edition is in force: the dates between which evaluations are carried out by it.
     pub effective_from: Option<String>,
     pub effective_to: Option<String>,
+    /// Per evaluated period: the year its evaluation is carried out and why this edition governs
+    /// it (empty when the edition lists bare `periods`).
+    pub evaluated: Vec<EvaluatedPeriod>,
+    pub cite: Citation,
+}
+
+/// An evaluated period, the year its evaluation is carried out and the reason.
+#[derive(Debug, Clone)]
+pub struct EvaluatedPeriod {
+    pub period: u16,
+    pub carried_out: u16,
+    pub reason: String,
+}
+
+/// A body the act names (e.g. an exemption): the edition fixes its dataset id, official name and
+/// kind, and a dataset must use them.
+#[derive(Debug, Clone)]
+pub struct NamedBody {
+    pub id: String,
+    pub name: String,
+    pub group: Group,
     pub cite: Citation,
 }
 
@@ -328,7 +379,22 @@ pub struct Input {
     pub max: Option<Decimal>,
     pub optional: bool,
     pub applies: Applies,
+    /// A bool decided by the edition: true exactly for these named bodies, false for the others
+    /// it applies to. A dataset may leave the cell empty; a contradicting value is refused.
+    pub true_for: Option<Vec<String>>,
+    /// A value given for a body the input does not apply to is reported and ignored (not refused).
+    pub notice_inapplicable: bool,
     pub cite: Citation,
+}
+
+impl Input {
+    /// The value the edition fixes for a body (only for `true_for` inputs that apply to it).
+    pub fn fixed_for(&self, g: Group, body_id: &str) -> Option<bool> {
+        let list = self.true_for.as_ref()?;
+        self.applies
+            .applies(g, body_id)
+            .then(|| list.iter().any(|b| b == body_id))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -440,6 +506,12 @@ pub struct Node {
     pub unit: Option<String>,
     pub body: NodeBody,
     pub applies: Applies,
+    /// The authorized body evaluating this criterion for every body, when not its direction's
+    /// (2014 п.9).
+    pub evaluator: Option<String>,
+    /// Bodies for which another authorized body evaluates this criterion (its direction's
+    /// evaluator otherwise), e.g. 2023 п.5: the Ministry of Digital Development's automation.
+    pub evaluator_exceptions: Vec<EvaluatorException>,
     pub cite: Citation,
     /// Indices of nodes this node depends on.
     pub deps: Vec<usize>,
@@ -477,6 +549,8 @@ pub struct Edition {
     pub rounding: Rounding,
     pub degrees: Vec<DegreeBand>,
     pub directions: Vec<Direction>,
+    /// Bodies the act names, with the ids datasets must use for them.
+    pub named_bodies: Vec<NamedBody>,
     pub tables: Vec<Table>,
     pub inputs: Vec<Input>,
     /// Reporting tables (`reporting.toml`); empty when the edition has none.
@@ -489,6 +563,10 @@ pub struct Edition {
     pub symbols: HashMap<String, Symbol>,
     /// The texts the edition quotes: the act first, then its `[[source]]` entries.
     pub sources: Vec<Source>,
+    /// Cross-field rules on the input data (`checks.toml`), checked by the data readers.
+    pub checks: Vec<crate::checks::Check>,
+    /// The evaluation procedure (`procedure.toml`), when the edition has one.
+    pub procedure: Option<crate::procedure::Procedure>,
 }
 
 impl NodeBody {
@@ -591,6 +669,35 @@ impl Edition {
             .collect()
     }
 
+    /// Who evaluates a criterion of a body: the criterion's own exception, else its parent's,
+    /// else its direction's evaluator for that body.
+    pub fn criterion_evaluator_for(&self, node: usize, body: &str) -> Option<&str> {
+        let mut at = Some(node);
+        while let Some(i) = at {
+            let n = &self.nodes[i];
+            if let Some(e) = n
+                .evaluator_exceptions
+                .iter()
+                .find(|e| e.bodies.iter().any(|b| b == body))
+            {
+                return Some(&e.evaluator);
+            }
+            if let Some(e) = &n.evaluator {
+                return Some(e);
+            }
+            let parent = n.parent.as_deref()?;
+            if let Some(d) = self.directions.iter().find(|d| d.code == parent) {
+                return d.evaluator_for(body);
+            }
+            at = self.node(parent);
+        }
+        None
+    }
+
+    pub fn named_body(&self, id: &str) -> Option<&NamedBody> {
+        self.named_bodies.iter().find(|b| b.id == id)
+    }
+
     pub fn degree_for(&self, score: Decimal) -> Option<&DegreeBand> {
         DegreeBand::find(&self.degrees, score).map(|i| &self.degrees[i])
     }
@@ -622,6 +729,9 @@ impl Edition {
         for d in &self.degrees {
             out.push((format!("degree.{}", d.code), d.name.clone(), &d.cite));
         }
+        for b in &self.named_bodies {
+            out.push((format!("body.{}", b.id), b.name.clone(), &b.cite));
+        }
         for t in &self.tables {
             out.push((t.code.clone(), t.name.clone(), &t.cite));
         }
@@ -648,6 +758,9 @@ impl Edition {
                     out.push((format!("{}.{}", n.code, it.code), it.name.clone(), &it.cite));
                 }
             }
+        }
+        if let Some(p) = &self.procedure {
+            out.extend(p.citations());
         }
         out
     }

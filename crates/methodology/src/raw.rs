@@ -169,6 +169,24 @@ pub struct EditionFile {
     pub direction: Vec<DirectionRaw>,
     #[serde(default)]
     pub source: Vec<SourceRaw>,
+    #[serde(default)]
+    pub named_body: Vec<NamedBodyRaw>,
+}
+
+/// A body the act names (e.g. «Министерство обороны»): its dataset id is fixed by the edition.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedBodyRaw {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub kind: Spanned<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: Spanned<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub quote: Option<QuoteRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,7 +229,11 @@ pub struct BlockRaw {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidityRaw {
+    #[serde(default)]
     pub periods: Vec<u16>,
+    /// The evaluated periods with the year each is carried out and why (instead of `periods`).
+    #[serde(default)]
+    pub evaluated: Vec<EvaluatedRaw>,
     #[serde(default)]
     pub effective_from: Option<String>,
     #[serde(default)]
@@ -224,6 +246,14 @@ pub struct ValidityRaw {
     /// The words of the source this item implements (checked against the source's text).
     #[serde(default)]
     pub quote: Option<QuoteRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatedRaw {
+    pub period: Spanned<u16>,
+    pub carried_out: u16,
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -393,6 +423,12 @@ pub struct InputRaw {
     pub optional: bool,
     #[serde(default)]
     pub applies: Option<AppliesRaw>,
+    /// A bool the edition decides by body identity: true exactly for these named bodies.
+    #[serde(default)]
+    pub true_for: Option<Spanned<Vec<String>>>,
+    /// `"notice"`: a value given for a body the input does not apply to is reported and ignored.
+    #[serde(default)]
+    pub inapplicable: Option<Spanned<String>>,
     #[serde(rename = "ref")]
     pub reference: String,
     pub status: Spanned<String>,
@@ -510,6 +546,13 @@ pub struct NodeRaw {
     pub formula_local: Option<Spanned<String>>,
     #[serde(default)]
     pub applies: Option<AppliesRaw>,
+    /// The authorized body that evaluates this criterion for every body (2014 п.9: the Ministry
+    /// evaluates «степень оптимизации и автоматизации»); its direction's evaluator otherwise.
+    #[serde(default)]
+    pub evaluator: Option<String>,
+    /// Bodies whose criterion another authorized body evaluates (2023 п.5, п.26).
+    #[serde(default)]
+    pub evaluator_exception: Vec<EvaluatorExceptionRaw>,
     #[serde(rename = "ref")]
     pub reference: String,
     pub status: Spanned<String>,

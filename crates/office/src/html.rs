@@ -97,6 +97,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if !crate::sanitize::is_allowed(c) => {}
             _ => out.push(c),
         }
     }

@@ -23,6 +23,9 @@ pub struct Fact {
     /// For late submission (appendix 9, row 1): the deadline of the evaluation schedule and the
     /// actual date, as `ДД.ММ.ГГГГ`.
     pub dates: Option<(Date, Date)>,
+    /// The file and line the fact was read from (for messages).
+    pub file: String,
+    pub row: usize,
 }
 
 /// A calendar date (year, month, day), ordered.
@@ -71,6 +74,7 @@ pub fn read_facts_from<R: std::io::Read>(r: R, file: &str) -> Result<Vec<Fact>, 
 }
 
 fn facts_from(t: CsvTable) -> Result<Vec<Fact>, ReportError> {
+    t.only(&["body", "item", "description", "due", "submitted"])?;
     let c = t.required(&["body", "item", "description"])?;
     let (due_col, sub_col) = (t.optional("due"), t.optional("submitted"));
     let mut out = Vec::new();
@@ -109,6 +113,8 @@ fn facts_from(t: CsvTable) -> Result<Vec<Fact>, ReportError> {
             item,
             description: cell(row, c[2]),
             dates,
+            file: t.file().to_string(),
+            row: *line,
         });
     }
     Ok(out)
@@ -129,10 +135,45 @@ fn penalty_nodes(run: &Run) -> Vec<usize> {
     }
 }
 
+/// Refuses facts that name a body absent from the evaluation or an item that is not a penalty
+/// item of the edition (they would otherwise be left out of every act silently).
+pub fn check_facts(run: &Run, facts: &[Fact]) -> Result<(), ReportError> {
+    let items: Vec<&str> = penalty_nodes(run)
+        .into_iter()
+        .filter_map(|p| match &run.ed.nodes[p].body {
+            NodeBody::Penalty { items, .. } => Some(items.iter().map(|i| i.code.as_str())),
+            NodeBody::Formula(_) => None,
+        })
+        .flatten()
+        .collect();
+    for f in facts {
+        let at = |message: String| ReportError::Input {
+            file: f.file.clone(),
+            row: f.row,
+            message,
+        };
+        if !run.out.bodies.iter().any(|b| b.id == f.body) {
+            return Err(at(format!(
+                "столбец «body»: орган «{}» не найден в данных оценки",
+                f.body
+            )));
+        }
+        if !items.contains(&f.item.as_str()) {
+            return Err(at(format!(
+                "столбец «item»: «{}» — не пункт вычетов редакции; допустимые: {}",
+                f.item,
+                items.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The reconciliation act of one body. `facts` (all bodies; only this body's are used) must list
 /// as many facts per item as the evaluation counted, when given for that item.
 pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Document, ReportError> {
     let ed = run.ed;
+    check_facts(run, facts)?;
     let b: &BodyOutcome = run.body(body_id)?;
     let mine: Vec<&Fact> = facts.iter().filter(|f| f.body == b.id).collect();
     let mut blocks = vec![
@@ -185,7 +226,12 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
                 .find(|(i, _, _)| *i == k)
                 .map(|(_, f, a)| (*f, *a))
                 .unwrap_or_default();
-            before += amount;
+            before = before
+                .checked_add(amount)
+                .ok_or_else(|| ReportError::Overflow {
+                    body: b.id.clone(),
+                    what: "сумма вычетов".into(),
+                })?;
             let listed: Vec<&&Fact> = mine.iter().filter(|f| f.item == it.code).collect();
             if !listed.is_empty() && Decimal::from(listed.len()) != facts {
                 return Err(ReportError::Input {
@@ -284,8 +330,18 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
             Cell::new(""),
             Cell::bold(run.show(total)),
         ]);
-        grand_before += before;
-        grand += total;
+        grand_before = grand_before
+            .checked_add(before)
+            .ok_or_else(|| ReportError::Overflow {
+                body: b.id.clone(),
+                what: "сумма вычетов".into(),
+            })?;
+        grand = grand
+            .checked_add(total)
+            .ok_or_else(|| ReportError::Overflow {
+                body: b.id.clone(),
+                what: "сумма вычетов".into(),
+            })?;
     }
     blocks.push(Block::Table(Table {
         caption: None,
@@ -361,7 +417,8 @@ mod tests {
         let e = read_facts_from("body,item,description\nca,,x\n".as_bytes(), "facts.csv")
             .expect_err("empty item");
         assert_eq!(e.to_string(), "facts.csv, строка 2: пустой body или item");
-        let e = read_facts_from("body,description\n".as_bytes(), "facts.csv").expect_err("columns");
+        let e = read_facts_from("body,description\nca,x\n".as_bytes(), "facts.csv")
+            .expect_err("columns");
         assert_eq!(e.to_string(), "facts.csv, строка 1: нет столбца «item»");
         let f = read_facts_from(
             "body,item,description\nca,late,«Отчёт 5 мая»\n".as_bytes(),

@@ -5,8 +5,8 @@
 //! from the scores ([`bagalau_data::rating::rate`]), so the report cannot print a rank that
 //! disagrees with them.
 
+use crate::num::format_ru;
 use bagalau_data::rating::{Change, Rated, Rating};
-use bagalau_engine::rank::format_ru;
 use bagalau_methodology::{DegreeBand, Edition, Group};
 use bagalau_office::{Align, Bar, Block, Cell, Chart, Column, Document, Lang, Run as R, Table};
 use rust_decimal::Decimal;
@@ -490,7 +490,7 @@ fn direction_highlights(b: &BlockRating, r: &Rated, lang: Lang, blocks: &mut Vec
             .filter(|(id, _)| group.contains(&id.as_str()))
             .map(|(_, v)| *v)
             .collect();
-        let mean = bagalau_engine::rank::mean(&members);
+        let mean = crate::num::mean(&members);
         rows.push(vec![
             Cell::new(d.name.clone()),
             Cell::bold(one(*own)),
@@ -575,7 +575,7 @@ pub fn appendix(ed: &Edition, lang: Lang, blocks: &mut Vec<Block>) {
                 Cell::new(n.name.clone()).indent(depth),
                 Cell::new(n.max.map(|m| crate::show(m, 2)).unwrap_or_default()),
                 Cell::new(n.applies.describe_ru()),
-                Cell::new(n.cite.reference.clone()),
+                Cell::new(n.cite.legal_reference().unwrap_or_default()),
             ]);
         }
         blocks.push(Block::Heading {

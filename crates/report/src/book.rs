@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bagalau_engine::rank::format_ru;
+use crate::num::format_ru;
 use bagalau_methodology::{
     Citation, Edition, Group, InputType, NodeBody, NodeRole, PerGroup, ScaleKind, Status,
 };
@@ -101,11 +101,29 @@ fn items(ed: &Edition) -> Vec<Item> {
             .validity
             .periods
             .iter()
-            .map(|p| format!("{p} год"))
+            .map(|&p| {
+                match ed.validity.evaluated.iter().find(|e| e.period == p) {
+                    // The year of carrying out and the reason (`[[validity.evaluated]]`).
+                    Some(e) => format!(
+                        "{p} год (оценка проводится в {} году): {}",
+                        e.carried_out, e.reason
+                    ),
+                    None => format!("{p} год"),
+                }
+            })
             .collect::<Vec<_>>()
-            .join(", "),
+            .join("; "),
         cite: ed.validity.cite.clone(),
     });
+    for b in &ed.named_bodies {
+        out.push(Item {
+            kind: "орган",
+            code: b.id.clone(),
+            name: b.name.clone(),
+            rule: format!("идентификатор в данных «{}», {}", b.id, b.group.name_ru()),
+            cite: b.cite.clone(),
+        });
+    }
     out.push(Item {
         kind: "округление",
         code: "rounding".into(),
@@ -167,6 +185,15 @@ fn items(ed: &Edition) -> Vec<Item> {
         if i.optional {
             rule.push_str(", может отсутствовать");
         }
+        if let Some(t) = &i.true_for {
+            rule.push_str(&format!(
+                ", определяет редакция: да только для {}",
+                t.join(", ")
+            ));
+        }
+        if i.notice_inapplicable {
+            rule.push_str(", у органов, к которым не применяется, — замечание, не отказ");
+        }
         out.push(Item {
             kind: "входные данные",
             code: i.code.clone(),
@@ -224,6 +251,16 @@ fn items(ed: &Edition) -> Vec<Item> {
                 if let Some(m) = n.max {
                     parts.insert(0, format!("максимальный балл {}", num(m)));
                 }
+                if let Some(e) = &n.evaluator {
+                    parts.push(format!("оценивает: {e}"));
+                }
+                for x in &n.evaluator_exceptions {
+                    parts.push(format!(
+                        "оценивает у {}: {}",
+                        x.bodies.join(", "),
+                        x.evaluator
+                    ));
+                }
                 parts.join("\n")
             }
             NodeBody::Penalty { cap, .. } => match cap {
@@ -252,6 +289,17 @@ fn items(ed: &Edition) -> Vec<Item> {
                     cite: it.cite.clone(),
                 });
             }
+        }
+    }
+    if let Some(p) = &ed.procedure {
+        for ((code, name, cite), rule) in p.citations().into_iter().zip(p.describe()) {
+            out.push(Item {
+                kind: "процедура",
+                code,
+                name,
+                rule,
+                cite: cite.clone(),
+            });
         }
     }
     out

@@ -123,6 +123,22 @@ pub fn conclusion(
             )),
             R::bold(e.to_string()),
         ]));
+        // Criteria of this direction that another authorized body evaluates for this body (2023
+        // п.5, п.26: the Ministry of Digital Development's «Автоматизация»).
+        let dir = &ed.directions[single.unwrap_or_default()].code;
+        for (k, n) in ed.nodes.iter().enumerate() {
+            let mut top = n.parent.as_deref();
+            while let Some(p) = top.filter(|p| *p != dir) {
+                top = ed.node(p).and_then(|i| ed.nodes[i].parent.as_deref());
+            }
+            match ed.criterion_evaluator_for(k, &b.id) {
+                Some(other) if top.is_some() && other != e => blocks.push(para(vec![
+                    R::plain(format!("{} «{}»: ", l(lang, "Критерий", "Өлшем"), n.name)),
+                    R::bold(other.to_string()),
+                ])),
+                _ => {}
+            }
+        }
     }
 
     blocks.push(Block::Table(score_table(run, b, &scope.penalties, lang)));
@@ -195,8 +211,11 @@ pub fn conclusion(
             ),
         };
         if !prev.is_zero() {
-            let pct = diff / prev * Decimal::ONE_HUNDRED;
-            text.push_str(&format!(" ({} %)", signed(pct, 1)));
+            if let Some(pct) =
+                crate::num::div(diff, prev).and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            {
+                text.push_str(&format!(" ({} %)", signed(pct, 1)));
+            }
         }
         text.push('.');
         findings.push(vec![R::plain(text)]);
@@ -207,7 +226,7 @@ pub fn conclusion(
         .filter(|c| shown(ed, c) && !ed.nodes[c.node].bonus)
         .map(|c| {
             // As printed: a loss that rounds to nothing is no loss to report.
-            let r = |v| bagalau_engine::rank::round_display(v, dp);
+            let r = |v| crate::num::round_display(v, dp);
             (c, r(c.max) - r(c.score))
         })
         .filter(|(_, lost)| *lost > Decimal::ZERO)
@@ -352,7 +371,8 @@ pub fn score_table(run: &Run, b: &BodyOutcome, penalties: &[usize], lang: Lang) 
         .iter()
         .filter(|c| !ed.nodes[c.node].bonus)
         .map(|c| c.max)
-        .sum();
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .unwrap_or(Decimal::MAX);
     if let Some(t) = b.criteria_total {
         rows.push(vec![
             Cell::new(""),
@@ -474,7 +494,7 @@ fn group_mean(run: &Run, b: &BodyOutcome, node: usize) -> Option<(Decimal, usize
         return None;
     }
     let n = vals.len();
-    Some((vals.iter().sum::<Decimal>() / Decimal::from(n), n))
+    Some((crate::num::mean(&vals)?, n))
 }
 
 /// Inputs a node and its non-criterion dependencies read, with this body's values, in order of
@@ -548,7 +568,10 @@ fn analysis(
     let pct = if c.max.is_zero() {
         String::new()
     } else {
-        let p = crate::show(c.score / c.max * Decimal::ONE_HUNDRED, 1);
+        let p = crate::num::div(c.score, c.max)
+            .and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            .map(|p| crate::show(p, 1))
+            .unwrap_or_default();
         match lang {
             Lang::Ru => format!(" ({p} % от максимума)"),
             Lang::Kk => format!(" (ең жоғары балдың {p} %)"),
@@ -638,11 +661,13 @@ fn analysis(
         Status::Verbatim => l(lang, "по тексту акта", "акт мәтіні бойынша"),
         Status::Reconstructed => l(lang, "формула восстановлена", "формула қалпына келтірілген"),
     };
+    let basis = match n.cite.legal_reference() {
+        Some(r) => format!("{}, {r}", ed.act.short),
+        None => ed.act.short.clone(),
+    };
     blocks.push(para(vec![R::italic(format!(
-        "{}: {}, {} ({status}).",
+        "{}: {basis} ({status}).",
         l(lang, "Основание", "Негіздеме"),
-        ed.act.short,
-        n.cite.reference
     ))]));
 }
 
@@ -683,7 +708,10 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         };
         let mut body = b.clone();
         if body.penalties.is_none() && !penalties.is_empty() {
-            body.penalties = Some(penalties.iter().filter_map(|&p| num_value(run, b, p)).sum());
+            body.penalties = Some(
+                crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+                    .ok_or_else(|| overflow(b, "сумма вычетов"))?,
+            );
         }
         return Ok(Scope {
             body,
@@ -706,9 +734,13 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         .cloned()
         .collect();
     let penalties = penalties_of(score_node);
-    let pen_total: Decimal = penalties.iter().filter_map(|&p| num_value(run, b, p)).sum();
+    let pen_total = crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+        .ok_or_else(|| overflow(b, "сумма вычетов"))?;
     let mut body = b.clone();
-    body.criteria_total = Some(criteria.iter().map(|c| c.score).sum());
+    body.criteria_total = Some(
+        crate::num::sum(criteria.iter().map(|c| c.score))
+            .ok_or_else(|| overflow(b, "сумма баллов по критериям"))?,
+    );
     body.criteria = criteria;
     body.correction = None;
     body.penalties = if penalties.is_empty() {
@@ -822,4 +854,11 @@ pub fn signatures(
             name: String::new(),
         },
     ]
+}
+
+fn overflow(b: &BodyOutcome, what: &str) -> ReportError {
+    ReportError::Overflow {
+        body: b.id.clone(),
+        what: what.to_string(),
+    }
 }

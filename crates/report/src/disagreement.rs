@@ -25,7 +25,8 @@ pub struct Objection {
     pub note: String,
     /// For an accepted objection: the input it corrects and the new value.
     pub correction: Option<(String, String)>,
-    /// Row in the source file (for messages).
+    /// File and row it was read from (for messages).
+    pub file: String,
     pub row: usize,
 }
 
@@ -44,6 +45,18 @@ pub fn read_objections_from<R: std::io::Read>(
 }
 
 fn objections_from(t: CsvTable) -> Result<Vec<Objection>, ReportError> {
+    t.only(&[
+        "body",
+        "number",
+        "statement",
+        "recommendation",
+        "objection",
+        "decision",
+        "accepted",
+        "note",
+        "input",
+        "value",
+    ])?;
     let cols = t.required(&[
         "body",
         "number",
@@ -92,10 +105,76 @@ fn objections_from(t: CsvTable) -> Result<Vec<Objection>, ReportError> {
             accepted,
             note: get(cols[7]),
             correction,
+            file: t.file().to_string(),
             row,
         });
     }
     Ok(out)
+}
+
+/// Refuses objections of a body absent from the data, a number given twice for one body, a
+/// correction of an unknown or per-row input, and two accepted objections correcting the same
+/// input of one body (which one would count?).
+pub fn check_objections(
+    run: &Run,
+    data: &Dataset,
+    objections: &[Objection],
+) -> Result<(), ReportError> {
+    let ed = run.ed;
+    let mut numbers: Vec<(&str, &str, usize)> = Vec::new();
+    let mut corrected: Vec<(&str, &str, usize)> = Vec::new();
+    for o in objections {
+        let at = |m: String| ReportError::Input {
+            file: o.file.clone(),
+            row: o.row,
+            message: m,
+        };
+        if o.body.is_empty() {
+            return Err(at("столбец «body»: пустой идентификатор органа".into()));
+        }
+        if !data.bodies.iter().any(|b| b.id == o.body) {
+            return Err(at(format!(
+                "столбец «body»: орган «{}» не найден в данных",
+                o.body
+            )));
+        }
+        if !o.number.is_empty() {
+            if let Some((_, _, first)) = numbers
+                .iter()
+                .find(|(b, n, _)| *b == o.body && *n == o.number)
+            {
+                return Err(at(format!(
+                    "столбец «number»: возражение № {} органа «{}» указано дважды (впервые — в строке {first})",
+                    o.number, o.body
+                )));
+            }
+            numbers.push((&o.body, &o.number, o.row));
+        }
+        let Some((code, _)) = &o.correction else {
+            continue;
+        };
+        let Some(i) = ed.inputs.iter().position(|i| &i.code == code) else {
+            return Err(at(format!(
+                "столбец «input»: неизвестный входной показатель «{code}»"
+            )));
+        };
+        if ed.inputs[i].table.is_some() {
+            return Err(at(format!(
+                "«{code}» задаётся по строкам таблицы; исправление по возражению — только для показателей органа"
+            )));
+        }
+        if let Some((_, _, first)) = corrected
+            .iter()
+            .find(|(b, c, _)| *b == o.body && *c == code.as_str())
+        {
+            return Err(at(format!(
+                "столбец «input»: показатель «{code}» органа «{}» уже исправлен принятым возражением в строке {first} — оставьте одно исправление",
+                o.body
+            )));
+        }
+        corrected.push((&o.body, code, o.row));
+    }
+    Ok(())
 }
 
 /// The dataset with every accepted correction applied, evaluated again.
@@ -105,34 +184,25 @@ pub fn recompute(
     objections: &[Objection],
 ) -> Result<Outcome, ReportError> {
     let ed = run.ed;
+    check_objections(run, data, objections)?;
     let mut data = data.clone();
     for o in objections {
         let Some((code, value)) = &o.correction else {
             continue;
         };
         let at = |m: String| ReportError::Input {
-            file: "objections.csv".into(),
+            file: o.file.clone(),
             row: o.row,
             message: m,
         };
-        let i = ed
-            .inputs
-            .iter()
-            .position(|i| &i.code == code)
-            .ok_or_else(|| at(format!("неизвестный входной показатель «{code}»")))?;
-        if ed.inputs[i].table.is_some() {
-            return Err(at(format!(
-                "«{code}» задаётся по строкам таблицы; исправление по возражению — только для показателей органа"
-            )));
-        }
+        let Some(i) = ed.inputs.iter().position(|i| &i.code == code) else {
+            continue;
+        };
         let v = bagalau_data::parse_cell(&ed.inputs[i], value)
-            .map_err(|m| at(format!("{code}: {m}")))?;
-        let body = data
-            .bodies
-            .iter_mut()
-            .find(|b| b.id == o.body)
-            .ok_or_else(|| at(format!("орган «{}» не найден", o.body)))?;
-        body.values[i] = v;
+            .map_err(|m| at(format!("столбец «value»: {code}: {m}")))?;
+        if let Some(body) = data.bodies.iter_mut().find(|b| b.id == o.body) {
+            body.values[i] = v;
+        }
     }
     bagalau_engine::evaluate(ed, &data).map_err(|e| ReportError::Recompute(e.to_string()))
 }
@@ -302,7 +372,8 @@ mod tests {
         let e =
             read_objections_from(rejected.as_bytes(), "o.csv").expect_err("rejected with a fix");
         assert!(e.to_string().contains("отклонённого"));
-        let e = read_objections_from("body,number\n".as_bytes(), "o.csv").expect_err("columns");
+        let e =
+            read_objections_from("body,number\ncb,1\n".as_bytes(), "o.csv").expect_err("columns");
         assert_eq!(e.to_string(), "o.csv, строка 1: нет столбца «statement»");
     }
 

@@ -63,7 +63,7 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
                 text(n.name.clone()),
                 num(c.score),
                 num(c.max),
-                text(n.cite.reference.clone()),
+                text(n.cite.legal_reference().unwrap_or_default()),
             ]);
             for ch in &c.children {
                 walk(run, id, ch, out);

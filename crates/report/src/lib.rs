@@ -17,9 +17,10 @@ pub mod conclusion;
 pub mod disagreement;
 pub mod export;
 pub mod lang;
+pub mod num;
 mod table_file;
+pub mod texts;
 
-use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
 use bagalau_methodology::Edition;
 use rust_decimal::Decimal;
@@ -33,7 +34,7 @@ pub enum ReportError {
     UnknownBody(String),
     #[error("направление «{0}» не найдено в редакции или для него не указана оценка (score в [[direction]])")]
     UnknownDirection(String),
-    #[error("{file}, строка {row}: {message}")]
+    #[error("{file}{}: {message}", at_row(*.row))]
     Input {
         file: String,
         row: usize,
@@ -41,6 +42,18 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+    /// A number too large for the document's arithmetic (a sum or a ratio of input values).
+    #[error("орган «{body}»: {what} — число вне допустимого диапазона (проверьте входные данные)")]
+    Overflow { body: String, what: String },
+}
+
+/// «, строка N» for a row of a file; nothing when the whole file is concerned (row 0).
+fn at_row(row: usize) -> String {
+    if row > 0 {
+        format!(", строка {row}")
+    } else {
+        String::new()
+    }
 }
 
 /// One evaluation run: the edition, its outcome and the evaluated period.
@@ -68,7 +81,7 @@ impl<'a> Run<'a> {
 /// `v` with at most `dp` decimals, Russian comma, trailing zeros dropped (seed 003 prints «25»,
 /// «7,95», «40,95»).
 pub fn show(v: Decimal, dp: u32) -> String {
-    let s = format_ru(v, dp);
+    let s = num::format_ru(v, dp);
     if s.contains(',') {
         s.trim_end_matches('0').trim_end_matches(',').to_string()
     } else {

@@ -1,8 +1,13 @@
-//! The CSV files documents read (facts of an act, objections): a header with named columns and
-//! rows with their line numbers, every problem naming the file and the line.
+//! The CSV files documents read (facts of an act, objections): through the strict reader of the
+//! data crate (`bagalau_data::read`: regular files only, UTF-8 with commas, no duplicate or
+//! unknown columns, at least one row, rows numbered by the line where they start), every problem
+//! naming the file and the line.
 
 use std::io::Read;
 use std::path::Path;
+
+use bagalau_data::read::{self, CsvFile};
+use bagalau_data::Issue;
 
 use crate::ReportError;
 
@@ -13,39 +18,48 @@ pub(crate) struct CsvTable {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
+fn from_issue(i: Issue) -> ReportError {
+    ReportError::Input {
+        file: i.file.display().to_string(),
+        row: i.row,
+        message: match i.column {
+            Some(c) => format!("столбец «{c}»: {}", i.message),
+            None => i.message,
+        },
+    }
+}
+
 impl CsvTable {
     pub fn open(path: &Path) -> Result<Self, ReportError> {
-        let file = path.display().to_string();
-        let f = std::fs::File::open(path).map_err(|e| ReportError::Input {
-            file: file.clone(),
-            row: 0,
-            message: format!("не удалось открыть файл: {e}"),
-        })?;
-        Self::read(f, &file)
+        let bytes = read::read_bytes(path).map_err(from_issue)?;
+        Self::from_bytes(bytes, path)
     }
 
-    pub fn read<R: Read>(r: R, file: &str) -> Result<Self, ReportError> {
-        let mut t = CsvTable {
+    pub fn read<R: Read>(mut r: R, file: &str) -> Result<Self, ReportError> {
+        let mut bytes = Vec::new();
+        r.read_to_end(&mut bytes).map_err(|e| ReportError::Input {
             file: file.to_string(),
-            headers: Vec::new(),
-            rows: Vec::new(),
-        };
-        let mut rd = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(r);
-        t.headers = rd
-            .headers()
-            .map_err(|e| t.err(1, format!("заголовок: {e}")))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        for (i, rec) in rd.records().enumerate() {
-            let line = i + 2;
-            let rec = rec.map_err(|e| t.err(line, e.to_string()))?;
-            t.rows
-                .push((line, rec.iter().map(str::to_string).collect()));
+            row: 0,
+            message: format!("не удалось прочитать файл: {}", read::io_message(&e)),
+        })?;
+        Self::from_bytes(bytes, Path::new(file))
+    }
+
+    fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Self, ReportError> {
+        let (f, issues): (CsvFile, Vec<Issue>) =
+            read::read_csv_bytes(bytes, path).map_err(|mut v| from_issue(v.remove(0)))?;
+        if let Some(i) = issues.into_iter().next() {
+            return Err(from_issue(i));
         }
-        Ok(t)
+        Ok(CsvTable {
+            file: path.display().to_string(),
+            headers: f.headers,
+            rows: f.rows.into_iter().map(|r| (r.line, r.cells)).collect(),
+        })
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     pub fn err(&self, row: usize, message: String) -> ReportError {
@@ -70,9 +84,24 @@ impl CsvTable {
             })
             .collect()
     }
+
+    /// Refuses a column that is not among `known` (a misspelled optional column would
+    /// otherwise be ignored).
+    pub fn only(&self, known: &[&str]) -> Result<(), ReportError> {
+        match self.headers.iter().find(|h| !known.contains(&h.as_str())) {
+            Some(h) => Err(self.err(
+                1,
+                format!(
+                    "неизвестный столбец «{h}»; допустимые: {}",
+                    known.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
-/// A cell of a row, empty when the row is short.
+/// A cell of a row (trimmed), empty when the row is short.
 pub(crate) fn cell(row: &[String], c: usize) -> String {
-    row.get(c).cloned().unwrap_or_default()
+    row.get(c).map(|s| s.trim().to_string()).unwrap_or_default()
 }
