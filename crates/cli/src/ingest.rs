@@ -12,7 +12,9 @@ pub fn template_command(edition: &Path, out: &Path, data: Option<&Path>) -> Resu
     let loaded = data
         .map(|d| bagalau_data::load_dataset(&ed, d))
         .transpose()?;
-    bagalau_ingest::write_template(&ed, loaded.as_ref(), out)?;
+    // Written like every other output of the binary (temporary file beside it, renamed; see
+    // `output`).
+    crate::output::write_file(out, &bagalau_ingest::template(&ed, loaded.as_ref())?)?;
     let layout = bagalau_ingest::Layout::of(&ed);
     let sheets: Vec<String> = layout
         .sheets
