@@ -2,6 +2,7 @@
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
 pub mod documents;
+pub mod ingest;
 pub mod output;
 
 use std::fmt::Write;

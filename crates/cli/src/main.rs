@@ -78,6 +78,33 @@ enum Command {
         #[arg(long, default_value = "methodologies/crosswalk.toml")]
         crosswalk: PathBuf,
     },
+    /// Бланк отчётных данных (XLSX) для органов: инструкция, лист «Органы», лист на каждую таблицу
+    Template {
+        /// Папка редакции методики (methodologies/…)
+        #[arg(long)]
+        edition: PathBuf,
+        /// Файл бланка (.xlsx)
+        #[arg(long)]
+        out: PathBuf,
+        /// Заполнить бланк данными из папки набора данных
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Загрузить заполненный бланк (XLSX) в папку набора данных: все ошибки сразу, при ошибках ничего не записывается
+    Import {
+        /// Папка редакции методики (methodologies/…)
+        #[arg(long)]
+        edition: PathBuf,
+        /// Заполненный бланк (.xlsx)
+        #[arg(long)]
+        form: PathBuf,
+        /// Папка набора данных, которая будет создана
+        #[arg(long)]
+        out: PathBuf,
+        /// Только проверить и сообщить, ничего не записывая
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Рейтинг по опубликованным баллам (CSV: body,group,score[,name,previous_score,previous_rank,tie_order])
     Rating {
         #[arg(long)]
@@ -388,6 +415,19 @@ fn run(cli: Cli) -> Result<()> {
                 .collect::<Result<Vec<_>>>()?;
             (bagalau::history(&body, &pairs, &crosswalk)?, None)
         }
+        Command::Template { edition, out, data } => (
+            bagalau::ingest::template_command(&edition, &out, data.as_deref())?,
+            None,
+        ),
+        Command::Import {
+            edition,
+            form,
+            out,
+            dry_run,
+        } => (
+            bagalau::ingest::import_command(&edition, &form, &out, dry_run)?,
+            None,
+        ),
         Command::Rating {
             scores,
             format,
