@@ -160,11 +160,13 @@ pub fn conclusion_command(
     direction: Option<&str>,
     texts: Option<&Path>,
 ) -> Result<String> {
-    let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
+    let ed = crate::load_edition(a.edition)?;
+    let loaded = bagalau_data::load_dataset(&ed, a.data)?;
+    let out = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
     let run = Run {
         ed: &ed,
         out: &out,
-        period,
+        period: loaded.meta.period,
     };
     let texts = match texts {
         Some(p) => bagalau_report::texts::read_texts(p, &run)?,
@@ -186,15 +188,16 @@ pub fn conclusion_command(
         }
         let mut summary = String::new();
         for code in codes {
-            summary.push_str(&conclusions(&run, a, Some(code), &texts)?);
+            summary.push_str(&conclusions(&run, &loaded, a, Some(code), &texts)?);
         }
         return Ok(summary);
     }
-    conclusions(&run, a, direction, &texts)
+    conclusions(&run, &loaded, a, direction, &texts)
 }
 
 fn conclusions(
     run: &Run,
+    loaded: &bagalau_data::Loaded,
     a: &RunArgs,
     direction: Option<&str>,
     texts: &BTreeMap<String, Extra>,
@@ -207,7 +210,8 @@ fn conclusions(
         let extra = texts
             .get(&bagalau_report::conclusion::texts_key(id, direction))
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .with_data(loaded, id);
         Ok(bagalau_report::conclusion::conclusion(
             run,
             id,
