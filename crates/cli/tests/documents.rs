@@ -355,7 +355,7 @@ fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
     let services = book
         .sheets
         .iter()
-        .find(|s| s.name == "Строки services")
+        .find(|s| s.name == r.ed.tables[0].name)
         .expect("services sheet");
     let rows: usize = data.bodies.iter().map(|b| b.tables[0].len()).sum();
     assert_eq!(services.rows.len(), rows);
