@@ -319,6 +319,18 @@ fn xlsx_rows_by_rank_with_number_formats() {
         );
     }
     assert_eq!(results.rows.len(), l.out.bodies.len());
+    // The number formats reach the file: the edition's two decimals, four for the coefficient.
+    let bytes = bagalau_office::to_xlsx(&book).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/styles.xml").expect("styles"),
+        &mut styles,
+    )
+    .expect("utf-8");
+    for code in ["formatCode=\"#,##0.00\"", "formatCode=\"#,##0.0000\""] {
+        assert!(styles.contains(code), "{code} in {styles}");
+    }
     // An edition without a correction coefficient has no such column.
     let l = load("methodologies/2017-services", "examples/2017-services");
     let book = bagalau_report::export::run_workbook(&l.run(), &l.data.dataset);

@@ -380,10 +380,12 @@ fn centered(runs: Vec<R>) -> Block {
     }
 }
 
+/// A paragraph of the text, ragged right: the generated sentences quote long names in «…»
+/// that cannot break, and justified lines around them stretch.
 fn para(runs: Vec<R>) -> Block {
     Block::Paragraph {
         runs,
-        align: Align::Justify,
+        align: Align::Left,
     }
 }
 
