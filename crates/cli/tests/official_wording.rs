@@ -206,19 +206,19 @@ fn karaganda_conclusion_reads_like_seed_003() {
         .expect("conclusion");
     let text = bagalau_office::to_text(&doc);
     // Digits grouped with a no-break thin space.
-    let g = |s: &str| format!("— {}", s.replace(' ', "\u{202f}"));
+    let g = |s: &str| format!("—\u{a0}{}", s.replace(' ', "\u{202f}"));
     for needle in [
         "Акимата Карагандинской области\n".to_string(),
         "деятельность Акимата Карагандинской области".to_string(),
-        format!("Реестр — {}", "192"),
-        "— 58,5\u{a0}%".to_string(),
-        "— 236".to_string(),
+        "Реестр —\u{a0}192".to_string(),
+        "—\u{a0}58,5\u{a0}%".to_string(),
+        "—\u{a0}236".to_string(),
         g("17 685"),
         g("13 778"),
         g("1 044"),
         g("2 637"),
         g("2 517"),
-        "— 15,4\u{a0}%".to_string(),
+        "—\u{a0}15,4\u{a0}%".to_string(),
         "Первое. По критерию".to_string(),
         "Четвертое. По критерию".to_string(),
         "Общий результат по критериям оценки составил 40,95 балла из 100 возможных.".to_string(),

@@ -182,6 +182,16 @@ pub fn conclusion(
     let placed = place_unused_inputs(run, b, &shown_criteria, extra);
     let gen = extra.genitive(b, lang);
     let lost = losses(run, b);
+    // The analysis (seed 003): the introduction, the findings, then criterion by criterion.
+    blocks.push(Block::Heading {
+        level: 2,
+        text: l(
+            lang,
+            "Анализ эффективности деятельности по критериям оценки",
+            "Бағалау өлшемшарттары бойынша қызмет тиімділігін талдау",
+        )
+        .into(),
+    });
     if lang == Lang::Ru {
         let what = match single {
             Some(d) => format!(" по направлению «{}»", ed.directions[d].name),
@@ -227,16 +237,6 @@ pub fn conclusion(
         blocks.push(para(finding(run, b, c, *points, k + 1, lang)));
     }
 
-    // Analysis per criterion.
-    blocks.push(Block::Heading {
-        level: 2,
-        text: l(
-            lang,
-            "Анализ эффективности деятельности по критериям оценки",
-            "Бағалау өлшемшарттары бойынша қызмет тиімділігін талдау",
-        )
-        .into(),
-    });
     for (k, c) in shown_criteria.iter().enumerate() {
         analysis(run, b, c, k + 1, lang, &placed[k + 1], &mut blocks);
     }
@@ -740,7 +740,7 @@ fn analysis(
                     if name.is_empty() {
                         vec![R::plain(v)]
                     } else {
-                        vec![R::plain(format!("{name} — {v}"))]
+                        vec![R::plain(format!("{name} —\u{a0}{v}"))]
                     }
                 })
                 .collect(),
@@ -1239,7 +1239,7 @@ fn push_facts(facts: &[(String, String)], blocks: &mut Vec<Block>) {
         ordered: false,
         items: facts
             .iter()
-            .map(|(name, v)| vec![R::plain(format!("{name} — {v}"))])
+            .map(|(name, v)| vec![R::plain(format!("{name} —\u{a0}{v}"))])
             .collect(),
     });
 }
