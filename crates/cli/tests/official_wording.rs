@@ -339,3 +339,29 @@ fn xlsx_rows_by_rank_with_number_formats() {
         .iter()
         .any(|c| c == "Поправочный коэффициент"));
 }
+
+/// A direction's conclusion shows the figures of its own criteria only, and the word «балл»
+/// agrees with the number as printed (14,99… printed «15» takes «баллов»).
+#[test]
+fn direction_conclusion_keeps_to_its_direction() {
+    let l = load(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let extra = Extra::default().with_data(&l.data, "MF");
+    let doc =
+        bagalau_report::conclusion::conclusion(&l.run(), "MF", Some("services"), Lang::Ru, &extra)
+            .expect("conclusion");
+    let text = bagalau_office::to_text(&doc);
+    for other in ["жалоб и заявлений", "Открытые данные"] {
+        assert!(
+            !text.contains(other),
+            "another direction's figure «{other}»:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("Количество видов государственных услуг органа —\u{a0}40"),
+        "{text}"
+    );
+    assert!(!text.contains(" 15 балла"), "{text}");
+}

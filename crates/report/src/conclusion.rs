@@ -179,7 +179,7 @@ pub fn conclusion(
     // The figures no formula reads, placed with the criterion whose inputs they follow in the
     // edition's dictionary (before any: the introduction).
     let shown_criteria: Vec<&CriterionScore> = b.criteria.iter().filter(|c| shown(ed, c)).collect();
-    let placed = place_unused_inputs(run, b, &shown_criteria, extra);
+    let placed = place_unused_inputs(run, full, b, &shown_criteria, extra);
     let gen = extra.genitive(b, lang);
     let lost = losses(run, b);
     // The analysis (seed 003): the introduction, the findings, then criterion by criterion.
@@ -262,7 +262,7 @@ pub fn conclusion(
                 R::plain(format!(
                     " {gen} ({} {}).",
                     run.show(b.score),
-                    crate::points_word(b.score, lang)
+                    pw(run, b.score, lang)
                 )),
             ],
             Lang::Kk => vec![
@@ -286,7 +286,7 @@ pub fn conclusion(
             Lang::Ru => format!(
                 "Общий результат по критериям оценки составил {} {} из {} возможных.",
                 run.show(t),
-                crate::points_word(t, lang),
+                pw(run, t, lang),
                 run.show(total_max)
             ),
             Lang::Kk => format!(
@@ -301,10 +301,7 @@ pub fn conclusion(
     if let Some(prev) = previous_score(run, b).filter(|_| block_wide) {
         let diff = b.score - prev;
         let (prev_s, diff_s) = (run.show(prev), signed(diff, dp));
-        let (pw, dw) = (
-            crate::points_word(prev, lang),
-            crate::points_word(diff, lang),
-        );
+        let (pw, dw) = (pw(run, prev, lang), pw(run, diff, lang));
         let since = match (lang, run.period) {
             (Lang::Ru, Some(p)) => format!("В сравнении с {} годом", p - 1),
             (Lang::Ru, None) => "По сравнению с предыдущим периодом".to_string(),
@@ -670,7 +667,7 @@ fn analysis(
     let mut runs = match lang {
         Lang::Ru => vec![
             R::plain("Результат оценки по критерию составил "),
-            R::bold(format!("{score} {}", crate::points_word(c.score, lang))),
+            R::bold(format!("{score} {}", pw(run, c.score, lang))),
             R::plain(format!(" из {max} возможных{pct}.")),
         ],
         Lang::Kk => vec![
@@ -686,7 +683,7 @@ fn analysis(
                 l(lang, "Среднее значение по", "Орташа мән,"),
                 group_short(lang, b.group),
                 run.show(mean),
-                crate::points_word(mean, lang)
+                pw(run, mean, lang)
             )));
         }
     }
@@ -1024,9 +1021,9 @@ fn finding(
     let mut text = match lang {
         Lang::Ru => format!(
             " По критерию «{name}» получено {got} {} из {max} возможных (потеряно {} {}{mean})",
-            crate::points_word(c.score, lang),
+            pw(run, c.score, lang),
             run.show(lost),
-            crate::points_word(lost, lang)
+            pw(run, lost, lang)
         ),
         Lang::Kk => format!(
             " «{name}» өлшемшарты бойынша {got} / {max} балл алынды ({} балл жоғалтылды{mean})",
@@ -1084,7 +1081,7 @@ fn recommendation(
                 run.show(ch.max),
                 l(lang, "потеряно", "жоғалтылды"),
                 run.show(*l_),
-                crate::points_word(*l_, lang),
+                pw(run, *l_, lang),
                 mean_note(run, b, ch.node, lang)
             )
         })
@@ -1119,7 +1116,7 @@ fn recommendation(
         Lang::Ru => format!(
             "По критерию «{name}» ({got} из {max}, потеряно {} {}{}): ",
             run.show(lost),
-            crate::points_word(lost, lang),
+            pw(run, lost, lang),
             mean_note(run, b, c.node, lang)
         ),
         Lang::Kk => format!(
@@ -1171,16 +1168,27 @@ fn input_indices(run: &Run, b: &BodyOutcome, node: usize) -> BTreeSet<usize> {
 /// The body-level inputs with a value that no formula of the conclusion read, each placed with
 /// the criterion whose inputs precede it in the edition's dictionary: `[0]` the introduction,
 /// `[k]` the k-th shown criterion. Each as (Russian name, value).
+/// `full`: the body's whole outcome — inputs of criteria outside the conclusion's scope (other
+/// directions) are owned by them and shown nowhere here.
 fn place_unused_inputs(
     run: &Run,
+    full: &BodyOutcome,
     b: &BodyOutcome,
     criteria: &[&CriterionScore],
     extra: &Extra,
 ) -> Vec<Vec<(String, String)>> {
     let ed = run.ed;
+    // The slot of inputs owned by criteria outside the scope: their neighbours are skipped too.
+    const OUTSIDE: usize = usize::MAX;
     let mut owner: Vec<Option<usize>> = vec![None; ed.inputs.len()];
-    for (k, c) in criteria.iter().enumerate() {
-        let mut nodes = vec![*c];
+    for c in &full.criteria {
+        let slot = match criteria.iter().position(|s| s.node == c.node) {
+            Some(k) => k + 1,
+            // In scope but not shown (an unearned bonus): its figures are placed like any other.
+            None if b.criteria.iter().any(|s| s.node == c.node) => continue,
+            None => OUTSIDE,
+        };
+        let mut nodes = vec![c];
         let mut i = 0;
         while i < nodes.len() {
             nodes.extend(nodes[i].children.iter());
@@ -1188,7 +1196,7 @@ fn place_unused_inputs(
         }
         for cs in nodes {
             for i in input_indices(run, b, cs.node) {
-                owner[i].get_or_insert(k + 1);
+                owner[i].get_or_insert(slot);
             }
         }
     }
@@ -1213,7 +1221,8 @@ fn place_unused_inputs(
             current = k;
             continue;
         }
-        if read_elsewhere.contains(&i)
+        if current == OUTSIDE
+            || read_elsewhere.contains(&i)
             || input.table.is_some()
             || input.code == PREVIOUS_SCORE_INPUT
         {
@@ -1261,4 +1270,13 @@ fn names_for_codes(ed: &bagalau_methodology::Edition, note: &str) -> String {
         );
     }
     out
+}
+
+/// «балл / балла / баллов» agreeing with the number as printed (14,995 is printed «15» and
+/// takes «баллов»).
+fn pw(run: &Run, v: Decimal, lang: Lang) -> &'static str {
+    crate::points_word(
+        bagalau_engine::rank::round_display(v, run.ed.rounding.display_decimals),
+        lang,
+    )
 }
