@@ -17,10 +17,6 @@ fn num(d: Decimal) -> XCell {
     XCell::Number(d.normalize())
 }
 
-fn opt(d: Option<Decimal>) -> XCell {
-    d.map(num).unwrap_or(XCell::Empty)
-}
-
 fn value(v: Option<Value>) -> XCell {
     match v {
         Some(Value::Num(x)) => num(x),
@@ -259,8 +255,17 @@ fn table_sheets(run: &Run, data: &Dataset, order: &[&BodyOutcome]) -> Vec<Sheet>
         .collect()
 }
 
-/// A rating (published scores and computed ranks).
+/// A rating (published scores and computed ranks), scores shown with the decimals they were
+/// published with.
 pub fn rating_sheet(name: &str, r: &Rating) -> Sheet {
+    let dp = r
+        .rows
+        .iter()
+        .flat_map(|x| [Some(x.row.score), x.row.previous_score])
+        .flatten()
+        .map(decimals_of)
+        .max()
+        .unwrap_or(0);
     Sheet {
         name: name.into(),
         columns: [
@@ -285,8 +290,8 @@ pub fn rating_sheet(name: &str, r: &Rating) -> Sheet {
                     text(x.row.body.clone()),
                     text(x.row.name.clone().unwrap_or_default()),
                     text(x.row.group.name_ru()),
-                    num(x.row.score),
-                    opt(x.row.previous_score),
+                    fixed(x.row.score, dp),
+                    x.row.previous_score.map_or(XCell::Empty, |p| fixed(p, dp)),
                     XCell::Int(x.rank as i64),
                     XCell::Int(x.group_size as i64),
                     x.previous_rank
