@@ -1095,7 +1095,7 @@ fn recommendation(
             }
             if let Some(v) = num_value(run, b, d) {
                 parts.push(format!(
-                    "«{}» — {}{}",
+                    "«{}» —\u{a0}{}{}",
                     display_name(&n.name),
                     figure_in(v, n.unit.as_deref()),
                     match group_mean(run, b, d) {
