@@ -1,86 +1,430 @@
-//! Evaluation throughput, measured (not asserted): the 2014 edition on its shipped example,
-//! replicated to more service rows per body (the realistic growth: groups keep ~20 bodies), then
-//! to more bodies as well. Prints one line per size.
+//! Evaluation throughput, measured (not asserted), on bodies that differ: the 2014 edition over
+//! generated datasets (seeded pseudo-random values, ~80 % of services surveyed, every body
+//! distinct), for 39, 400, 1 000 and 5 000 bodies × 100 service rows and 39 bodies × 10 000 rows.
+//! Each size is written as CSV files (`bodies.csv`, `services.csv`, `dataset.toml`), evaluated
+//! in a child process (so that its peak memory, `VmHWM`, is its own) and computed again by an
+//! exact independent script (`examples/bench/exact_2014.py`, Python `fractions`, no project
+//! code) in the same run; the final scores of both must be equal, fraction for fraction.
 //!
-//! `cargo run --release -p bagalau --example bench [-- MAX_FACTOR]`
+//! `cargo run --release -p bagalau --example bench [-- [--no-python] [--sizes 39x100,400x100]]`
+//!
+//! For profiling: `bench --generate DIR 1000x100` writes one dataset; `bench --child DIR`
+//! evaluates it once and prints `eval_cpu_ms eval_wall_ms load_ms peak_kb`; with `BENCH_TWICE=1`
+//! it evaluates twice (the first evaluation after reading pays for the allocator's state left
+//! by the reader), with `BENCH_LOAD_ONLY=1` it also prints the peak memory after reading.
 
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
-use bagalau_engine::Dataset;
+use anyhow::{bail, Context};
+
+const DEFAULT_SIZES: &[(usize, usize)] = &[
+    (39, 100),
+    (400, 100),
+    (1000, 100),
+    (5000, 100),
+    (39, 10_000),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
 
 fn main() -> anyhow::Result<()> {
-    let max: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(16);
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let ed = bagalau_methodology::load(&root.join("methodologies/2014-services"))?;
-    let base = bagalau_data::load_dataset(&ed, &root.join("examples/2014-services"))?.dataset;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        let dir = args.get(1).context("--child DIR")?;
+        return child(Path::new(dir));
+    }
+    if args.first().map(String::as_str) == Some("--generate") {
+        // `--generate DIR BODIESxROWS`: only write the dataset (for profiling).
+        let dir = Path::new(args.get(1).context("--generate DIR BODIESxROWS")?);
+        let (bodies, rows) = *parse_sizes(args.get(2).context("BODIESxROWS")?)?
+            .first()
+            .context("BODIESxROWS")?;
+        std::fs::create_dir_all(dir)?;
+        generate(dir, bodies, rows, seed(bodies, rows))?;
+        return Ok(());
+    }
+    let python = !args.iter().any(|a| a == "--no-python");
+    let sizes = match args.iter().position(|a| a == "--sizes") {
+        Some(i) => parse_sizes(args.get(i + 1).context("--sizes 39x100,400x100")?)?,
+        None => DEFAULT_SIZES.to_vec(),
+    };
+    let work = std::env::temp_dir().join(format!("bagalau-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    print_machine(&args);
     println!(
-        "{:>8} {:>8} {:>10} {:>12} {:>14}",
-        "bodies", "rows", "best, ms", "median, ms", "rows/s (best)"
+        "{:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>9} {:>7} | {:>8} {:>8} {:>8} | {:>6} {:>5}",
+        "bodies",
+        "rows",
+        "all",
+        "eval cpu",
+        "eval wal",
+        "load wal",
+        "rows/s",
+        "peak MB",
+        "py cpu",
+        "py wall",
+        "py all",
+        "py/eng",
+        "equal"
     );
-    let mut sizes: Vec<(usize, usize)> = Vec::new();
-    let mut f = 1;
-    while f <= max * max {
-        sizes.push((1, f));
-        f *= 4;
-    }
-    let mut f = 2;
-    while f <= max {
-        sizes.push((f, f));
-        f *= 2;
-    }
-    for (body_factor, row_factor) in sizes {
-        let data = replicate(&base, body_factor, row_factor);
-        let bodies = data.bodies.len();
-        let rows: usize = data
-            .bodies
-            .iter()
-            .map(|b| b.tables.iter().map(Vec::len).sum::<usize>())
-            .sum();
-        let mut times = Vec::new();
-        for _ in 0..5 {
-            let t = Instant::now();
-            let out = bagalau_engine::evaluate(&ed, &data)?;
-            times.push(t.elapsed());
-            std::hint::black_box(out);
+    let mut evals = Vec::new();
+    for &(bodies, rows) in &sizes {
+        let dir = work.join(format!("{bodies}x{rows}"));
+        std::fs::create_dir_all(&dir)?;
+        let total_rows = generate(&dir, bodies, rows, seed(bodies, rows))?;
+        let exe = std::env::current_exe()?;
+        let out = Command::new(exe).arg("--child").arg(&dir).output()?;
+        if !out.status.success() {
+            bail!(
+                "engine child failed on {bodies}x{rows}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
-        times.sort();
-        let best = times[0].as_secs_f64();
-        println!(
-            "{:>8} {:>8} {:>10.1} {:>12.1} {:>14.0}",
+        let line = String::from_utf8_lossy(&out.stdout).to_string();
+        let f: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let (eval_ms, wall_ms, load_ms, peak_kb) = match f.as_slice() {
+            [c, e, l, p, ..] => (*c, *e, *l, *p),
+            _ => bail!("unexpected child output: {line}"),
+        };
+        evals.push((bodies, rows, eval_ms));
+        let (py, equal) = if python {
+            let t = Instant::now();
+            let out = Command::new("python3")
+                .arg(root().join("examples/bench/exact_2014.py"))
+                .arg(&dir)
+                .output()
+                .context("python3")?;
+            let all_ms = t.elapsed().as_secs_f64() * 1e3;
+            if !out.status.success() {
+                bail!(
+                    "python failed on {bodies}x{rows}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let compute_ms: f64 = text
+                .split_whitespace()
+                .next()
+                .and_then(|x| x.parse().ok())
+                .context("python output")?;
+            let compute_wall_ms: f64 = text
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse().ok())
+                .context("python output")?;
+            let engine = std::fs::read_to_string(dir.join("engine_scores.csv"))?;
+            let exact = std::fs::read_to_string(dir.join("python_scores.csv"))?;
+            (Some((compute_ms, compute_wall_ms, all_ms)), engine == exact)
+        } else {
+            (None, false)
+        };
+        let mut s = format!(
+            "{:>6} {:>6} {:>7} | {:>8.1} {:>8.1} {:>8.1} {:>9.0} {:>7.1} |",
             bodies,
             rows,
-            best * 1e3,
-            times[times.len() / 2].as_secs_f64() * 1e3,
-            rows as f64 / best
+            total_rows,
+            eval_ms,
+            wall_ms,
+            load_ms,
+            total_rows as f64 / (eval_ms / 1e3),
+            peak_kb / 1024.0
+        );
+        match py {
+            Some((c, w, a)) => {
+                let _ = write!(
+                    s,
+                    " {:>8.1} {:>8.1} {:>8.1} | {:>6.1} {:>5}",
+                    c,
+                    w,
+                    a,
+                    c / eval_ms,
+                    if equal { "yes" } else { "NO" }
+                );
+            }
+            None => s.push_str("        —        —        — |      —     —"),
+        }
+        println!("{s}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let at = |b: usize| evals.iter().find(|e| e.0 == b && e.1 == 100).map(|e| e.2);
+    if let (Some(a), Some(b)) = (at(400), at(5000)) {
+        println!(
+            "growth 400 → 5 000 bodies: eval CPU time × {:.2} for bodies × 12.5, exponent {:.2} (target ≤ 1.2)",
+            b / a,
+            (b / a).ln() / 12.5f64.ln()
         );
     }
+    let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
 
-/// `body_factor` copies of every body (new ids, same group), each with `row_factor` copies of its
-/// rows.
-fn replicate(base: &Dataset, body_factor: usize, row_factor: usize) -> Dataset {
-    let mut bodies = Vec::new();
-    for k in 0..body_factor {
-        for b in &base.bodies {
-            let mut c = b.clone();
-            c.id = format!("{}-{k}", b.id);
-            for t in &mut c.tables {
-                let rows = t.clone();
-                for r in 1..row_factor {
-                    t.extend(rows.iter().map(|row| {
-                        let mut x = row.clone();
-                        x.key = format!("{}-{r}", row.key);
-                        x
-                    }));
+fn seed(bodies: usize, rows: usize) -> u64 {
+    0x5eed_2014 ^ (bodies * 7919 + rows) as u64
+}
+
+fn parse_sizes(s: &str) -> anyhow::Result<Vec<(usize, usize)>> {
+    s.split(',')
+        .map(|p| {
+            let (b, r) = p.split_once('x').context("size BODIESxROWS")?;
+            Ok((b.parse()?, r.parse()?))
+        })
+        .collect()
+}
+
+fn print_machine(args: &[String]) {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(str::trim)
+        .unwrap_or("?");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    println!("machine: {cores} cores, {model}; {python}");
+    println!(
+        "command: cargo run --release -p bagalau --example bench{}{}",
+        if args.is_empty() { "" } else { " -- " },
+        args.join(" ")
+    );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!("times in ms; eval: evaluate() alone, CPU time of the thread and wall time; load: reading the CSV files (wall);");
+    println!("rows/s by eval CPU time; peak MB: VmHWM of the engine's process (load + evaluate);");
+    println!("py: compute() of examples/bench/exact_2014.py (CPU and wall), py all: the whole script (wall);");
+    println!(
+        "py/eng: py CPU / eval CPU; equal: the final scores of every body are the same fractions"
+    );
+}
+
+/// The child: loads the edition and the dataset, evaluates once, writes the final scores and
+/// prints `eval_ms load_ms peak_kb`.
+fn child(dir: &Path) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let ed = bagalau_methodology::load(&root().join("methodologies/2014-services"))?;
+    let data = bagalau_data::load_dataset(&ed, dir)?.dataset;
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    if std::env::var_os("BENCH_LOAD_ONLY").is_some() {
+        eprintln!("after load: {:.0} MB", peak_kb() / 1024.0);
+    }
+    if std::env::var_os("BENCH_TWICE").is_some() {
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        let out = bagalau_engine::evaluate(&ed, &data)?;
+        eprintln!(
+            "first evaluation: {:.1} ms CPU, {:.1} ms wall",
+            cpu_ms() - cpu,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        drop(out);
+        eprintln!(
+            "dropping it: {:.1} ms CPU, {:.1} ms wall",
+            cpu_ms() - cpu,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    let (t, cpu) = (Instant::now(), cpu_ms());
+    let out = bagalau_engine::evaluate(&ed, &data)?;
+    let eval_ms = t.elapsed().as_secs_f64() * 1e3;
+    let eval_cpu_ms = cpu_ms() - cpu;
+    let mut s = String::from("body,O\n");
+    for b in &out.bodies {
+        let _ = writeln!(
+            s,
+            "{},{}/{}",
+            b.id,
+            b.score_exact.numer(),
+            b.score_exact.denom()
+        );
+    }
+    std::fs::write(dir.join("engine_scores.csv"), s)?;
+    println!("{eval_cpu_ms} {eval_ms} {load_ms} {}", peak_kb());
+    Ok(())
+}
+
+/// Time this thread has spent on a CPU, in milliseconds (`/proc/thread-self/schedstat`, in
+/// nanoseconds): unlike wall time it does not count the time other processes of a shared
+/// machine held the CPU.
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e6)
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), in KiB.
+fn peak_kb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// SplitMix64: a small seeded generator, so that every run builds the same bodies.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// Writes `dataset.toml`, `bodies.csv` and `services.csv` for `bodies` distinct bodies
+/// (alternately central and local) with `rows` services each; returns the number of rows.
+fn generate(dir: &Path, bodies: usize, rows: usize, seed: u64) -> anyhow::Result<usize> {
+    let mut r = Rng(seed);
+    std::fs::write(
+        dir.join("dataset.toml"),
+        "title = \"Синтетический набор для замеров\"\nperiod = 2014\nedition = \"2014-services\"\n",
+    )?;
+    let mut b = String::from(
+        "id,name,kind,new_services_included,no_additional_services_conclusion,standards_changed,\
+standards_total,optimisation_impossible_conclusion,psc_late_reported,psc_late_monitoring,psc_total,\
+body_late_reported,body_late_monitoring,body_total,portal_late,portal_total,elic_late,elic_total,\
+failure_offline_total,failure_offline_late,failure_online_total,failure_online_late,\
+prev_timeliness_violations,control_measures,standard_violations,e_requests,portal_paper_requests,\
+psc_requests,body_paper_requests,services_delivered,avg_population,recon_late_facts,\
+recon_incomplete_facts,recon_unreliable_facts,monitoring_late_entries,monitoring_technical\n",
+    );
+    let mut s = String::from(
+        "body,service,name,standard_approved,delivery_method,psc_list_added,psc_impossible_decision,\
+term_days,docs_from_is,docs_obtainable,satisfaction,informedness\n",
+    );
+    let opt = |r: &mut Rng, v: u64, p: u64| {
+        if r.chance(p) {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for i in 0..bodies {
+        let central = i % 2 == 0;
+        let id = format!("B{i:05}");
+        let kind = if central { "central" } else { "local" };
+        let mut row = format!("{id},Орган {i},{kind}");
+        if central {
+            let total = r.int(0, 120);
+            let changed = r.int(0, total);
+            let _ = write!(
+                row,
+                ",{},{},{changed},{total},{}",
+                r.int(0, 3),
+                r.chance(10),
+                r.chance(10)
+            );
+        } else {
+            row.push_str(",,,,,");
+        }
+        let late_total = |r: &mut Rng, max: u64| {
+            let total = if r.chance(5) { 0 } else { r.int(1, max) };
+            let late = r.int(0, total / 500);
+            (late, total)
+        };
+        // п.19: late services not connected to IS «Мониторинг» (the body's report) and, for
+        // ~60 % of bodies, late connected services (the system's figures); together ≤ total.
+        let (psc_late, psc_total) = late_total(&mut r, 9_000_000);
+        let connected = r.int(0, psc_total / 500);
+        let psc_mon = opt(&mut r, connected, 60);
+        let (body_late, body_total) = late_total(&mut r, 3_000_000);
+        let connected = r.int(0, body_total / 500);
+        let body_mon = opt(&mut r, connected, 60);
+        let (portal_late, portal_total) = late_total(&mut r, 9_000_000);
+        let (elic_late, elic_total) = late_total(&mut r, 400_000);
+        let prev = r.int(0, 5000);
+        let prev = opt(&mut r, prev, 80);
+        let violations = r.int(0, 3000);
+        let _ = write!(
+            row,
+            ",{psc_late},{psc_mon},{psc_total},{body_late},{body_mon},{body_total},{portal_late},\
+{portal_total},{elic_late},{elic_total},,,,,{prev},{},{violations}",
+            r.int(0, violations + 10)
+        );
+        let requests: Vec<u64> = (0..4).map(|_| r.int(0, 9_000_000)).collect();
+        let _ = write!(
+            row,
+            ",{},{},{},{},{}",
+            requests[0],
+            requests[1],
+            requests[2],
+            requests[3],
+            r.int(0, 20_000_000)
+        );
+        if central {
+            row.push(',');
+        } else {
+            let _ = write!(row, ",{}", r.int(100_000, 3_000_000));
+        }
+        let entries = r.int(0, 400);
+        let _ = writeln!(
+            row,
+            ",{},{},{},{entries},{}",
+            r.int(0, 8),
+            r.int(0, 8),
+            r.int(0, 8),
+            r.int(0, entries)
+        );
+        b.push_str(&row);
+        for k in 0..rows {
+            let _ = write!(s, "{id},s{k},Услуга {k}");
+            if central {
+                let obtainable = r.int(0, 6);
+                let _ = write!(
+                    s,
+                    ",{},{},{},{},{},{},{obtainable}",
+                    !r.chance(5),
+                    r.int(1, 5),
+                    r.chance(20),
+                    r.chance(10),
+                    r.int(1, 30),
+                    r.int(0, obtainable)
+                );
+            } else {
+                s.push_str(",,,,,,,");
+            }
+            // ~80 % of services took part in the survey.
+            for _ in 0..2 {
+                if r.chance(80) {
+                    let _ = write!(s, ",{}.{}", r.int(3, 9), r.int(0, 9));
+                } else {
+                    s.push(',');
                 }
             }
-            bodies.push(c);
+            s.push('\n');
         }
     }
-    Dataset { bodies }
+    std::fs::write(dir.join("bodies.csv"), b)?;
+    std::fs::write(dir.join("services.csv"), s)?;
+    Ok(bodies * rows)
 }

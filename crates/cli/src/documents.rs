@@ -3,11 +3,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use bagalau_data::rating;
 use bagalau_office::{Document, Lang};
 use bagalau_report::annual::{Annual, BlockRating};
-use bagalau_report::conclusion::Extra;
 use bagalau_report::Run;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -60,15 +59,10 @@ pub fn render(doc: &Document, format: DocFormat) -> Result<Vec<u8>> {
     })
 }
 
-/// Writes through a temporary file so that a failure never leaves a half-written document.
+/// Writes a document file: see [`crate::output::write_file`] (temporary file and rename for
+/// regular files, straight through for special files, symlinks followed).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("папка {}", dir.display()))?;
-    }
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes).with_context(|| format!("запись {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("запись {}", path.display()))?;
-    Ok(())
+    crate::output::write_file(path, bytes)
 }
 
 fn progress(n: usize, what: &str) -> ProgressBar {
@@ -88,57 +82,133 @@ fn body_ids(run: &Run, body: Option<&str>) -> Result<Vec<String>> {
     })
 }
 
-/// Generates one document per body (or for `body` only) and writes them.
-fn per_body(
-    run: &Run,
-    body: Option<&str>,
-    format: DocFormat,
-    output: &Output,
-    kind: &str,
-    make: impl Fn(&str) -> Result<Document>,
-) -> Result<String> {
-    write_documents(&body_ids(run, body)?, format, output, kind, make)
+/// One document of a run: a body's document of a kind (and direction).
+pub struct Job {
+    pub body: String,
+    pub direction: Option<String>,
+    /// `conclusion`, `conclusion-services`, `act`, `disagreement`: the file name's second part.
+    pub kind: String,
 }
 
-/// Writes the documents of `ids`: one into `--out`, or each into `--out-dir` with a progress bar.
+fn jobs(ids: Vec<String>, direction: Option<&str>, kind: &str) -> Vec<Job> {
+    ids.into_iter()
+        .map(|body| Job {
+            body,
+            direction: direction.map(str::to_string),
+            kind: kind.to_string(),
+        })
+        .collect()
+}
+
+/// `manifest.json` of an `--out-dir` run: written before the first document (`complete: false`),
+/// rewritten after each document and marked `complete: true` after the last, so that a finished
+/// run can be told from an interrupted one whatever stopped it.
+#[derive(serde::Serialize)]
+struct Manifest {
+    complete: bool,
+    expected: usize,
+    written: usize,
+    format: &'static str,
+    files: Vec<ManifestFile>,
+}
+
+#[derive(serde::Serialize)]
+struct ManifestFile {
+    file: String,
+    body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<String>,
+    bytes: usize,
+    sha256: String,
+}
+
+/// Name of the manifest file in an `--out-dir` folder.
+pub const MANIFEST: &str = "manifest.json";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Manifest {
+    fn save(&self, dir: &Path) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        write_atomic(&dir.join(MANIFEST), text.as_bytes())
+    }
+}
+
+/// Writes the documents of `jobs`: one into `--out`, or each into `--out-dir` (file names made
+/// from the ids, never paths) with a progress bar and a manifest.
 fn write_documents(
-    ids: &[String],
+    jobs: &[Job],
     format: DocFormat,
     output: &Output,
-    kind: &str,
-    make: impl Fn(&str) -> Result<Document>,
+    make: impl Fn(&Job) -> Result<Document>,
 ) -> Result<String> {
     match (&output.out, &output.out_dir) {
         (Some(out), None) => {
-            if ids.len() != 1 {
+            let [job] = jobs else {
                 bail!("--out пишет один документ: укажите --body или --out-dir для всех органов");
-            }
-            let doc = make(&ids[0])?;
+            };
+            let doc = make(job)?;
             write_atomic(out, &render(&doc, format)?)?;
             Ok(format!("Записано: {}\n", out.display()))
         }
         (None, Some(dir)) => {
-            let pb = progress(ids.len(), kind);
-            let mut written = Vec::new();
-            for id in ids {
-                let path = dir.join(format!("{id}-{kind}.{}", format.ext()));
-                let bytes = make(id)
+            let raw: Vec<String> = jobs
+                .iter()
+                .map(|j| format!("{}-{}", j.body, j.kind))
+                .collect();
+            let names = crate::output::unique_file_names(&raw, format.ext());
+            let mut manifest = Manifest {
+                complete: false,
+                expected: jobs.len(),
+                written: 0,
+                format: format.ext(),
+                files: Vec::new(),
+            };
+            manifest.save(dir)?;
+            let pb = progress(jobs.len(), "документы");
+            for (job, name) in jobs.iter().zip(&names) {
+                let path = dir.join(name);
+                let done = make(job)
                     .and_then(|doc| render(&doc, format))
-                    .with_context(|| {
-                        format!(
-                            "документ органа «{id}» (уже записано: {} из {})",
-                            written.len(),
-                            ids.len()
-                        )
-                    })?;
-                write_atomic(&path, &bytes)?;
-                written.push(path);
+                    .and_then(|bytes| write_atomic(&path, &bytes).map(|()| bytes));
+                let bytes = match done {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        pb.finish_and_clear();
+                        return Err(e.context(format!(
+                            "документ органа «{}» ({name}); записано документов: {} из {}, \
+                             {MANIFEST}: complete = false",
+                            job.body,
+                            manifest.written,
+                            jobs.len()
+                        )));
+                    }
+                };
+                manifest.files.push(ManifestFile {
+                    file: name.clone(),
+                    body: job.body.clone(),
+                    direction: job.direction.clone(),
+                    bytes: bytes.len(),
+                    sha256: sha256_hex(&bytes),
+                });
+                manifest.written = manifest.files.len();
+                manifest.save(dir)?;
                 pb.inc(1);
             }
+            manifest.complete = true;
+            manifest.save(dir)?;
             pb.finish_and_clear();
             Ok(format!(
-                "Записано документов: {} в {}\n",
-                written.len(),
+                "Записано документов: {} из {} в {} (список и контрольные суммы: {MANIFEST})\n",
+                manifest.written,
+                jobs.len(),
                 dir.display()
             ))
         }
@@ -160,6 +230,7 @@ pub fn conclusion_command(
     direction: Option<&str>,
     texts: Option<&Path>,
 ) -> Result<String> {
+    // The dataset itself too: the forms of the body's name and its figures (issue 11).
     let ed = crate::load_edition(a.edition)?;
     let loaded = bagalau_data::load_dataset(&ed, a.data)?;
     let out = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
@@ -172,6 +243,8 @@ pub fn conclusion_command(
         Some(p) => bagalau_report::texts::read_texts(p, &run)?,
         None => BTreeMap::new(),
     };
+    let ids = body_ids(&run, a.body)?;
+    let mut all = Vec::new();
     if direction == Some("all") {
         // Every direction that has a score, each into its own file.
         if a.output.out_dir.is_none() {
@@ -186,35 +259,26 @@ pub fn conclusion_command(
         if codes.is_empty() {
             bail!("в редакции «{}» нет направлений с отдельной оценкой", ed.id);
         }
-        let mut summary = String::new();
         for code in codes {
-            summary.push_str(&conclusions(&run, &loaded, a, Some(code), &texts)?);
+            all.extend(jobs(ids.clone(), Some(code), &format!("conclusion-{code}")));
         }
-        return Ok(summary);
+    } else {
+        let kind = match direction {
+            Some(d) => format!("conclusion-{d}"),
+            None => "conclusion".to_string(),
+        };
+        all = jobs(ids, direction, &kind);
     }
-    conclusions(&run, &loaded, a, direction, &texts)
-}
-
-fn conclusions(
-    run: &Run,
-    loaded: &bagalau_data::Loaded,
-    a: &RunArgs,
-    direction: Option<&str>,
-    texts: &BTreeMap<String, Extra>,
-) -> Result<String> {
-    let kind = match direction {
-        Some(d) => format!("conclusion-{d}"),
-        None => "conclusion".to_string(),
-    };
-    per_body(run, a.body, a.format, &a.output, &kind, |id| {
+    write_documents(&all, a.format, &a.output, |job| {
+        let direction = job.direction.as_deref();
         let extra = texts
-            .get(&bagalau_report::conclusion::texts_key(id, direction))
+            .get(&bagalau_report::conclusion::texts_key(&job.body, direction))
             .cloned()
             .unwrap_or_default()
-            .with_data(loaded, id);
+            .with_data(&loaded, &job.body);
         Ok(bagalau_report::conclusion::conclusion(
-            run,
-            id,
+            &run,
+            &job.body,
             direction,
             a.lang.into(),
             &extra,
@@ -234,8 +298,14 @@ pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
         None => Vec::new(),
     };
     bagalau_report::act::check_facts(&run, &facts)?;
-    per_body(&run, a.body, a.format, &a.output, "act", |id| {
-        Ok(bagalau_report::act::act(&run, id, &facts, a.lang.into())?)
+    let all = jobs(body_ids(&run, a.body)?, None, "act");
+    write_documents(&all, a.format, &a.output, |job| {
+        Ok(bagalau_report::act::act(
+            &run,
+            &job.body,
+            &facts,
+            a.lang.into(),
+        )?)
     })
 }
 
@@ -258,15 +328,20 @@ pub fn disagreement_command(a: &RunArgs, objections: &Path) -> Result<String> {
     if ids.is_empty() {
         bail!("в файле возражений нет ни одного органа из данных");
     }
-    write_documents(&ids, a.format, &a.output, "disagreement", |id| {
-        Ok(bagalau_report::disagreement::disagreement(
-            &run,
-            id,
-            &objections,
-            &after,
-            a.lang.into(),
-        )?)
-    })
+    write_documents(
+        &jobs(ids, None, "disagreement"),
+        a.format,
+        &a.output,
+        |job| {
+            Ok(bagalau_report::disagreement::disagreement(
+                &run,
+                &job.body,
+                &objections,
+                &after,
+                a.lang.into(),
+            )?)
+        },
+    )
 }
 
 /// `--scores [NAME=]FILE`: a block's published scores.
@@ -320,16 +395,45 @@ pub fn annual_command(a: &AnnualArgs) -> Result<String> {
             directions: Vec::new(),
         });
     }
-    let doc = bagalau_report::annual::annual(
-        &Annual {
-            period: a.period,
-            blocks: &blocks,
-            degrees: &ed.degrees,
-            appendix: Some(&ed),
-        },
-        a.lang.into(),
-    );
-    write_atomic(a.out, &render(&doc, a.format)?)?;
+    // Full names and page order: `bodies.csv` beside the scores files, when there is one.
+    let bodies = a
+        .scores
+        .iter()
+        .filter_map(|spec| {
+            parse_scores(spec, "")
+                .1
+                .parent()
+                .map(|d| d.join("bodies.csv"))
+        })
+        .find(|p| p.is_file())
+        .map(|p| bagalau_report::annual_bodies::Bodies::open(&p))
+        .transpose()?;
+    let annual = Annual {
+        period: a.period,
+        blocks: &blocks,
+        degrees: &ed.degrees,
+        appendix: Some(&ed),
+        bodies: bodies.as_ref(),
+    };
+    let bytes = match a.format {
+        DocFormat::Pdf => bagalau_report::annual_pdf::annual_pdf(&annual, a.lang.into())?,
+        _ => render(
+            &bagalau_report::annual::annual(&annual, a.lang.into()),
+            a.format,
+        )?,
+    };
+    write_atomic(a.out, &bytes)?;
+    // Discrepancies of the source data go to a verification sheet beside the report.
+    let check = bagalau_report::annual::verification(&annual);
+    if check.sheets.iter().any(|s| !s.rows.is_empty()) {
+        let path = a.out.with_extension("сверка.xlsx");
+        write_atomic(&path, &bagalau_office::xlsx::to_xlsx(&check)?)?;
+        return Ok(format!(
+            "Записано: {}\nРасхождения в исходных данных: {}\n",
+            a.out.display(),
+            path.display()
+        ));
+    }
     Ok(format!("Записано: {}\n", a.out.display()))
 }
 

@@ -2,15 +2,17 @@
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
 pub mod documents;
+pub mod output;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
-use bagalau_engine::rank::{format_ru, plural_ru};
+use bagalau_engine::rank::plural_ru;
 use bagalau_engine::{CriterionScore, Outcome};
 use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
+use bagalau_report::num::format_ru;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as J};
 
@@ -49,6 +51,18 @@ pub fn edition_check(dir: &Path) -> Result<String> {
         c.reconstructed,
         c.quoted,
     );
+    if let Some(p) = &ed.procedure {
+        s.push_str(&format!(
+            "Процедура оценки (procedure.toml): сроков — {}, этапов — {}, правил реорганизации — {}{}.\n",
+            p.deadlines.len(),
+            p.stages.len(),
+            p.reorganisation.len(),
+            p.commission
+                .as_ref()
+                .map(|c| format!(", специальная комиссия не менее {} человек", c.min_members))
+                .unwrap_or_default()
+        ));
+    }
     s.push_str(&quote_sources_ru(&ed));
     Ok(s)
 }
@@ -176,7 +190,8 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         return Ok(serde_json::to_string_pretty(
             &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
                     "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
-                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>()}),
+                    "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>(),
+                    "procedure": ed.procedure.as_ref().map(|p| p.describe())}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -317,6 +332,16 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         }
     }
     let _ = writeln!(s);
+    if let Some(p) = &ed.procedure {
+        let _ = writeln!(
+            s,
+            "Процедура оценки (сроки, комиссия, реорганизация, этапы)"
+        );
+        for line in p.describe() {
+            let _ = writeln!(s, "  {line}");
+        }
+        let _ = writeln!(s);
+    }
     if !ed.reporting.is_empty() {
         let _ = writeln!(s, "Отчётные данные органов");
         for t in &ed.reporting {
@@ -1010,7 +1035,10 @@ pub fn history(body: &str, runs: &[(PathBuf, PathBuf)], crosswalk: &Path) -> Res
                     "{}/{} ({}%) [{code}]",
                     format_ru(v, dp),
                     dec(m),
-                    format_ru(v * Decimal::ONE_HUNDRED / m, 0)
+                    v.checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|x| x.checked_div(m))
+                        .map(|p| format_ru(p, 0))
+                        .unwrap_or_else(|| "—".into())
                 ),
                 (Some(v), _) => format!("{} [{code}]", format_ru(v, dp)),
                 (None, _) => format!("нет значения [{code}]"),

@@ -3,10 +3,18 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use bagalau::documents::{self, DocFormat, DocLang, Output, RunArgs};
 use bagalau::Format;
 use clap::{Parser, Subcommand};
+
+/// `eprintln!` that cannot panic: a closed standard error (`2>&-`, a reader gone) is ignored.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -260,69 +268,84 @@ fn run(cli: Cli) -> Result<()> {
                 None,
             ),
             EditionCommand::Book { dir, format, out } => {
-                (documents::book_command(&dir, format, &out)?, None)
+                // On standard error: standard output may be the book itself (`--out /dev/stdout`).
+                note!(
+                    "{}",
+                    documents::book_command(&dir, format, &out)?.trim_end()
+                );
+                (String::new(), None)
             }
             EditionCommand::Coverage { root, from, to } => {
                 let (text, complete) = bagalau::edition_coverage(&root, from, to)?;
                 if !complete {
-                    eprintln!("есть периоды без редакции (см. «нет редакции»)");
+                    note!("есть периоды без редакции (см. «нет редакции»)");
                 }
                 (text, None)
             }
         },
-        Command::Report { command } => match command {
-            ReportCommand::Conclusion {
-                doc,
-                direction,
-                texts,
-            } => (
-                documents::conclusion_command(
-                    &doc.run_args(),
-                    direction.as_deref(),
-                    texts.as_deref(),
-                )?,
-                None,
-            ),
-            ReportCommand::Act { doc, facts } => (
-                documents::act_command(&doc.run_args(), facts.as_deref())?,
-                None,
-            ),
-            ReportCommand::Disagreement { doc, objections } => (
-                documents::disagreement_command(&doc.run_args(), &objections)?,
-                None,
-            ),
-            ReportCommand::Annual {
-                scores,
-                data,
-                period,
-                edition,
-                format,
-                lang,
-                out,
-            } => (
-                documents::annual_command(&documents::AnnualArgs {
-                    scores: &scores,
-                    data: data.as_deref(),
+        Command::Report { command } => {
+            // A document command reports what it wrote on standard error: standard output may be
+            // the document itself (`--out /dev/stdout`).
+            let summary: (String, Option<PathBuf>) = match command {
+                ReportCommand::Conclusion {
+                    doc,
+                    direction,
+                    texts,
+                } => (
+                    documents::conclusion_command(
+                        &doc.run_args(),
+                        direction.as_deref(),
+                        texts.as_deref(),
+                    )?,
+                    None,
+                ),
+                ReportCommand::Act { doc, facts } => (
+                    documents::act_command(&doc.run_args(), facts.as_deref())?,
+                    None,
+                ),
+                ReportCommand::Disagreement { doc, objections } => (
+                    documents::disagreement_command(&doc.run_args(), &objections)?,
+                    None,
+                ),
+                ReportCommand::Annual {
+                    scores,
+                    data,
                     period,
-                    edition: &edition,
+                    edition,
                     format,
                     lang,
-                    out: &out,
-                })?,
-                None,
-            ),
-        },
-        Command::Export { command } => match command {
-            ExportCommand::Xlsx {
-                edition,
-                data,
-                scores,
-                out,
-            } => (
-                documents::xlsx_command(&edition, data.as_deref(), &scores, &out)?,
-                None,
-            ),
-        },
+                    out,
+                } => (
+                    documents::annual_command(&documents::AnnualArgs {
+                        scores: &scores,
+                        data: data.as_deref(),
+                        period,
+                        edition: &edition,
+                        format,
+                        lang,
+                        out: &out,
+                    })?,
+                    None,
+                ),
+            };
+            note!("{}", summary.0.trim_end());
+            (String::new(), None)
+        }
+        Command::Export { command } => {
+            let summary: (String, Option<PathBuf>) = match command {
+                ExportCommand::Xlsx {
+                    edition,
+                    data,
+                    scores,
+                    out,
+                } => (
+                    documents::xlsx_command(&edition, data.as_deref(), &scores, &out)?,
+                    None,
+                ),
+            };
+            note!("{}", summary.0.trim_end());
+            (String::new(), None)
+        }
         Command::Evaluate {
             edition,
             data,
@@ -373,22 +396,34 @@ fn run(cli: Cli) -> Result<()> {
     };
     match out {
         Some(path) => {
-            // Write to a temporary file first so that a failure never leaves a half-written result.
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, text).with_context(|| format!("запись {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path).with_context(|| format!("запись {}", path.display()))?;
-            eprintln!("Результат записан в {}", path.display());
+            bagalau::output::write_file(&path, text.as_bytes())?;
+            note!("Результат записан в {}", path.display());
         }
-        None => print!("{text}"),
+        None => print_stdout(&text)?,
     }
     Ok(())
+}
+
+/// Prints to standard output. A reader that went away (`bagalau evaluate … | head`) is not an
+/// error: the output is simply no longer wanted, and the command ends quietly with status 0.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::anyhow!(
+            "стандартный вывод: {}",
+            bagalau::output::io_ru(&e)
+        )),
+    }
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ошибка: {e:#}");
+            note!("ошибка: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -32,6 +32,24 @@ fn table_rows(doc: &Document, n: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The rows of the annual report's `n`-th rating table (the tables with a caption; the list of
+/// abbreviations, the contents and the body pages' tables have none).
+fn rating_rows(doc: &Document, n: usize) -> Vec<Vec<String>> {
+    let tables: Vec<_> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) if t.caption.is_some() => Some(t),
+            _ => None,
+        })
+        .collect();
+    tables[n]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+        .collect()
+}
+
 /// The documents' view of a test run.
 fn at(r: &Run, period: u16) -> DocRun<'_> {
     DocRun {
@@ -133,6 +151,7 @@ fn seed_004_annual(blocks: &[BlockRating], appendix: bool) -> Document {
             blocks,
             degrees: &ed.degrees,
             appendix: appendix.then_some(&ed),
+            bodies: None,
         },
         Lang::Ru,
     )
@@ -164,7 +183,7 @@ fn annual_report_reproduces_seed_004_ranks_arrows_and_averages() {
         .collect();
     let mut printed = std::collections::HashMap::new();
     for t in [0, 1] {
-        for row in table_rows(&doc, t) {
+        for row in rating_rows(&doc, t) {
             if let Some(id) = names.get(row[0].trim_end_matches('*')) {
                 printed.insert(id.clone(), (row[3].clone(), row[4].clone(), row[5].clone()));
             }
@@ -187,16 +206,21 @@ fn annual_report_reproduces_seed_004_ranks_arrows_and_averages() {
     }
     assert_eq!(checked, 39);
     // Averages: ЦГО 69,9 / 72,1; МИО 71,7 / 60,3.
-    let avg = |t: usize| table_rows(&doc, t).last().cloned().expect("average row");
+    let avg = |t: usize| rating_rows(&doc, t).last().cloned().expect("average row");
     assert_eq!(avg(0)[1..3], ["69,9", "72,1"]);
     assert_eq!(avg(1)[1..3], ["71,7", "60,3"]);
     let text = bagalau_office::to_text(&doc);
-    assert!(text.contains("ОЦЕНКА 90,6 — 2 ИЗ 22"), "ГП page");
+    // ГП's page: 2019 — 91,8, 1st of 21; 2020 — 90,6, 2nd of 22; the ЦГО average 69,9.
     assert!(
-        text.contains("ОЦЕНКА 91,8 — 1 ИЗ 21"),
-        "ГП 2019 among 21 bodies"
+        text.contains(
+            "| Взаимодействие с физическими и юридическими лицами | 91,8 | 1 из 21 | 90,6 | 2 из 22 | 69,9 |"
+        ),
+        "ГП page"
     );
-    assert!(text.contains("Приложение. Критерии оценки блока"));
+    // The 2018–2019 edition does not govern 2020: the appendix names the blocks, not its criteria.
+    assert!(text.contains("ПРИЛОЖЕНИЕ. МЕТОДОЛОГИЯ ОПЕРАЦИОННОЙ ОЦЕНКИ"));
+    assert!(!text.contains("Критерии оценки блока"));
+    assert!(!text.contains("2018–2019"));
     insta::assert_snapshot!("annual_2020_interaction", text);
 }
 
@@ -228,14 +252,14 @@ mod ranks_follow_scores {
                 .collect();
             let blocks = [BlockRating { name: "Блок".into(), rating: rating::rate(rows.clone(), &[]), directions: Vec::new() }];
             let doc = bagalau_report::annual::annual(
-                &Annual { period: 2020, blocks: &blocks, degrees: &[], appendix: None },
+                &Annual { period: 2020, blocks: &blocks, degrees: &[], appendix: None, bodies: None },
                 Lang::Ru,
             );
             let mut t = 0;
             for g in bagalau_methodology::Group::ALL {
                 let members: Vec<&rating::ScoreRow> = rows.iter().filter(|r| r.group == g).collect();
                 if members.is_empty() { continue; }
-                let printed = table_rows(&doc, t);
+                let printed = rating_rows(&doc, t);
                 t += 1;
                 for row in printed.iter().take(members.len()) {
                     let i: usize = row[0].trim_start_matches("Орган ").parse().expect("index");
@@ -555,6 +579,7 @@ fn annual_report_from_an_evaluation_run_has_direction_highlights() {
             blocks: &blocks,
             degrees: &r.ed.degrees,
             appendix: None,
+            bodies: None,
         },
         Lang::Ru,
     );
@@ -584,17 +609,18 @@ fn body_pages_show_the_published_n_of_m() {
             .unwrap_or_else(|| panic!("{body}"))
             .to_uppercase()
     };
-    // The first «| ОЦЕНКА … | ОЦЕНКА … |» row after a body's heading.
+    // The block's row of the table on a body's page, without the average column.
     let page_row = |body: &str| -> String {
         let heading = format!("## {}\n", label(body));
         let at = text
             .find(&heading)
             .unwrap_or_else(|| panic!("page of {body}"));
-        text[at..]
+        let row = text[at..]
             .lines()
-            .find(|l| l.starts_with("| ОЦЕНКА") || l.starts_with("| не оценивался"))
-            .unwrap_or_else(|| panic!("score row of {body}"))
-            .to_string()
+            .find(|l| l.starts_with("| Взаимодействие с физическими"))
+            .unwrap_or_else(|| panic!("score row of {body}"));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        format!("{} |", cells[..5].join(" | "))
     };
     let fmt = |s: &str| bagalau_engine::rank::format_ru(common::d(s), 1);
     let mut pages =
@@ -606,7 +632,7 @@ fn body_pages_show_the_published_n_of_m() {
             continue; // a page that disagrees with the report's own table (see README)
         }
         let want = format!(
-            "| ОЦЕНКА {} — {} ИЗ {} | ОЦЕНКА {} — {} ИЗ {} |",
+            "| Взаимодействие с физическими и юридическими лицами | {} | {} из {} | {} | {} из {} |",
             fmt(&rec[1]),
             &rec[2],
             &rec[3],
@@ -731,7 +757,7 @@ fn conclusions_for_every_direction_with_their_own_texts() {
         Some(&dir.join("texts.toml")),
     )
     .expect("written");
-    assert_eq!(out.matches("Записано документов: 1").count(), 3, "{out}");
+    assert!(out.contains("Записано документов: 3 из 3"), "{out}");
     let read = |d: &str| {
         std::fs::read_to_string(dir.join(format!("MF-conclusion-{d}.html"))).expect("html")
     };
@@ -766,7 +792,7 @@ fn annual_report_of_the_three_blocks_of_seed_004() {
     let doc = seed_004_annual(&blocks, false);
     // Averages (this year, last year) of the six tables, as published.
     let averages: Vec<Vec<String>> = (0..6)
-        .map(|t| table_rows(&doc, t).last().expect("average row")[1..3].to_vec())
+        .map(|t| rating_rows(&doc, t).last().expect("average row")[1..3].to_vec())
         .collect();
     assert_eq!(
         averages,
@@ -783,8 +809,8 @@ fn annual_report_of_the_three_blocks_of_seed_004() {
     // АДГС: «высокую … по блокам «Достижение целей» и «Организационное развитие»», «средней» по
     // взаимодействию (seed 004, p. of АДГС); Karaganda: low, medium, low.
     for needle in [
-        "## АДГС\n2020\nИтоги оценки показали высокую степень эффективности деятельности по блокам «Достижение целей» и «Организационное развитие».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Взаимодействие с физическими и юридическими лицами».",
-        "## КАРАГАНДИНСКАЯ ОБЛАСТЬ\n2020\nИтоги оценки показали низкую степень эффективности деятельности по блокам «Достижение целей» и «Взаимодействие с физическими и юридическими лицами».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Организационное развитие».",
+        "## АДГС\n2020 год\nИтоги оценки показали высокую степень эффективности деятельности по блокам «Достижение целей» и «Организационное развитие».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Взаимодействие с физическими и юридическими лицами».",
+        "## КАРАГАНДИНСКАЯ ОБЛАСТЬ\n2020 год\nИтоги оценки показали низкую степень эффективности деятельности по блокам «Достижение целей» и «Взаимодействие с физическими и юридическими лицами».\nИтоги оценки показали среднюю степень эффективности деятельности по блоку «Организационное развитие».",
     ] {
         assert!(text.contains(needle), "missing:\n{needle}");
     }
@@ -798,9 +824,27 @@ fn annual_report_of_the_three_blocks_of_seed_004() {
         conflicts,
         [("almaty", 4, 17), ("shym", 17, 11), ("nur", 12, 4)]
     );
-    assert!(text.contains(
-        "ГОРОД АЛМАТЫ: место за 2019 год 4 не согласуется с баллом 45,0 (по баллам — 17)"
-    ));
+    // … in the verification sheet beside the report, not in the report itself.
+    assert!(!text.contains("не согласуется"));
+    let check = bagalau_report::annual::verification(&Annual {
+        period: 2020,
+        blocks: &blocks,
+        degrees: &ed.degrees,
+        appendix: None,
+        bodies: None,
+    });
+    let cells: Vec<String> = check.sheets[0]
+        .rows
+        .iter()
+        .map(|r| format!("{:?}", r))
+        .collect();
+    assert!(
+        cells.iter().any(|c| c.contains("ГОРОД АЛМАТЫ")
+            && c.contains(
+                "опубликованное место за 2019 год 4 не согласуется с баллом 45,0 (по баллам — 17)"
+            )),
+        "{cells:?}"
+    );
 }
 
 #[test]

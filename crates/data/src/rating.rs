@@ -303,9 +303,9 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         groups.push(GroupAverages {
             group: g,
             count: members.len(),
-            average: rank::mean(&scores),
+            average: checked_mean(&scores),
             previous_count: prev_scores.len(),
-            previous_average: rank::mean(&prev_scores),
+            previous_average: checked_mean(&prev_scores),
         });
     }
     out.sort_by(|a, b| a.row.group.cmp(&b.row.group).then(a.rank.cmp(&b.rank)));
@@ -313,6 +313,24 @@ pub fn rate(rows: Vec<ScoreRow>, degrees: &[DegreeBand]) -> Rating {
         rows: out,
         groups,
         conflicts,
+    }
+}
+
+/// Arithmetic mean that cannot overflow: exact when the sum fits a decimal, otherwise the sum of
+/// the values each divided by the count (rounded at the 28th digit, as every decimal is).
+fn checked_mean(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = Decimal::from(values.len());
+    match values
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v))
+    {
+        Some(sum) => sum.checked_div(n),
+        None => values
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v.checked_div(n)?)),
     }
 }
 
@@ -335,5 +353,13 @@ mod tests {
         assert_eq!(r, vec![2, 3, 1, 4]);
         let r = ranks(&[(d("95.4"), None), (d("95.4"), None), (d("98"), None)]);
         assert_eq!(r, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn issue10_means_of_huge_previous_scores_do_not_overflow() {
+        let big = d("50000000000000000000000000000");
+        assert_eq!(checked_mean(&[big, big]), Some(big));
+        assert_eq!(checked_mean(&[d("1"), d("2")]), Some(d("1.5")));
+        assert_eq!(checked_mean(&[]), None);
     }
 }

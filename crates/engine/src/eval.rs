@@ -7,10 +7,11 @@ use std::fmt;
 use bagalau_methodology::expr::{BinOp, Expr, UnOp};
 use bagalau_methodology::Interval;
 use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol};
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 use crate::exact::{from_decimal, from_int, show, to_decimal, Q};
+use crate::num::{self, N};
 
 /// A value in the engine: exact decimal or boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,45 @@ impl V {
             V::Bool(_) => None,
         }
     }
+}
 
-    fn from_value(v: Value) -> V {
+/// The evaluator's working value, also the form of [`Computed::row_values`]: a number in two
+/// machine words while it fits ([`N`], no allocation), a big fraction otherwise, or a boolean.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Num(N),
+    Bool(bool),
+}
+
+impl Val {
+    fn from_value(v: Value) -> Val {
         match v {
-            Value::Num(d) => V::Num(from_decimal(d)),
-            Value::Bool(b) => V::Bool(b),
+            Value::Num(d) => Val::Num(N::from_decimal(d)),
+            Value::Bool(b) => Val::Bool(b),
+        }
+    }
+
+    fn of(v: &V) -> Val {
+        match v {
+            V::Num(q) => Val::Num(N::of(q)),
+            V::Bool(b) => Val::Bool(*b),
+        }
+    }
+
+    /// The value as the engine's steps keep it.
+    pub fn into_v(self) -> V {
+        match self {
+            Val::Num(n) => V::Num(n.into_q()),
+            Val::Bool(b) => V::Bool(b),
+        }
+    }
+
+    /// Equality of values of the formula language (a number never equals a boolean).
+    fn same(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Val::Num(a), Val::Num(b)) => num::cmp(a, b).is_eq(),
+            (Val::Bool(a), Val::Bool(b)) => a == b,
+            _ => false,
         }
     }
 }
@@ -82,8 +117,50 @@ impl Value {
 pub struct Row {
     pub key: String,
     pub name: String,
-    /// Indexed like `edition.inputs`; only this table's inputs are set.
+    /// Either indexed like `edition.inputs` (only this table's inputs set), or — compact, the
+    /// size of the row's table — indexed by the position of the input among its table's inputs
+    /// ([`table_slots`], [`Row::compact`]). Read it with [`Row::value`].
     pub values: Vec<Option<Value>>,
+}
+
+/// For every input of the edition, its position among the inputs of its table (`None` for
+/// body-level inputs): the index of a compact [`Row::values`].
+pub fn table_slots(ed: &Edition) -> Vec<Option<usize>> {
+    let mut next = vec![0usize; ed.tables.len()];
+    ed.inputs
+        .iter()
+        .map(|inp| {
+            inp.table.and_then(|t| {
+                let slot = next.get_mut(t)?;
+                *slot += 1;
+                Some(*slot - 1)
+            })
+        })
+        .collect()
+}
+
+impl Row {
+    /// The values of a row indexed like `edition.inputs`, reduced to the row's table (a row of
+    /// a table with 11 inputs then holds 11 values, not one per input of the edition).
+    pub fn compact(ed: &Edition, table: usize, values: &[Option<Value>]) -> Vec<Option<Value>> {
+        ed.inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, inp)| inp.table == Some(table))
+            .map(|(i, _)| values.get(i).copied().flatten())
+            .collect()
+    }
+
+    /// The value of input `input` (an index into `edition.inputs`) in this row, whichever of
+    /// the two layouts of [`Row::values`] the row has; `slots` is [`table_slots`].
+    pub fn value(&self, ed: &Edition, slots: &[Option<usize>], input: usize) -> Option<Value> {
+        let k = if self.values.len() == ed.inputs.len() {
+            Some(input)
+        } else {
+            slots.get(input).copied().flatten()
+        };
+        k.and_then(|k| self.values.get(k).copied().flatten())
+    }
 }
 
 /// An evaluated body with its inputs.
@@ -119,8 +196,9 @@ pub struct Step {
     pub value: Option<V>,
     /// Names the formula mentions (outside aggregates) and their values for this body.
     pub refs: Vec<(String, Option<V>)>,
-    /// Per-row values of a row-scoped node.
-    pub rows: Vec<(String, Option<V>)>,
+    /// Keys of the rows of a row-scoped node (empty otherwise), shared by the body's row-scoped
+    /// nodes of one table; the values are `Computed::row_values[body][node]`, in this order.
+    pub row_keys: std::sync::Arc<Vec<String>>,
     /// Explanations of aggregates and cross-body mechanisms, in Russian.
     pub notes: Vec<String>,
     /// Penalty breakdown: item index, facts, deduction before the cap.
@@ -138,25 +216,111 @@ pub struct Computed {
     pub exact: Vec<Vec<Option<V>>>,
     pub applicable: Vec<Vec<bool>>,
     /// `[body][node]` → per-row values for row-scoped nodes.
-    pub row_values: Vec<Vec<Vec<Option<V>>>>,
+    pub row_values: Vec<Vec<Vec<Option<Val>>>>,
     /// `[body]` → steps in evaluation order (applicable nodes only).
     pub steps: Vec<Vec<Step>>,
+}
+
+/// The values of one expression over the bodies of one group (optionally filtered), with the
+/// aggregates the group functions take from them, each computed once and shared by the group's
+/// bodies (a group of n bodies then costs O(n) per node, not O(n²)).
+#[derive(Default)]
+struct GroupAgg {
+    vals: Vec<(usize, Q)>,
+    /// The exact sum (a balanced tree, see [`crate::exact::sum`]).
+    sum: std::cell::OnceCell<Q>,
+    /// Smallest and largest value (`None` when no body has one).
+    bounds: std::cell::OnceCell<Option<(Q, Q)>>,
+    /// Distinct values, sorted (for `spread`).
+    distinct: std::cell::OnceCell<Vec<Q>>,
+    /// Results of `group_mean`/`group_min`/`group_max`/`group_sum` with their note.
+    results: std::cell::RefCell<std::collections::HashMap<&'static str, (Option<Q>, String)>>,
+}
+
+impl GroupAgg {
+    fn sum(&self) -> &Q {
+        self.sum
+            .get_or_init(|| crate::exact::sum(self.vals.iter().map(|(_, v)| v)))
+    }
+
+    fn bounds(&self) -> Option<&(Q, Q)> {
+        self.bounds
+            .get_or_init(|| {
+                let mut it = self.vals.iter().map(|(_, v)| v);
+                let first = it.next()?;
+                let (mut lo, mut hi) = (first, first);
+                for v in it {
+                    if v < lo {
+                        lo = v;
+                    }
+                    if v > hi {
+                        hi = v;
+                    }
+                }
+                Some((lo.clone(), hi.clone()))
+            })
+            .as_ref()
+    }
+
+    fn distinct(&self) -> &[Q] {
+        self.distinct.get_or_init(|| {
+            let mut d: Vec<Q> = self.vals.iter().map(|(_, v)| v.clone()).collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+    }
 }
 
 /// Group values already computed for the node being evaluated, keyed by the expression, the
 /// filter (addresses in the edition, which outlives the computation) and the group. Valid for one
 /// node: group functions read only the node's dependencies, which are complete.
-type GroupCache = std::cell::RefCell<
-    std::collections::HashMap<(usize, usize, Group), std::rc::Rc<Vec<(usize, Q)>>>,
->;
+type GroupCache =
+    std::cell::RefCell<std::collections::HashMap<(usize, usize, Group), std::rc::Rc<GroupAgg>>>;
+
+/// `group_count` results for the node being evaluated, keyed like [`GroupCache`].
+type CountCache = std::cell::RefCell<std::collections::HashMap<(usize, Group), usize>>;
 
 struct Ctx<'a> {
     ed: &'a Edition,
     data: &'a Dataset,
     values: &'a [Vec<Option<V>>],
-    row_values: &'a [Vec<Vec<Option<V>>>],
+    row_values: &'a [Vec<Vec<Option<Val>>>],
     group_cache: &'a GroupCache,
+    count_cache: &'a CountCache,
+    /// `edition.scales` as fractions.
+    scales: &'a [QScale],
+    /// `edition.parameters` as fractions, per group (central, local).
+    params: &'a [[N; 2]],
+    /// [`table_slots`] of the edition.
+    slots: &'a [Option<usize>],
+    names: &'a NameCache,
 }
+
+/// Hashes an address (a key that is already well spread) by one multiplication.
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.0 = (x as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+}
+
+/// Names of the edition's formulas resolved to symbols, keyed by the address of the name.
+type NameCache = std::cell::RefCell<
+    std::collections::HashMap<usize, Option<Symbol>, std::hash::BuildHasherDefault<AddrHasher>>,
+>;
 
 #[derive(Clone, Copy)]
 struct At {
@@ -166,58 +330,132 @@ struct At {
 
 type R<T> = Result<T, String>;
 
-fn in_interval(i: &Interval, x: &Q) -> bool {
-    let (lo, hi) = (from_decimal(i.lo), from_decimal(i.hi));
-    (if i.lo_inclusive { *x >= lo } else { *x > lo })
-        && (if i.hi_inclusive { *x <= hi } else { *x < hi })
+/// An interval of a scale with its bounds as fractions (converted once per evaluation).
+struct QInterval {
+    lo: N,
+    hi: N,
+    lo_inclusive: bool,
+    hi_inclusive: bool,
+}
+
+impl QInterval {
+    fn new(i: &Interval) -> Self {
+        QInterval {
+            lo: N::from_decimal(i.lo),
+            hi: N::from_decimal(i.hi),
+            lo_inclusive: i.lo_inclusive,
+            hi_inclusive: i.hi_inclusive,
+        }
+    }
+
+    fn contains(&self, x: &N) -> bool {
+        let (l, h) = (num::cmp(x, &self.lo), num::cmp(x, &self.hi));
+        (if self.lo_inclusive {
+            l.is_ge()
+        } else {
+            l.is_gt()
+        }) && (if self.hi_inclusive {
+            h.is_le()
+        } else {
+            h.is_lt()
+        })
+    }
+}
+
+/// A scale with its bounds and points as fractions.
+enum QScale {
+    Bands {
+        domain: QInterval,
+        bands: Vec<(QInterval, N)>,
+    },
+    Categories(Vec<(N, N)>),
+}
+
+impl QScale {
+    fn new(kind: &ScaleKind) -> Self {
+        match kind {
+            ScaleKind::Bands { domain, bands } => QScale::Bands {
+                domain: QInterval::new(domain),
+                bands: bands
+                    .iter()
+                    .map(|b| (QInterval::new(&b.range), N::from_decimal(b.points)))
+                    .collect(),
+            },
+            ScaleKind::Categories(cats) => QScale::Categories(
+                cats.iter()
+                    .map(|c| (N::from_int(c.value), N::from_decimal(c.points)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 impl Ctx<'_> {
     fn lookup(&self, name: &str, at: At) -> R<Option<V>> {
+        Ok(self
+            .lookup_symbol(self.ed.symbol(name), name, at)?
+            .map(Val::into_v))
+    }
+
+    /// The symbol a name of the edition's formulas stands for, resolved once per evaluation
+    /// (keyed by the address of the name in the edition, which outlives the evaluation).
+    fn resolve(&self, name: &str) -> Option<Symbol> {
+        let key = name.as_ptr() as usize;
+        if let Some(s) = self.names.borrow().get(&key) {
+            return *s;
+        }
+        let s = self.ed.symbol(name);
+        self.names.borrow_mut().insert(key, s);
+        s
+    }
+
+    fn lookup_symbol(&self, symbol: Option<Symbol>, name: &str, at: At) -> R<Option<Val>> {
         let body = &self.data.bodies[at.body];
-        match self.ed.symbol(name) {
+        match symbol {
             Some(Symbol::Input(i)) => match self.ed.inputs[i].table {
-                None => Ok(body.values.get(i).copied().flatten().map(V::from_value)),
+                None => Ok(body.values.get(i).copied().flatten().map(Val::from_value)),
                 Some(t) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(body.tables[t][row]
-                        .values
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .map(V::from_value))
+                    Ok(body.tables[t]
+                        .get(row)
+                        .and_then(|r| r.value(self.ed, self.slots, i))
+                        .map(Val::from_value))
                 }
             },
-            Some(Symbol::Parameter(p)) => Ok(Some(V::Num(from_decimal(
-                self.ed.parameters[p].value.get(body.group),
-            )))),
+            Some(Symbol::Parameter(p)) => Ok(self
+                .params
+                .get(p)
+                .map(|v| Val::Num(v[usize::from(body.group == Group::Local)].clone()))),
             Some(Symbol::Node(n)) => match self.ed.nodes[n].table {
-                None => Ok(self.values[at.body][n].clone()),
+                None => Ok(self.values[at.body][n].as_ref().map(Val::of)),
                 Some(_) => {
                     let row = at
                         .row
                         .ok_or_else(|| format!("«{name}» вне строки таблицы"))?;
-                    Ok(self.row_values[at.body][n].get(row).cloned().flatten())
+                    Ok(self.row_values[at.body][n]
+                        .get(row)
+                        .and_then(Option::as_ref)
+                        .cloned())
                 }
             },
             _ => Err(format!("«{name}» не является значением")),
         }
     }
 
-    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Q> {
+    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<N> {
         match self.eval(e, at, notes)? {
-            Some(V::Num(d)) => Ok(d),
-            Some(V::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
+            Some(Val::Num(d)) => Ok(d),
+            Some(Val::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
 
     fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
         match self.eval(e, at, notes)? {
-            Some(V::Bool(b)) => Ok(b),
-            Some(V::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
+            Some(Val::Bool(b)) => Ok(b),
+            Some(Val::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
             None => Err(format!("нет значения «{e}»")),
         }
     }
@@ -234,12 +472,7 @@ impl Ctx<'_> {
 
     /// Values of `e` over the bodies of the group (optionally filtered), skipping bodies
     /// where it has no value.
-    fn group_values(
-        &self,
-        e: &Expr,
-        filter: Option<&Expr>,
-        at: At,
-    ) -> R<std::rc::Rc<Vec<(usize, Q)>>> {
+    fn group_values(&self, e: &Expr, filter: Option<&Expr>, at: At) -> R<std::rc::Rc<GroupAgg>> {
         let key = (
             e as *const Expr as usize,
             filter.map_or(0, |f| f as *const Expr as usize),
@@ -248,7 +481,10 @@ impl Ctx<'_> {
         if let Some(hit) = self.group_cache.borrow().get(&key) {
             return Ok(hit.clone());
         }
-        let out = std::rc::Rc::new(self.group_values_uncached(e, filter, at)?);
+        let out = std::rc::Rc::new(GroupAgg {
+            vals: self.group_values_uncached(e, filter, at)?,
+            ..GroupAgg::default()
+        });
         self.group_cache.borrow_mut().insert(key, out.clone());
         Ok(out)
     }
@@ -260,14 +496,14 @@ impl Ctx<'_> {
             let at_j = At { body: j, row: None };
             if let Some(f) = filter {
                 match self.eval(f, at_j, &mut scratch)? {
-                    Some(V::Bool(true)) => {}
-                    Some(V::Bool(false)) | None => continue,
-                    Some(V::Num(_)) => return Err("условие отбора должно быть логическим".into()),
+                    Some(Val::Bool(true)) => {}
+                    Some(Val::Bool(false)) | None => continue,
+                    Some(Val::Num(_)) => return Err("условие отбора должно быть логическим".into()),
                 }
             }
             match self.eval(e, at_j, &mut scratch)? {
-                Some(V::Num(d)) => out.push((j, d)),
-                Some(V::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
+                Some(Val::Num(d)) => out.push((j, d.into_q())),
+                Some(Val::Bool(_)) => return Err(format!("«{e}»: ожидалось число")),
                 None => {}
             }
         }
@@ -281,16 +517,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<V>> {
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
         Ok(Some(match e {
-            Expr::Num(d) => V::Num(from_decimal(*d)),
-            Expr::Bool(b) => V::Bool(*b),
-            Expr::Name(n, _) => return self.lookup(n, at),
-            Expr::Unary(UnOp::Neg, a) => V::Num(-self.num(a, at, notes)?),
-            Expr::Unary(UnOp::Not, a) => V::Bool(!self.boolean(a, at, notes)?),
+            Expr::Num(d) => Val::Num(N::from_decimal(*d)),
+            Expr::Bool(b) => Val::Bool(*b),
+            Expr::Name(n, _) => return self.lookup_symbol(self.resolve(n), n, at),
+            Expr::Unary(UnOp::Neg, a) => Val::Num(self.num(a, at, notes)?.neg()),
+            Expr::Unary(UnOp::Not, a) => Val::Bool(!self.boolean(a, at, notes)?),
             Expr::Binary(op, a, b) => match op {
-                BinOp::And => V::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
-                BinOp::Or => V::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
+                BinOp::And => Val::Bool(self.boolean(a, at, notes)? && self.boolean(b, at, notes)?),
+                BinOp::Or => Val::Bool(self.boolean(a, at, notes)? || self.boolean(b, at, notes)?),
                 BinOp::Eq | BinOp::Ne => {
                     let x = self
                         .eval(a, at, notes)?
@@ -298,45 +534,50 @@ impl Ctx<'_> {
                     let y = self
                         .eval(b, at, notes)?
                         .ok_or_else(|| format!("нет значения «{b}»"))?;
-                    V::Bool((x == y) == (*op == BinOp::Eq))
+                    Val::Bool(x.same(&y) == (*op == BinOp::Eq))
                 }
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
-                    V::Bool(match op {
-                        BinOp::Lt => x < y,
-                        BinOp::Le => x <= y,
-                        BinOp::Gt => x > y,
-                        _ => x >= y,
+                    let o = num::cmp(&x, &y);
+                    Val::Bool(match op {
+                        BinOp::Lt => o.is_lt(),
+                        BinOp::Le => o.is_le(),
+                        BinOp::Gt => o.is_gt(),
+                        _ => o.is_ge(),
                     })
                 }
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                     let x = self.num(a, at, notes)?;
                     let y = self.num(b, at, notes)?;
+                    if matches!(op, BinOp::Mul | BinOp::Div) {
+                        num::check_size(&x, &y)?;
+                    }
                     let r = match op {
-                        BinOp::Add => Some(x + y),
-                        BinOp::Sub => Some(x - y),
-                        BinOp::Mul => Some(x * y),
+                        BinOp::Add => Some(num::add(&x, &y)),
+                        BinOp::Sub => Some(num::sub(&x, &y)),
+                        BinOp::Mul => Some(num::mul(&x, &y)),
                         _ => {
                             if y.is_zero() {
                                 return Err(format!("деление на ноль в «{e}» («{b}» = 0)"));
                             }
-                            Some(x / y)
+                            num::div(&x, &y)
                         }
                     };
-                    V::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
+                    Val::Num(r.ok_or_else(|| format!("переполнение в «{e}»"))?)
                 }
             },
             Expr::Call(f, args, _) => return self.call(f, args, at, notes),
         }))
     }
 
-    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<V>> {
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
         let arg = |i: usize| {
             args.get(i)
                 .ok_or_else(|| format!("{f}: не хватает аргументов"))
         };
-        let num = |v: Q| Ok(Some(V::Num(v)));
+        let num = |v: Q| Ok(Some(Val::Num(N::from_q(v))));
+        let numn = |v: N| Ok(Some(Val::Num(v)));
         match f {
             "if" => {
                 if self.boolean(arg(0)?, at, notes)? {
@@ -346,83 +587,108 @@ impl Ctx<'_> {
                 }
             }
             "min" | "max" => {
-                let mut best: Option<Q> = None;
+                let mut best: Option<N> = None;
                 for a in args {
                     let v = self.num(a, at, notes)?;
                     best = Some(match best {
                         None => v,
-                        Some(b) if f == "min" => b.min(v),
-                        Some(b) => b.max(v),
+                        Some(b) if f == "min" => {
+                            if num::cmp(&v, &b).is_lt() {
+                                v
+                            } else {
+                                b
+                            }
+                        }
+                        Some(b) => {
+                            if num::cmp(&v, &b).is_gt() {
+                                v
+                            } else {
+                                b
+                            }
+                        }
                     });
                 }
-                Ok(best.map(V::Num))
+                Ok(best.map(Val::Num))
             }
             "clamp" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let lo = self.num(arg(1)?, at, notes)?;
                 let hi = self.num(arg(2)?, at, notes)?;
-                num(x.max(lo).min(hi))
+                let x = if num::cmp(&lo, &x).is_ge() { lo } else { x };
+                numn(if num::cmp(&hi, &x).is_lt() { hi } else { x })
             }
-            "abs" => num(self.num(arg(0)?, at, notes)?.abs()),
+            "abs" => numn(self.num(arg(0)?, at, notes)?.abs()),
             "round" => {
                 let x = self.num(arg(0)?, at, notes)?;
                 let dp = self.num(arg(1)?, at, notes)?;
                 let dp = dp
+                    .q()
                     .to_integer()
                     .to_u32()
-                    .ok_or_else(|| "round: неверное число знаков".to_string())?;
-                num(crate::exact::round(&x, dp))
+                    .filter(|&d| d <= 28)
+                    .ok_or_else(|| {
+                        "round: неверное число знаков (допустимо от 0 до 28)".to_string()
+                    })?;
+                num(crate::exact::round(&x.q(), dp))
             }
             "value_or" => match self.eval(arg(0)?, at, notes)? {
                 Some(v) => Ok(Some(v)),
                 None => self.eval(arg(1)?, at, notes),
             },
-            "has" => Ok(Some(V::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
+            "has" => Ok(Some(Val::Bool(self.eval(arg(0)?, at, notes)?.is_some()))),
             "scale" => {
                 let Expr::Name(sname, _) = arg(0)? else {
                     return Err("scale: первый аргумент — имя шкалы".into());
                 };
-                let Some(Symbol::Scale(s)) = self.ed.symbol(sname) else {
+                let Some(Symbol::Scale(s)) = self.resolve(sname) else {
                     return Err(format!("«{sname}» — не шкала"));
                 };
                 let x = self.num(arg(1)?, at, notes)?;
                 let scale = &self.ed.scales[s];
-                match &scale.kind {
-                    ScaleKind::Bands { domain, bands } => {
-                        if !in_interval(domain, &x) {
-                            return Err(format!(
-                                "значение {} вне области шкалы «{}» {}",
-                                show(&x),
-                                scale.code,
-                                domain
-                            ));
-                        }
-                        bands
-                            .iter()
-                            .find(|b| in_interval(&b.range, &x))
-                            .map(|b| Some(V::Num(from_decimal(b.points))))
-                            .ok_or_else(|| {
-                                format!(
-                                    "значение {} не попадает ни в одну полосу шкалы «{}»",
-                                    show(&x),
-                                    scale.code
-                                )
-                            })
-                    }
-                    ScaleKind::Categories(cats) => cats
+                let ScaleKind::Bands { domain, .. } = &scale.kind else {
+                    let QScale::Categories(cats) = &self.scales[s] else {
+                        return Err(format!("«{sname}» — не шкала"));
+                    };
+                    return cats
                         .iter()
-                        .find(|c| from_int(c.value) == x)
-                        .map(|c| Some(V::Num(from_decimal(c.points))))
+                        .find(|(v, _)| num::cmp(v, &x).is_eq())
+                        .map(|(_, p)| Some(Val::Num(p.clone())))
                         .ok_or_else(|| {
-                            format!("значения {} нет в шкале «{}»", show(&x), scale.code)
-                        }),
+                            format!("значения {} нет в шкале «{}»", show(&x.q()), scale.code)
+                        });
+                };
+                let QScale::Bands {
+                    domain: qdomain,
+                    bands,
+                } = &self.scales[s]
+                else {
+                    return Err(format!("«{sname}» — не шкала"));
+                };
+                if !qdomain.contains(&x) {
+                    return Err(format!(
+                        "значение {} вне области шкалы «{}» {}",
+                        show(&x.q()),
+                        scale.code,
+                        domain
+                    ));
                 }
+                bands
+                    .iter()
+                    .find(|(r, _)| r.contains(&x))
+                    .map(|(_, p)| Some(Val::Num(p.clone())))
+                    .ok_or_else(|| {
+                        format!(
+                            "значение {} не попадает ни в одну полосу шкалы «{}»",
+                            show(&x.q()),
+                            scale.code
+                        )
+                    })
             }
             "sum" | "mean" | "count" => {
                 let Expr::Name(tname, _) = arg(0)? else {
                     return Err(format!("{f}: первый аргумент — имя таблицы"));
                 };
-                let Some(Symbol::Table(t)) = self.ed.symbol(tname) else {
+                let Some(Symbol::Table(t)) = self.resolve(tname) else {
                     return Err(format!("«{tname}» — не таблица"));
                 };
                 let rows = &self.data.bodies[at.body].tables[t];
@@ -431,7 +697,7 @@ impl Ctx<'_> {
                 } else {
                     args.get(2)
                 };
-                let mut total = Q::zero();
+                let mut total = N::from_int(0);
                 let mut n = 0usize;
                 let mut scratch = Vec::new();
                 for (r, row) in rows.iter().enumerate() {
@@ -452,7 +718,7 @@ impl Ctx<'_> {
                         let v = self
                             .num(arg(1)?, at_r, &mut scratch)
                             .map_err(|m| format!("строка «{}»: {m}", row.key))?;
-                        total += v;
+                        total = num::add(&total, &v);
                     }
                 }
                 let label = if filter.is_some() {
@@ -466,14 +732,15 @@ impl Ctx<'_> {
                         num(from_int(n as i64))
                     }
                     "sum" => {
-                        notes.push(format!("сумма по {label} = {}", show(&total)));
-                        num(total)
+                        notes.push(format!("сумма по {label} = {}", show(&total.q())));
+                        numn(total)
                     }
                     _ => {
                         if n == 0 {
                             notes.push(format!("среднее: нет строк ({label}) — значения нет"));
                             Ok(None)
                         } else {
+                            let total = total.into_q();
                             let m = &total / from_int(n as i64);
                             notes.push(format!(
                                 "среднее по {label}: {} / {n} = {}",
@@ -486,65 +753,86 @@ impl Ctx<'_> {
                 }
             }
             "group_mean" | "group_min" | "group_max" | "group_sum" => {
-                let vals = self.group_values(arg(0)?, args.get(1), at)?;
-                let g = self.group_label(at);
-                if vals.is_empty() {
-                    notes.push(format!("{f}({}) по {g}: нет органов со значением", arg(0)?));
-                    return Ok(None);
+                let agg = self.group_values(arg(0)?, args.get(1), at)?;
+                let key: &'static str = match f {
+                    "group_mean" => "group_mean",
+                    "group_min" => "group_min",
+                    "group_max" => "group_max",
+                    _ => "group_sum",
+                };
+                if let Some((r, note)) = agg.results.borrow().get(key) {
+                    notes.push(note.clone());
+                    return Ok(r.clone().map(|r| Val::Num(N::from_q(r))));
                 }
-                let xs: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
-                let sum = xs.iter().fold(Q::zero(), |a, b| a + b);
-                let r = match f {
-                    "group_mean" => &sum / from_int(xs.len() as i64),
-                    "group_min" => xs.iter().min().cloned().unwrap_or_default(),
-                    "group_max" => xs.iter().max().cloned().unwrap_or_default(),
-                    _ => sum,
+                let g = self.group_label(at);
+                let (r, note) = if agg.vals.is_empty() {
+                    (
+                        None,
+                        format!("{f}({}) по {g}: нет органов со значением", arg(0)?),
+                    )
+                } else {
+                    let n = agg.vals.len();
+                    let r = match key {
+                        "group_mean" => agg.sum() / from_int(n as i64),
+                        "group_min" => agg.bounds().map(|b| b.0.clone()).unwrap_or_default(),
+                        "group_max" => agg.bounds().map(|b| b.1.clone()).unwrap_or_default(),
+                        _ => agg.sum().clone(),
+                    };
+                    let what = match key {
+                        "group_mean" => "среднее",
+                        "group_min" => "минимум",
+                        "group_max" => "максимум",
+                        _ => "сумма",
+                    };
+                    let note = format!(
+                        "{what} «{}» по {g} ({} {}{}) = {}",
+                        arg(0)?,
+                        n,
+                        crate::rank::plural_ru(n as u64, "орган", "органа", "органов"),
+                        if args.len() > 1 {
+                            ", с отбором"
+                        } else {
+                            ""
+                        },
+                        show(&r)
+                    );
+                    (Some(r), note)
                 };
-                let what = match f {
-                    "group_mean" => "среднее",
-                    "group_min" => "минимум",
-                    "group_max" => "максимум",
-                    _ => "сумма",
-                };
-                notes.push(format!(
-                    "{what} «{}» по {g} ({} {}{}) = {}",
-                    arg(0)?,
-                    xs.len(),
-                    crate::rank::plural_ru(xs.len() as u64, "орган", "органа", "органов"),
-                    if args.len() > 1 {
-                        ", с отбором"
-                    } else {
-                        ""
-                    },
-                    show(&r)
-                ));
-                num(r)
+                agg.results
+                    .borrow_mut()
+                    .insert(key, (r.clone(), note.clone()));
+                notes.push(note);
+                Ok(r.map(|r| Val::Num(N::from_q(r))))
             }
             "group_count" => {
-                let mut n = 0usize;
-                let mut scratch = Vec::new();
-                for j in self.group_members(at) {
-                    if self.boolean(arg(0)?, At { body: j, row: None }, &mut scratch)? {
-                        n += 1;
+                let key = (
+                    arg(0)? as *const Expr as usize,
+                    self.data.bodies[at.body].group,
+                );
+                let cached = self.count_cache.borrow().get(&key).copied();
+                let n = match cached {
+                    Some(n) => n,
+                    None => {
+                        let mut n = 0usize;
+                        let mut scratch = Vec::new();
+                        for j in self.group_members(at) {
+                            if self.boolean(arg(0)?, At { body: j, row: None }, &mut scratch)? {
+                                n += 1;
+                            }
+                        }
+                        self.count_cache.borrow_mut().insert(key, n);
+                        n
                     }
-                }
+                };
                 num(from_int(n as i64))
             }
             "minmax" => {
-                let x = self.num(arg(0)?, at, notes)?;
-                let vals = self.group_values(arg(0)?, None, at)?;
-                let lo = vals
-                    .iter()
-                    .map(|(_, v)| v)
-                    .min()
-                    .cloned()
-                    .unwrap_or_else(|| x.clone());
-                let hi = vals
-                    .iter()
-                    .map(|(_, v)| v)
-                    .max()
-                    .cloned()
-                    .unwrap_or_else(|| x.clone());
+                let x = self.num(arg(0)?, at, notes)?.into_q();
+                let agg = self.group_values(arg(0)?, None, at)?;
+                let (lo, hi) = match agg.bounds() {
+                    Some((lo, hi)) => (lo.clone(), hi.clone()),
+                    None => (x.clone(), x.clone()),
+                };
                 let g = self.group_label(at);
                 if hi == lo {
                     let e = self.num(arg(1)?, at, notes)?;
@@ -552,9 +840,9 @@ impl Ctx<'_> {
                         "линейное масштабирование «{}»: у всех {g} одинаковое значение {} (min = max) — принято {}",
                         arg(0)?,
                         show(&lo),
-                        show(&e)
+                        show(&e.q())
                     ));
-                    return num(e);
+                    return numn(e);
                 }
                 let r = (&x - &lo) / (&hi - &lo);
                 notes.push(format!(
@@ -569,14 +857,12 @@ impl Ctx<'_> {
                 num(r)
             }
             "spread" => {
-                let x = self.num(arg(0)?, at, notes)?;
-                let lo = self.num(arg(1)?, at, notes)?;
-                let hi = self.num(arg(2)?, at, notes)?;
-                let vals = self.group_values(arg(0)?, args.get(3), at)?;
-                let count = vals.len();
-                let mut distinct: Vec<Q> = vals.iter().map(|(_, v)| v.clone()).collect();
-                distinct.sort_unstable();
-                distinct.dedup();
+                let x = self.num(arg(0)?, at, notes)?.into_q();
+                let lo = self.num(arg(1)?, at, notes)?.into_q();
+                let hi = self.num(arg(2)?, at, notes)?.into_q();
+                let agg = self.group_values(arg(0)?, args.get(3), at)?;
+                let count = agg.vals.len();
+                let distinct = agg.distinct();
                 let pos = distinct.binary_search(&x).map_err(|_| {
                     format!(
                         "spread: значение {} не входит в отобранные органы",
@@ -641,10 +927,27 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
     let mut row_values = vec![vec![Vec::new(); nn]; nb];
     let mut applicable = vec![vec![false; nn]; nb];
     let mut steps: Vec<Vec<Step>> = vec![Vec::new(); nb];
+    let slots = table_slots(ed);
+    // Row keys per body and table, built once and shared by the steps of row-scoped nodes.
+    let mut row_keys: Vec<Vec<Option<std::sync::Arc<Vec<String>>>>> =
+        vec![vec![None; ed.tables.len()]; nb];
+    let names = NameCache::default();
+    let scales: Vec<QScale> = ed.scales.iter().map(|s| QScale::new(&s.kind)).collect();
+    let params: Vec<[N; 2]> = ed
+        .parameters
+        .iter()
+        .map(|p| {
+            [
+                N::from_decimal(p.value.get(Group::Central)),
+                N::from_decimal(p.value.get(Group::Local)),
+            ]
+        })
+        .collect();
 
     for &n in &ed.order {
         let node = &ed.nodes[n];
         let group_cache = GroupCache::default();
+        let count_cache = CountCache::default();
         for b in 0..nb {
             let body = &data.bodies[b];
             if !node.applies.applies(body.group, &body.id) {
@@ -662,6 +965,11 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                 values: &values,
                 row_values: &row_values,
                 group_cache: &group_cache,
+                count_cache: &count_cache,
+                scales: &scales,
+                params: &params,
+                slots: &slots,
+                names: &names,
             };
             let mut row_out = None;
             let mut notes = Vec::new();
@@ -669,7 +977,7 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                 node: n,
                 value: None,
                 refs: Vec::new(),
-                rows: Vec::new(),
+                row_keys: Default::default(),
                 notes: Vec::new(),
                 penalty_items: Vec::new(),
                 capped: false,
@@ -695,15 +1003,25 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                                     &mut notes,
                                 )
                                 .map_err(|m| err(format!("строка «{}»: {m}", row.key)))?;
-                            step.rows.push((row.key.clone(), v.clone()));
                             out.push(v);
                         }
+                        step.row_keys = row_keys[b]
+                            .get_mut(t)
+                            .map(|k| {
+                                k.get_or_insert_with(|| {
+                                    std::sync::Arc::new(
+                                        rows.iter().map(|r| r.key.clone()).collect(),
+                                    )
+                                })
+                                .clone()
+                            })
+                            .unwrap_or_default();
                         row_out = Some(out);
                     } else {
                         let v = ctx
                             .eval(&f.expr, At { body: b, row: None }, &mut notes)
                             .map_err(err)?;
-                        step.value = v;
+                        step.value = v.map(Val::into_v);
                     }
                 }
                 NodeBody::Penalty { items, cap } => {
@@ -712,7 +1030,8 @@ pub fn compute(ed: &Edition, data: &Dataset) -> Result<Computed, EvalError> {
                         refs_of(&it.facts, &mut names);
                         let facts = ctx
                             .num(&it.facts, At { body: b, row: None }, &mut notes)
-                            .map_err(|m| err(format!("{}: {m}", it.code)))?;
+                            .map_err(|m| err(format!("{}: {m}", it.code)))?
+                            .into_q();
                         if facts < Q::zero() {
                             return Err(err(format!(
                                 "{}: отрицательное число фактов {}",

@@ -162,11 +162,13 @@ pub fn explain(
         for note in &step.notes {
             let _ = writeln!(s, "   • {note}");
         }
-        if !step.rows.is_empty() {
+        if !step.row_keys.is_empty() {
             let t = n.table.map(|t| ed.tables[t].name.as_str()).unwrap_or("");
             let _ = writeln!(s, "   По строкам ({t}):");
-            for (key, v) in &step.rows {
-                let _ = writeln!(s, "     {key}: {}", value_ru(v));
+            let values = &out.computed.row_values[b][step.node];
+            for (key, v) in step.row_keys.iter().zip(values) {
+                let v = v.clone().map(crate::eval::Val::into_v);
+                let _ = writeln!(s, "     {key}: {}", value_ru(&v));
             }
         } else {
             let max = n

@@ -7,6 +7,7 @@
 pub mod eval;
 pub mod exact;
 pub mod explain;
+pub mod num;
 pub mod rank;
 
 pub use eval::{compute, BodyData, Computed, Dataset, EvalError, Row, Step, Value};
@@ -143,9 +144,7 @@ pub fn evaluate(ed: &Edition, data: &Dataset) -> Result<Outcome, EvalError> {
             bodies[i].rank = ranks[k];
             bodies[i].group_size = idx.len();
         }
-        let sum = idx
-            .iter()
-            .fold(exact::Q::default(), |a, &i| a + &bodies[i].score_exact);
+        let sum = exact::sum(idx.iter().map(|&i| &bodies[i].score_exact));
         groups.push(GroupSummary {
             group: g,
             count: idx.len(),

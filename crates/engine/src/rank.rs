@@ -4,11 +4,22 @@ use rust_decimal::Decimal;
 
 /// 1-based ranks, higher score first; exactly equal scores share a rank and the next rank
 /// skips accordingly (1, 2, 2, 4). The order of the input is kept.
+///
+/// Sorted once (O(n log n)): a score's rank is one more than the number of scores above it,
+/// which in descending order is the position of the first score equal to it.
 pub fn competition_ranks<T: PartialOrd>(scores: &[T]) -> Vec<usize> {
-    scores
-        .iter()
-        .map(|s| 1 + scores.iter().filter(|o| *o > s).count())
-        .collect()
+    let desc = |a: &T, b: &T| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal);
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| desc(&scores[a], &scores[b]));
+    let mut ranks = vec![0; scores.len()];
+    let mut first = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        if pos > 0 && desc(&scores[order[pos - 1]], &scores[i]).is_ne() {
+            first = pos;
+        }
+        ranks[i] = first + 1;
+    }
+    ranks
 }
 
 /// Exact arithmetic mean; `None` for an empty slice.

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod procedure;
 pub mod quotes;
 mod raw;
 

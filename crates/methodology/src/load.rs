@@ -40,7 +40,7 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 9] = [
+pub const EDITION_FILES: [&str; 10] = [
     "edition.toml",
     "inputs.toml",
     "reporting.toml",
@@ -50,6 +50,7 @@ pub const EDITION_FILES: [&str; 9] = [
     "criteria.toml",
     "penalties.toml",
     crate::checks::FILE,
+    crate::procedure::FILE,
 ];
 
 /// The functions of the formula language (documented in docs/EDITION-FORMAT.md).
@@ -75,7 +76,7 @@ pub const FUNCTIONS: [&str; 19] = [
     "value_or",
 ];
 
-struct Src {
+pub(crate) struct Src {
     path: PathBuf,
     /// The text the TOML parser reads: the file with its decimal literals quoted
     /// ([`crate::decimals`]); spans refer to it.
@@ -110,7 +111,7 @@ impl Src {
         }
     }
 
-    fn span_loc(&self, span: Range<usize>) -> Location {
+    pub(crate) fn span_loc(&self, span: Range<usize>) -> Location {
         self.loc(span.start)
     }
 
@@ -138,21 +139,21 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-struct Loader {
+pub(crate) struct Loader {
     diags: Vec<Diagnostic>,
     /// Every quote met, with where it was written (checked once the sources are known).
     quotes: Vec<(Quote, Location)>,
 }
 
 impl Loader {
-    fn err(&mut self, location: Location, message: impl Into<String>) {
+    pub(crate) fn err(&mut self, location: Location, message: impl Into<String>) {
         self.diags.push(Diagnostic {
             location,
             message: message.into(),
         });
     }
 
-    fn parse_file<T: serde::de::DeserializeOwned + Default>(
+    pub(crate) fn parse_file<T: serde::de::DeserializeOwned + Default>(
         &mut self,
         dir: &Path,
         name: &str,
@@ -212,7 +213,7 @@ impl Loader {
         }
     }
 
-    fn cite(
+    pub(crate) fn cite(
         &mut self,
         src: &Src,
         at: Range<usize>,
@@ -1767,6 +1768,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     let (checks, check_diags) = crate::checks::load(dir, &input_list, &parameters);
     l.diags.extend(check_diags);
 
+    let procedure = crate::procedure::load(&mut l, dir);
     let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
     if !l.diags.is_empty() {
@@ -1819,6 +1821,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         symbols,
         sources,
         checks,
+        procedure,
     };
     // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
     // short of it (interval reasoning over the formula).

@@ -565,6 +565,8 @@ pub struct Edition {
     pub sources: Vec<Source>,
     /// Cross-field rules on the input data (`checks.toml`), checked by the data readers.
     pub checks: Vec<crate::checks::Check>,
+    /// The evaluation procedure (`procedure.toml`), when the edition has one.
+    pub procedure: Option<crate::procedure::Procedure>,
 }
 
 impl NodeBody {
@@ -756,6 +758,9 @@ impl Edition {
                     out.push((format!("{}.{}", n.code, it.code), it.name.clone(), &it.cite));
                 }
             }
+        }
+        if let Some(p) = &self.procedure {
+            out.extend(p.citations());
         }
         out
     }

@@ -27,7 +27,7 @@ pub fn to_html(doc: &Document) -> String {
     } else {
         "doc portrait"
     };
-    let _ = writeln!(out, "<main class=\"{class}\">");
+    let _ = writeln!(out, "<main class=\"{class}\" lang=\"{}\">", doc.lang.tag());
     for block in &doc.blocks {
         block_html(&mut out, block, doc.lang);
     }
@@ -97,6 +97,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if !crate::sanitize::is_allowed(c) => {}
             _ => out.push(c),
         }
     }
@@ -130,7 +131,8 @@ fn stylesheet(landscape: bool, lang: crate::Lang) -> String {
         ("portrait", "210mm")
     };
     format!(
-        r#"@page {{ size: A4 {orientation}; margin: 15mm 15mm 18mm; @bottom-right {{ content: "{page_word} " counter(page) " {of_word} " counter(pages); font-family: {FONT_STACK}; font-size: 9pt; }} }}
+        r#"@page {{ size: A4 {orientation}; margin: 15mm; @bottom-center {{ content: "{page_word} " counter(page) " {of_word} " counter(pages); font-family: {FONT_STACK}; font-size: 9pt; }} }}
+@page :first {{ @bottom-center {{ content: none; }} }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 body {{ margin: 0; background: #e8e8e8; color: #000; font-family: {FONT_STACK}; font-size: 12pt; line-height: 1.35; }}
 .doc {{ box-sizing: border-box; width: {sheet_width}; max-width: 100%; margin: 8mm auto; padding: 15mm; background: #fff; box-shadow: 0 0 4px rgba(0,0,0,.3); }}
@@ -141,7 +143,8 @@ body {{ margin: 0; background: #e8e8e8; color: #000; font-family: {FONT_STACK}; 
   .save-texts {{ display: none; }}
 }}
 .save-texts {{ text-align: center; margin: 4mm; }}
-h1, h2, h3 {{ margin: 12pt 0 6pt; line-height: 1.2; break-after: avoid; page-break-after: avoid; }}
+main {{ hyphens: auto; -webkit-hyphens: auto; }}
+h1, h2, h3 {{ margin: 12pt 0 6pt; line-height: 1.2; break-after: avoid; page-break-after: avoid; hyphens: manual; -webkit-hyphens: manual; }}
 h1 {{ font-size: 15pt; text-align: center; }}
 h2 {{ font-size: 13pt; }}
 h3 {{ font-size: 12pt; }}

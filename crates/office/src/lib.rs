@@ -16,6 +16,8 @@ pub mod error;
 pub mod html;
 pub mod model;
 pub mod pdf;
+pub mod reaper;
+pub mod sanitize;
 pub mod text;
 pub mod xlsx;
 

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::OfficeError;
+use crate::reaper::{kill_group, Reaper};
 
 /// Environment variable naming the Chromium binary (a path, or a name looked up on `PATH`).
 pub const CHROMIUM_ENV: &str = "BAGALAU_CHROMIUM";
@@ -74,7 +75,7 @@ fn is_executable(path: &Path) -> bool {
 /// Prints the HTML to PDF (A4, as its `@page` rule says) with headless Chromium.
 pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, OfficeError> {
     let chromium = find_chromium().ok_or(OfficeError::ChromiumNotFound)?;
-    let dir = TempDir::new()?;
+    let mut dir = TempDir::new()?;
     let page = dir.write("document.html", html.as_bytes())?;
     let pdf = dir.path().join("document.pdf");
     let mut print_to = OsString::from("--print-to-pdf=");
@@ -84,7 +85,7 @@ pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, OfficeError> {
         .arg("--print-to-pdf-no-header")
         .arg(print_to)
         .arg(file_url(&page));
-    run(cmd, "Chromium", &dir)?;
+    run(cmd, "Chromium", &mut dir)?;
     let bytes = fs::read(&pdf).map_err(|e| OfficeError::NoOutput {
         program: "Chromium".into(),
         detail: format!("нет файла PDF ({e})"),
@@ -95,6 +96,7 @@ pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, OfficeError> {
             detail: "файл не является PDF".into(),
         });
     }
+    dir.close();
     Ok(bytes)
 }
 
@@ -102,11 +104,12 @@ pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, OfficeError> {
 /// the page parses and renders in a real browser.
 pub fn dump_dom(html: &str) -> Result<String, OfficeError> {
     let chromium = find_chromium().ok_or(OfficeError::ChromiumNotFound)?;
-    let dir = TempDir::new()?;
+    let mut dir = TempDir::new()?;
     let page = dir.write("document.html", html.as_bytes())?;
     let mut cmd = chromium_command(&chromium, &dir);
     cmd.arg("--dump-dom").arg(file_url(&page));
-    let stdout = run(cmd, "Chromium", &dir)?;
+    let stdout = run(cmd, "Chromium", &mut dir)?;
+    dir.close();
     let dom = String::from_utf8_lossy(&stdout).into_owned();
     if dom.trim().is_empty() {
         return Err(OfficeError::NoOutput {
@@ -121,7 +124,7 @@ pub fn dump_dom(html: &str) -> Result<String, OfficeError> {
 /// `dpi` is clamped to 10..=600.
 pub fn pdf_to_png(pdf: &[u8], dpi: u32) -> Result<Vec<Vec<u8>>, OfficeError> {
     let pdftoppm = find_pdftoppm().ok_or(OfficeError::PdftoppmNotFound)?;
-    let dir = TempDir::new()?;
+    let mut dir = TempDir::new()?;
     let input = dir.write("document.pdf", pdf)?;
     let mut cmd = Command::new(pdftoppm);
     cmd.arg("-png")
@@ -129,7 +132,7 @@ pub fn pdf_to_png(pdf: &[u8], dpi: u32) -> Result<Vec<Vec<u8>>, OfficeError> {
         .arg(dpi.clamp(10, 600).to_string())
         .arg(&input)
         .arg(dir.path().join("page"));
-    run(cmd, "pdftoppm", &dir)?;
+    run(cmd, "pdftoppm", &mut dir)?;
     // pdftoppm names pages page-1.png … or page-01.png …, zero-padded to the page count's width.
     let mut pages: Vec<(u32, PathBuf)> = Vec::new();
     let entries = fs::read_dir(dir.path()).map_err(|e| OfficeError::io(dir.path(), e))?;
@@ -152,10 +155,12 @@ pub fn pdf_to_png(pdf: &[u8], dpi: u32) -> Result<Vec<Vec<u8>>, OfficeError> {
         });
     }
     pages.sort();
-    pages
+    let pages = pages
         .into_iter()
         .map(|(_, path)| fs::read(&path).map_err(|e| OfficeError::io(path, e)))
-        .collect()
+        .collect();
+    dir.close();
+    pages
 }
 
 fn chromium_command(chromium: &Path, dir: &TempDir) -> Command {
@@ -180,12 +185,49 @@ fn chromium_command(chromium: &Path, dir: &TempDir) -> Command {
         .env("HOME", dir.path())
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .env("XDG_CONFIG_HOME", dir.path().join("config"));
+    // Chromium's own temporary files (its singleton socket, shared memory fallbacks) go into our
+    // folder too, so that removing it removes everything — unless the folder's path is so long
+    // that the socket's path would exceed the 107 bytes a Unix socket name may have.
+    if dir.path().as_os_str().len() <= MAX_TMPDIR_LEN {
+        cmd.env("TMPDIR", dir.path());
+    }
     cmd
 }
 
+/// Starts the program in a process group of its own (so that it and every helper it starts can
+/// be killed together, and a Ctrl-C at the terminal reaches only us), dying with this process
+/// on Linux (`PR_SET_PDEATHSIG`).
+fn isolate(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+        // SAFETY: between fork and exec only async-signal-safe calls (prctl, getppid) are made.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died before prctl: then nobody would send the signal.
+                if libc::getppid() != parent {
+                    return Err(std::io::Error::other("родительский процесс завершился"));
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
 /// Runs a command with stdout and stderr sent to files (no pipe can fill up), stops it after
-/// [`TIMEOUT`], and returns its stdout.
-fn run(mut cmd: Command, program: &str, dir: &TempDir) -> Result<Vec<u8>, OfficeError> {
+/// [`TIMEOUT`], and returns its stdout. The program runs in its own process group, which is
+/// killed when it exits (helpers it left behind), on timeout, and — through the temp folder's
+/// reaper — when this process dies.
+fn run(mut cmd: Command, program: &str, dir: &mut TempDir) -> Result<Vec<u8>, OfficeError> {
     let out_path = dir.path().join(".stdout");
     let err_path = dir.path().join(".stderr");
     let out = File::create(&out_path).map_err(|e| OfficeError::io(&out_path, e))?;
@@ -193,35 +235,44 @@ fn run(mut cmd: Command, program: &str, dir: &TempDir) -> Result<Vec<u8>, Office
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(out))
         .stderr(Stdio::from(err));
+    isolate(&mut cmd);
     let mut child = cmd.spawn().map_err(|source| OfficeError::Spawn {
         program: program.into(),
         source,
     })?;
+    let pgid = child.id();
+    if let Some(r) = dir.reaper.as_mut() {
+        r.watch_group(pgid);
+    }
     let started = Instant::now();
-    let status = loop {
+    let waited = loop {
         match child.try_wait() {
-            Ok(Some(status)) => break status,
+            Ok(Some(status)) => break Ok(status),
             Ok(None) if started.elapsed() < TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(50));
             }
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(OfficeError::Timeout {
+                break Err(OfficeError::Timeout {
                     program: program.into(),
                     seconds: TIMEOUT.as_secs(),
-                });
+                })
             }
             Err(source) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(OfficeError::Spawn {
+                break Err(OfficeError::Spawn {
                     program: program.into(),
                     source,
-                });
+                })
             }
         }
     };
+    // The leader has exited (or is to be stopped): nothing of the group may outlive this call.
+    kill_group(pgid);
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Some(r) = dir.reaper.as_mut() {
+        r.forget_group(pgid);
+    }
+    let status = waited?;
     if !status.success() {
         let stderr = fs::read(&err_path).unwrap_or_default();
         return Err(OfficeError::ProgramFailed {
@@ -260,33 +311,60 @@ pub(crate) fn file_url(path: &Path) -> String {
     url
 }
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+/// Longest temporary folder given to Chromium as its `TMPDIR` (it adds
+/// `/org.chromium.Chromium.XXXXXX/SingletonSocket`, 46 bytes, and a socket path has at most 107).
+const MAX_TMPDIR_LEN: usize = 60;
+
+/// Prefix of the temporary folders: `bagalau-office-<pid>-<n>-<hex nanos>` under the system temp
+/// dir. The pid in the name lets a later run remove the folders of a run that is gone.
+const TEMP_PREFIX: &str = "bagalau-office-";
+
+/// A fresh directory under the system temp dir (with the browser profile inside), removed on
+/// drop, and by its [`Reaper`] — with the program's process group killed — if this process dies.
+struct TempDir {
+    path: PathBuf,
+    reaper: Option<Reaper>,
+}
 
 impl TempDir {
     fn new() -> Result<Self, OfficeError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
+        sweep_stale(&std::env::temp_dir());
+        // Short names: Chromium puts a socket inside (see MAX_TMPDIR_LEN).
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
+            .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let path = std::env::temp_dir().join(format!(
-            "bagalau-office-{}-{}-{nanos}",
+            "{TEMP_PREFIX}{}-{}-{nanos:x}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        fs::create_dir_all(&path).map_err(|e| OfficeError::io(&path, e))?;
+        // Watched before it exists: no moment at which a kill leaves it behind.
+        let mut reaper = Reaper::spawn();
+        if let Some(r) = reaper.as_mut() {
+            r.watch_path(&path);
+        }
+        fs::create_dir(&path).map_err(|e| OfficeError::io(&path, e))?;
         // Chromium needs an absolute path for its file:// URL.
         let path = fs::canonicalize(&path).unwrap_or(path);
-        Ok(TempDir(path))
+        Ok(TempDir { path, reaper })
     }
 
     fn path(&self) -> &Path {
-        &self.0
+        &self.path
+    }
+
+    /// Removes the folder and dismisses the reaper (the success path).
+    fn close(mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+        if let Some(r) = self.reaper.take() {
+            r.done();
+        }
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, OfficeError> {
-        let path = self.0.join(name);
+        let path = self.path.join(name);
         fs::write(&path, bytes).map_err(|e| OfficeError::io(&path, e))?;
         Ok(path)
     }
@@ -294,7 +372,31 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        let _ = fs::remove_dir_all(&self.path);
+        // A reaper still here means an error path: dropping it lets it clean up too.
+    }
+}
+
+/// Removes temporary folders left by runs whose process no longer exists (a reaper that could not
+/// do its work, e.g. the whole machine stopped). Folders of live processes are left alone.
+fn sweep_stale(tmp: &Path) {
+    let Ok(entries) = fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|n| n.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

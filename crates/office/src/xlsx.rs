@@ -28,11 +28,25 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>, OfficeError> {
         .set_background_color("#EEEEEE")
         .set_border_bottom(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap();
+    // Text that a spreadsheet would take for a formula (`=…`, `+…`, `-…`, `@…`) is stored as a
+    // string *and* marked with the quote prefix (Excel's leading apostrophe), so that editing the
+    // cell or re-saving the sheet in another program keeps it text.
+    let quoted = Format::new().set_quote_prefix();
+    let quoted_wrap = Format::new().set_quote_prefix().set_text_wrap();
     let names = sheet_names(book.sheets.iter().map(|s| s.name.as_str()));
     for (sheet, name) in book.sheets.iter().zip(names) {
         let ws = xlsx.add_worksheet();
         ws.set_name(name)?;
-        write_sheet(ws, sheet, &header, &wrap)?;
+        write_sheet(
+            ws,
+            sheet,
+            &Formats {
+                header: &header,
+                wrap: &wrap,
+                quoted: &quoted,
+                quoted_wrap: &quoted_wrap,
+            },
+        )?;
     }
     Ok(xlsx.save_to_buffer()?)
 }
@@ -41,12 +55,27 @@ fn too_large(what: &str) -> OfficeError {
     OfficeError::Xlsx(format!("слишком много {what} для листа Excel"))
 }
 
+struct Formats<'a> {
+    header: &'a Format,
+    wrap: &'a Format,
+    quoted: &'a Format,
+    quoted_wrap: &'a Format,
+}
+
+/// Whether a spreadsheet program would read the text as a formula or a command.
+pub fn looks_like_formula(text: &str) -> bool {
+    matches!(
+        text.trim_start().chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
 fn write_sheet(
     ws: &mut rust_xlsxwriter::Worksheet,
     sheet: &Sheet,
-    header: &Format,
-    wrap: &Format,
+    formats: &Formats,
 ) -> Result<(), OfficeError> {
+    let header = formats.header;
     let ncols = sheet
         .rows
         .iter()
@@ -57,8 +86,14 @@ fn write_sheet(
     let mut widths = vec![MIN_WIDTH; ncols];
     for (c, title) in sheet.columns.iter().enumerate() {
         let col = u16::try_from(c).map_err(|_| too_large("столбцов"))?;
-        ws.write_string_with_format(0, col, title, header)?;
-        widths[c] = widths[c].max(display_width(title) + 2);
+        let title = crate::sanitize::clean(title);
+        let format = if looks_like_formula(&title) {
+            &formats.header.clone().set_quote_prefix()
+        } else {
+            header
+        };
+        ws.write_string_with_format(0, col, title.as_ref(), format)?;
+        widths[c] = widths[c].max(display_width(&title) + 2);
     }
     let first_data_row: u32 = if sheet.columns.is_empty() { 0 } else { 1 };
     for (r, row) in sheet.rows.iter().enumerate() {
@@ -71,12 +106,19 @@ fn write_sheet(
             match cell {
                 XCell::Empty => {}
                 XCell::Text(text) => {
-                    let w = display_width(text);
-                    if w > MAX_WIDTH || text.contains('\n') {
-                        ws.write_string_with_format(row_no, col, text, wrap)?;
-                    } else {
-                        ws.write_string(row_no, col, text)?;
-                    }
+                    let text = crate::sanitize::clean(text);
+                    let w = display_width(&text);
+                    let wrapped = w > MAX_WIDTH || text.contains('\n');
+                    let format = match (looks_like_formula(&text), wrapped) {
+                        (true, true) => Some(formats.quoted_wrap),
+                        (true, false) => Some(formats.quoted),
+                        (false, true) => Some(formats.wrap),
+                        (false, false) => None,
+                    };
+                    match format {
+                        Some(f) => ws.write_string_with_format(row_no, col, text.as_ref(), f)?,
+                        None => ws.write_string(row_no, col, text.as_ref())?,
+                    };
                     widths[c] = widths[c].max(w + 1);
                 }
                 XCell::Number(d) => {
@@ -141,6 +183,7 @@ pub fn sheet_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> 
         let mut base: String = raw
             .chars()
             .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .filter(|&c| crate::sanitize::is_allowed(c))
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         base = base.trim().trim_matches('\'').trim().to_string();

@@ -226,7 +226,12 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
                 .find(|(i, _, _)| *i == k)
                 .map(|(_, f, a)| (*f, *a))
                 .unwrap_or_default();
-            before += amount;
+            before = before
+                .checked_add(amount)
+                .ok_or_else(|| ReportError::Overflow {
+                    body: b.id.clone(),
+                    what: "сумма вычетов".into(),
+                })?;
             let listed: Vec<&&Fact> = mine.iter().filter(|f| f.item == it.code).collect();
             if !listed.is_empty() && Decimal::from(listed.len()) != facts {
                 return Err(ReportError::Input {
@@ -325,8 +330,18 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
             Cell::new(""),
             Cell::bold(run.show(total)),
         ]);
-        grand_before += before;
-        grand += total;
+        grand_before = grand_before
+            .checked_add(before)
+            .ok_or_else(|| ReportError::Overflow {
+                body: b.id.clone(),
+                what: "сумма вычетов".into(),
+            })?;
+        grand = grand
+            .checked_add(total)
+            .ok_or_else(|| ReportError::Overflow {
+                body: b.id.clone(),
+                what: "сумма вычетов".into(),
+            })?;
     }
     blocks.push(Block::Table(Table {
         caption: None,

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bagalau_engine::rank::format_ru;
+use crate::num::format_ru;
 use bagalau_methodology::{
     Citation, Edition, Group, InputType, NodeBody, NodeRole, PerGroup, ScaleKind, Status,
 };
@@ -289,6 +289,17 @@ fn items(ed: &Edition) -> Vec<Item> {
                     cite: it.cite.clone(),
                 });
             }
+        }
+    }
+    if let Some(p) = &ed.procedure {
+        for ((code, name, cite), rule) in p.citations().into_iter().zip(p.describe()) {
+            out.push(Item {
+                kind: "процедура",
+                code,
+                name,
+                rule,
+                cite: cite.clone(),
+            });
         }
     }
     out

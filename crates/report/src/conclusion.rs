@@ -281,7 +281,8 @@ pub fn conclusion(
             .iter()
             .filter(|c| !ed.nodes[c.node].bonus)
             .map(|c| c.max)
-            .sum();
+            .try_fold(Decimal::ZERO, Decimal::checked_add)
+            .unwrap_or(Decimal::MAX);
         summary.push(vec![R::plain(match lang {
             Lang::Ru => format!(
                 "Общий результат по критериям оценки составил {} {} из {} возможных.",
@@ -317,8 +318,11 @@ pub fn conclusion(
             ),
         };
         if !prev.is_zero() {
-            let pct = diff / prev * Decimal::ONE_HUNDRED;
-            text.push_str(&format!(" ({})", crate::percent(pct, true)));
+            if let Some(pct) =
+                crate::num::div(diff, prev).and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            {
+                text.push_str(&format!(" ({})", crate::percent(pct, true)));
+            }
         }
         text.push('.');
         summary.push(vec![R::plain(text)]);
@@ -445,7 +449,8 @@ pub fn score_table(run: &Run, b: &BodyOutcome, penalties: &[usize], lang: Lang) 
         .iter()
         .filter(|c| !ed.nodes[c.node].bonus)
         .map(|c| c.max)
-        .sum();
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .unwrap_or(Decimal::MAX);
     if let Some(t) = b.criteria_total {
         rows.push(vec![
             Cell::new(""),
@@ -567,7 +572,7 @@ fn group_mean(run: &Run, b: &BodyOutcome, node: usize) -> Option<(Decimal, usize
         return None;
     }
     let n = vals.len();
-    Some((vals.iter().sum::<Decimal>() / Decimal::from(n), n))
+    Some((crate::num::mean(&vals)?, n))
 }
 
 /// Inputs a node and its non-criterion dependencies read, with this body's values, in order of
@@ -657,7 +662,10 @@ fn analysis(
     let pct = if c.max.is_zero() {
         String::new()
     } else {
-        let p = crate::percent(c.score / c.max * Decimal::ONE_HUNDRED, false);
+        let p = crate::num::div(c.score, c.max)
+            .and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
+            .map(|p| crate::percent(p, false))
+            .unwrap_or_default();
         match lang {
             Lang::Ru => format!(", или {p} от максимума"),
             Lang::Kk => format!(", ең жоғары балдың {p}"),
@@ -805,7 +813,10 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         };
         let mut body = b.clone();
         if body.penalties.is_none() && !penalties.is_empty() {
-            body.penalties = Some(penalties.iter().filter_map(|&p| num_value(run, b, p)).sum());
+            body.penalties = Some(
+                crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+                    .ok_or_else(|| overflow(b, "сумма вычетов"))?,
+            );
         }
         return Ok(Scope {
             body,
@@ -828,9 +839,13 @@ fn scope(run: &Run, b: &BodyOutcome, direction: Option<&str>) -> Result<Scope, R
         .cloned()
         .collect();
     let penalties = penalties_of(score_node);
-    let pen_total: Decimal = penalties.iter().filter_map(|&p| num_value(run, b, p)).sum();
+    let pen_total = crate::num::sum(penalties.iter().filter_map(|&p| num_value(run, b, p)))
+        .ok_or_else(|| overflow(b, "сумма вычетов"))?;
     let mut body = b.clone();
-    body.criteria_total = Some(criteria.iter().map(|c| c.score).sum());
+    body.criteria_total = Some(
+        crate::num::sum(criteria.iter().map(|c| c.score))
+            .ok_or_else(|| overflow(b, "сумма баллов по критериям"))?,
+    );
     body.criteria = criteria;
     body.correction = None;
     body.penalties = if penalties.is_empty() {
@@ -963,7 +978,7 @@ fn figure_in(v: Decimal, unit: Option<&str>) -> String {
 fn losses<'b>(run: &Run, b: &'b BodyOutcome) -> Vec<(&'b CriterionScore, Decimal)> {
     let ed = run.ed;
     let dp = ed.rounding.display_decimals;
-    let r = |v| bagalau_engine::rank::round_display(v, dp);
+    let r = |v| crate::num::round_display(v, dp);
     let mut lost: Vec<(&CriterionScore, Decimal)> = b
         .criteria
         .iter()
@@ -991,7 +1006,7 @@ fn mean_note(run: &Run, b: &BodyOutcome, node: usize, lang: Lang) -> String {
 /// Indicators of a criterion that lost points, most first: (node, score, max, lost).
 fn weak_children<'c>(run: &Run, c: &'c CriterionScore) -> Vec<(&'c CriterionScore, Decimal)> {
     let dp = run.ed.rounding.display_decimals;
-    let r = |v| bagalau_engine::rank::round_display(v, dp);
+    let r = |v| crate::num::round_display(v, dp);
     let mut weak: Vec<(&CriterionScore, Decimal)> = c
         .children
         .iter()
@@ -1276,7 +1291,13 @@ fn names_for_codes(ed: &bagalau_methodology::Edition, note: &str) -> String {
 /// takes «баллов»).
 fn pw(run: &Run, v: Decimal, lang: Lang) -> &'static str {
     crate::points_word(
-        bagalau_engine::rank::round_display(v, run.ed.rounding.display_decimals),
+        crate::num::round_display(v, run.ed.rounding.display_decimals),
         lang,
     )
+}
+fn overflow(b: &BodyOutcome, what: &str) -> ReportError {
+    ReportError::Overflow {
+        body: b.id.clone(),
+        what: what.to_string(),
+    }
 }

@@ -12,15 +12,17 @@
 
 pub mod act;
 pub mod annual;
+pub mod annual_bodies;
+pub mod annual_pdf;
 pub mod book;
 pub mod conclusion;
 pub mod disagreement;
 pub mod export;
 pub mod lang;
+pub mod num;
 mod table_file;
 pub mod texts;
 
-use bagalau_engine::rank::format_ru;
 use bagalau_engine::{BodyOutcome, Outcome};
 use bagalau_methodology::Edition;
 use rust_decimal::Decimal;
@@ -42,6 +44,11 @@ pub enum ReportError {
     },
     #[error("пересчёт после обжалования: {0}")]
     Recompute(String),
+    #[error("вёрстка отчёта: {0}")]
+    Render(String),
+    /// A number too large for the document's arithmetic (a sum or a ratio of input values).
+    #[error("орган «{body}»: {what} — число вне допустимого диапазона (проверьте входные данные)")]
+    Overflow { body: String, what: String },
 }
 
 /// «, строка N» for a row of a file; nothing when the whole file is concerned (row 0).
@@ -78,7 +85,7 @@ impl<'a> Run<'a> {
 /// `v` with at most `dp` decimals, Russian comma, trailing zeros dropped (seed 003 prints «25»,
 /// «7,95», «40,95»).
 pub fn show(v: Decimal, dp: u32) -> String {
-    let s = format_ru(v, dp);
+    let s = num::format_ru(v, dp);
     if s.contains(',') {
         s.trim_end_matches('0').trim_end_matches(',').to_string()
     } else {
@@ -118,7 +125,7 @@ pub fn figure(v: Decimal, dp: u32) -> String {
 /// A share in percent as every document prints it: one decimal, always, and the sign
 /// («15,4 %», «+5,0 %» with `signed`).
 pub fn percent(v: Decimal, with_sign: bool) -> String {
-    let s = format_ru(v, 1);
+    let s = crate::num::format_ru(v, 1);
     let s = match (with_sign, s.strip_prefix('-')) {
         (_, Some(rest)) => format!("−{rest}"),
         (true, None) if v > Decimal::ZERO && s != "0,0" => format!("+{s}"),

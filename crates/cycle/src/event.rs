@@ -1,0 +1,264 @@
+//! The events of a cycle: who did what, when. The list is append-only; the state of a cycle is
+//! what its events make of it ([`crate::Cycle::replay`]).
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use bagalau_methodology::procedure::{ActionCode, Party};
+use bagalau_methodology::Group;
+
+/// Who acts: the party, the organisation (an authorized body's name as the edition writes it in
+/// `[[direction]] evaluator`, or an evaluated body's id) and the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub party: Party,
+    pub organisation: String,
+    pub person: String,
+}
+
+impl Actor {
+    pub fn new(party: Party, organisation: &str, person: &str) -> Actor {
+        Actor {
+            party,
+            organisation: organisation.to_string(),
+            person: person.to_string(),
+        }
+    }
+}
+
+/// One recorded action: its number in the cycle (from 1), when, who, what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub seq: u64,
+    pub at: NaiveDateTime,
+    pub actor: Actor,
+    pub what: Action,
+}
+
+/// What a cycle is made of when it is created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleDefinition {
+    /// The evaluated year.
+    pub period: i32,
+    /// The block's code (`[block] code` of the editions).
+    pub block: String,
+    /// The edition (state) that governs each direction.
+    pub directions: Vec<DirectionState>,
+    pub schedule: Schedule,
+    pub bodies: Vec<BodyDef>,
+}
+
+/// A direction of the block and the id of the edition (state) that governs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectionState {
+    pub direction: String,
+    pub edition: String,
+}
+
+/// The schedule of the evaluation (График): the dates the procedure refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// The deadline for bodies' reporting data (п.70 of 2014 counts reorganisations up to it).
+    pub reporting_deadline: NaiveDate,
+    /// The planned last day of stages (by stage code), where the schedule sets one.
+    pub stage_ends: Vec<PlannedStage>,
+}
+
+/// A stage's planned last day in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedStage {
+    pub stage: String,
+    pub until: NaiveDate,
+}
+
+/// An evaluated body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyDef {
+    pub id: String,
+    pub name: String,
+    pub group: Group,
+}
+
+/// What an objection is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A criterion of the direction's edition, by code.
+    Criterion(String),
+    /// An input of the direction's edition, by code.
+    Input(String),
+}
+
+/// One objection: its subject, the body's text and the evidence (content hashes of files,
+/// `sha256:` + 64 hex digits; the files themselves are stored elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objection {
+    pub target: Target,
+    pub text: String,
+    pub evidence: Vec<String>,
+}
+
+/// A member of the special commission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub person: String,
+    pub organisation: String,
+}
+
+/// An input corrected by an accepted objection (the value as written, an exact decimal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectedInput {
+    pub input: String,
+    pub value: String,
+}
+
+/// The commission's decision on one objection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub reasons: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted { corrected: Vec<CorrectedInput> },
+    Rejected,
+}
+
+/// Everything that can happen in a cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The cycle is created (the first event, by the administrator).
+    Create(CycleDefinition),
+    /// The next stage of the procedure is opened (by the administrator).
+    OpenStage {
+        stage: String,
+    },
+    RecordReorganisation {
+        body: String,
+        date: NaiveDate,
+        successor: Option<String>,
+    },
+    SubmitReporting {
+        body: String,
+    },
+    SelectForReverification {
+        body: String,
+        direction: String,
+        reason: String,
+    },
+    RecordFacts {
+        body: String,
+        direction: String,
+        description: String,
+    },
+    /// A conclusion sent to the body. `document`: its content hash; `prepared_by`: the persons
+    /// who took part in evaluating the body (with the actor).
+    IssueConclusion {
+        body: String,
+        direction: String,
+        document: String,
+        prepared_by: Vec<String>,
+    },
+    /// The day the body received its conclusion: the objection period runs from it.
+    RecordReceipt {
+        body: String,
+        direction: String,
+        received: NaiveDate,
+    },
+    /// Objections, received on the day of the event.
+    Object {
+        body: String,
+        direction: String,
+        objections: Vec<Objection>,
+    },
+    NotifyNoObjections {
+        body: String,
+        direction: String,
+    },
+    FormDisagreementTable {
+        body: String,
+        direction: String,
+    },
+    NameCommission {
+        direction: String,
+        members: Vec<Member>,
+    },
+    /// The commission's decision on objection number `objection` (from 0, in the order given).
+    Decide {
+        body: String,
+        direction: String,
+        objection: usize,
+        decision: Decision,
+    },
+    /// The reasoned conclusions on the objections sent to the body.
+    SendDecisions {
+        body: String,
+        direction: String,
+    },
+    /// Final conclusions submitted (for one body, e.g. 2023 п.118, or for the whole direction).
+    SubmitResults {
+        direction: String,
+        body: Option<String>,
+    },
+    Publish,
+}
+
+impl Action {
+    /// The procedure's code of this action (`None` for creating the cycle and opening a stage,
+    /// which belong to the administrator at any time).
+    pub fn code(&self) -> Option<ActionCode> {
+        Some(match self {
+            Action::Create(_) | Action::OpenStage { .. } => return None,
+            Action::RecordReorganisation { .. } => ActionCode::RecordReorganisation,
+            Action::SubmitReporting { .. } => ActionCode::SubmitReporting,
+            Action::SelectForReverification { .. } => ActionCode::SelectForReverification,
+            Action::RecordFacts { .. } => ActionCode::RecordFacts,
+            Action::IssueConclusion { .. } => ActionCode::IssueConclusion,
+            Action::RecordReceipt { .. } => ActionCode::RecordReceipt,
+            Action::Object { .. } => ActionCode::Object,
+            Action::NotifyNoObjections { .. } => ActionCode::NotifyNoObjections,
+            Action::FormDisagreementTable { .. } => ActionCode::FormDisagreementTable,
+            Action::NameCommission { .. } => ActionCode::NameCommission,
+            Action::Decide { .. } => ActionCode::Decide,
+            Action::SendDecisions { .. } => ActionCode::SendDecisions,
+            Action::SubmitResults { .. } => ActionCode::SubmitResults,
+            Action::Publish => ActionCode::Publish,
+        })
+    }
+
+    /// The Russian name of the action, for messages.
+    pub fn name_ru(&self) -> &'static str {
+        match self {
+            Action::Create(_) => "создание цикла оценки",
+            Action::OpenStage { .. } => "переход к этапу",
+            other => other.code().map_or("", ActionCode::name_ru),
+        }
+    }
+
+    /// The body and direction the action concerns, when it concerns one.
+    pub fn case(&self) -> Option<(&str, &str)> {
+        match self {
+            Action::SelectForReverification {
+                body, direction, ..
+            }
+            | Action::RecordFacts {
+                body, direction, ..
+            }
+            | Action::IssueConclusion {
+                body, direction, ..
+            }
+            | Action::RecordReceipt {
+                body, direction, ..
+            }
+            | Action::Object {
+                body, direction, ..
+            }
+            | Action::NotifyNoObjections { body, direction }
+            | Action::FormDisagreementTable { body, direction }
+            | Action::Decide {
+                body, direction, ..
+            }
+            | Action::SendDecisions { body, direction } => Some((body, direction)),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The evaluation cycle (issue 12, item 3): a period, a block, the edition state of each
+//! direction and a schedule; the bodies evaluated, with their reorganisations and the
+//! consequence the edition's procedure gives; stages with their allowed actions and the parties
+//! who may take them; every deadline computed with the working-day calendar from the recorded
+//! event; objections, the special commission and its decisions.
+//!
+//! The cycle is a state machine over an append-only list of [`Event`]s (who, when, what):
+//! [`Cycle::apply`] checks an action against the state and the procedure and, when it is
+//! allowed, appends it; [`Cycle::replay`] rebuilds the state from a stored list, checking every
+//! event again. Time comes from a [`Clock`] the caller passes.
+//!
+//! **Architecture Invariant**: no IO — editions and the calendar are given, events are values.
+
+mod clock;
+mod cycle;
+mod error;
+mod event;
+
+pub use clock::{Clock, FixedClock};
+pub use cycle::{BodyStatus, Context, Cycle, DueItem, Reorganised};
+pub use error::CycleError;
+pub use event::{
+    Action, Actor, BodyDef, CorrectedInput, CycleDefinition, Decision, DirectionState, Event,
+    Member, Objection, Outcome, PlannedStage, Schedule, Target,
+};
+
+pub use bagalau_methodology::procedure::{ActionCode, Party};
