@@ -44,3 +44,11 @@ shot() {
 shot annual-contents "$(page_of 'СОДЕРЖАНИЕ')"
 shot annual-block-goals "$(page_of 'РЕЗУЛЬТАТЫ ОПЕРАЦИОННОЙ ОЦЕНКИ')"
 shot annual-body-adgs "$(page_of 'Агентство Республики Казахстан по делам государственной службы')"
+
+# Every page of the Karaganda conclusion (seed 003's shape): conclusion-kar-N.png.
+kar="$tmp/kar.pdf"
+$BAGALAU report conclusion --edition methodologies/2017-services --data examples/2017-karaganda \
+    --body kar --format pdf --out "$kar" >/dev/null
+rm -f docs/samples/conclusion-kar-*.png
+pdftoppm -r 70 -png "$kar" "docs/samples/conclusion-kar"
+ls docs/samples/conclusion-kar-*.png

@@ -230,11 +230,14 @@ pub fn conclusion_command(
     direction: Option<&str>,
     texts: Option<&Path>,
 ) -> Result<String> {
-    let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
+    // The dataset itself too: the forms of the body's name and its figures (issue 11).
+    let ed = crate::load_edition(a.edition)?;
+    let loaded = bagalau_data::load_dataset(&ed, a.data)?;
+    let out = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
     let run = Run {
         ed: &ed,
         out: &out,
-        period,
+        period: loaded.meta.period,
     };
     let texts = match texts {
         Some(p) => bagalau_report::texts::read_texts(p, &run)?,
@@ -271,7 +274,8 @@ pub fn conclusion_command(
         let extra = texts
             .get(&bagalau_report::conclusion::texts_key(&job.body, direction))
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .with_data(&loaded, &job.body);
         Ok(bagalau_report::conclusion::conclusion(
             &run,
             &job.body,

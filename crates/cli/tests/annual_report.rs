@@ -100,7 +100,9 @@ fn contents(pages: &[String]) -> Vec<(String, usize)> {
         let mut any = false;
         for line in p.lines() {
             let t = line.trim();
-            if t.is_empty() || t == "СОДЕРЖАНИЕ" || t.chars().all(|c| c.is_ascii_digit())
+            // The page's footer («стр. 3 из 72») is no entry of the contents.
+            let footer = t.starts_with("стр. ") && t.contains(" из ");
+            if t.is_empty() || t == "СОДЕРЖАНИЕ" || t.chars().all(|c| c.is_ascii_digit()) || footer
             {
                 continue;
             }

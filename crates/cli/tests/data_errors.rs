@@ -147,7 +147,11 @@ fn json_dataset_equals_csv_dataset() {
             let id = get("id");
             let inputs: serde_json::Map<String, serde_json::Value> = row
                 .iter()
-                .filter(|(h, v)| !["id", "name", "kind"].contains(&h.as_str()) && !v.is_empty())
+                .filter(|(h, v)| {
+                    !["id", "name", "kind"].contains(&h.as_str())
+                        && !bagalau_data::NAME_COLUMNS.contains(&h.as_str())
+                        && !v.is_empty()
+                })
                 .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
                 .collect();
             let rows: Vec<serde_json::Value> = services
@@ -162,7 +166,13 @@ fn json_dataset_equals_csv_dataset() {
                     )
                 })
                 .collect();
-            serde_json::json!({"id": id, "name": get("name"), "kind": get("kind"), "inputs": inputs, "services": rows})
+            let mut body = serde_json::json!({"id": id, "name": get("name"), "kind": get("kind"), "inputs": inputs, "services": rows});
+            for k in bagalau_data::NAME_COLUMNS {
+                if !get(k).is_empty() {
+                    body[k] = serde_json::Value::String(get(k));
+                }
+            }
+            body
         })
         .collect();
     let dir = std::env::temp_dir().join(format!("bagalau-json-{}", std::process::id()));

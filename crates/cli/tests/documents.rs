@@ -63,10 +63,16 @@ fn karaganda() -> Run {
     Run::new("methodologies/2017-services", "examples/2017-karaganda")
 }
 
+/// The Karaganda dataset as loaded: the forms of the body's name and its figures.
+fn karaganda_data() -> bagalau_data::Loaded {
+    let ed = &karaganda().ed;
+    bagalau_data::load_dataset(ed, &root().join("examples/2017-karaganda")).expect("dataset")
+}
+
 fn conclusion(r: &Run, body: &str, lang: Lang) -> Document {
     let run = at(r, 2017);
-    bagalau_report::conclusion::conclusion(&run, body, None, lang, &Extra::default())
-        .expect("conclusion")
+    let extra = Extra::default().with_data(&karaganda_data(), body);
+    bagalau_report::conclusion::conclusion(&run, body, None, lang, &extra).expect("conclusion")
 }
 
 #[test]
@@ -94,7 +100,10 @@ fn karaganda_conclusion_table_matches_seed_003() {
         .any(|row| row[1].contains("дополнительный балл")));
     let text = bagalau_office::to_text(&doc);
     assert!(text.contains("неэффективную деятельность"), "{text}");
-    assert!(text.contains("изменилась на +1,95 балла (+5 %)"), "{text}");
+    assert!(
+        text.contains("изменилась на +1,95 балла (+5,0\u{a0}%)"),
+        "{text}"
+    );
     insta::assert_snapshot!("conclusion_karaganda_ru", text);
 }
 
@@ -120,7 +129,7 @@ fn karaganda_conclusion_as_docx() {
         .read_to_string(&mut xml)
         .expect("utf-8");
     for needle in [
-        "Акимат Карагандинской области",
+        "Акимата Карагандинской области",
         "40,95",
         "7,95",
         "неэффективн",
@@ -370,7 +379,7 @@ fn xlsx_export_holds_results_criteria_penalties_and_inputs() {
     let services = book
         .sheets
         .iter()
-        .find(|s| s.name == "Строки services")
+        .find(|s| s.name == r.ed.tables[0].name)
         .expect("services sheet");
     let rows: usize = data.bodies.iter().map(|b| b.tables[0].len()).sum();
     assert_eq!(services.rows.len(), rows);
@@ -650,7 +659,7 @@ fn texts_edited_in_the_browser_are_saved_as_the_texts_file() {
     let text = "Усилить внутренний контроль.\nКавычки \"\"\" и обратная косая \\ сохраняются.";
     let extra = Extra {
         recommendations: text.into(),
-        signatories: Vec::new(),
+        ..Extra::default()
     };
     let doc = bagalau_report::conclusion::conclusion(&run, "kar", None, Lang::Ru, &extra)
         .expect("conclusion");

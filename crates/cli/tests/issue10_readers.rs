@@ -97,7 +97,11 @@ fn example_json() -> (TempDir, serde_json::Value) {
             let id = get("id");
             let inputs: serde_json::Map<String, serde_json::Value> = row
                 .iter()
-                .filter(|(h, v)| !["id", "name", "kind"].contains(&h.as_str()) && !v.is_empty())
+                .filter(|(h, v)| {
+                    !["id", "name", "kind"].contains(&h.as_str())
+                        && !bagalau_data::NAME_COLUMNS.contains(&h.as_str())
+                        && !v.is_empty()
+                })
                 .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
                 .collect();
             let rows: Vec<serde_json::Value> = services
@@ -112,7 +116,14 @@ fn example_json() -> (TempDir, serde_json::Value) {
                     )
                 })
                 .collect();
-            serde_json::json!({"id": id, "name": get("name"), "kind": get("kind"), "inputs": inputs, "services": rows})
+            let mut body = serde_json::json!({"id": id, "name": get("name"), "kind": get("kind"), "inputs": inputs, "services": rows});
+            // The forms of the name are keys of the body (issue 11).
+            for k in bagalau_data::NAME_COLUMNS {
+                if !get(k).is_empty() {
+                    body[k] = serde_json::Value::String(get(k));
+                }
+            }
+            body
         })
         .collect();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -175,7 +186,7 @@ fn issue10_json_misspelled_table_key() {
     write_json(dir.path(), &v);
     let err = evaluate_err("2014-services", dir.path());
     assert!(
-        err.contains("поле «bodies[0].servises»: неизвестный ключ; допустимые: id, name, kind, inputs, services"),
+        err.contains("поле «bodies[0].servises»: неизвестный ключ; допустимые: id, name, kind, inputs, full_name, name_genitive, short_name, services"),
         "{err}"
     );
     // A misspelled key of the root is refused too.
@@ -765,4 +776,39 @@ fn issue10_os_errors_in_russian() {
         "{err}"
     );
     assert!(!err.contains("os error"), "{err}");
+}
+
+// --- issue 11: the forms of a body's name -------------------------------------------------------
+
+#[test]
+fn issue11_body_names_from_csv_and_json() {
+    let ed = bagalau_methodology::load(&edition("2014-services")).expect("edition");
+    let csv = bagalau_data::load_dataset(&ed, &root().join("examples/2014-services")).expect("csv");
+    let mid = &csv.names["MID"];
+    assert_eq!(mid.short.as_deref(), Some("МИД"));
+    assert_eq!(
+        mid.genitive.as_deref(),
+        Some("Министерства иностранных дел Республики Казахстан")
+    );
+    let (dir, mut v) = example_json();
+    write_json(dir.path(), &v);
+    let json = bagalau_data::load_dataset(&ed, dir.path()).expect("json");
+    assert_eq!(json.names, csv.names, "the same names either way");
+    // Absent or empty: no form (documents fall back to the name).
+    v["bodies"][0]["short_name"] = serde_json::json!("");
+    v["bodies"][0]
+        .as_object_mut()
+        .expect("body")
+        .remove("name_genitive");
+    write_json(dir.path(), &v);
+    let json = bagalau_data::load_dataset(&ed, dir.path()).expect("json");
+    let id = v["bodies"][0]["id"].as_str().expect("id");
+    assert_eq!(json.names[id].short, None);
+    assert_eq!(json.names[id].genitive, None);
+    assert!(json.names[id].full.is_some());
+    // A misspelt form is refused like any unknown key.
+    v["bodies"][0]["name_genetive"] = serde_json::json!("x");
+    write_json(dir.path(), &v);
+    let err = bagalau_data::load_dataset(&ed, dir.path()).expect_err("unknown key");
+    assert!(err.to_string().contains("name_genetive"), "{err}");
 }

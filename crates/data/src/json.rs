@@ -179,6 +179,7 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
     }
     let body_keys: Vec<&str> = ["id", "name", "kind", "inputs"]
         .into_iter()
+        .chain(crate::NAME_COLUMNS)
         .chain(ed.tables.iter().map(|t| t.code.as_str()))
         .collect();
     let mut bodies = Vec::new();
@@ -263,6 +264,11 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
             if let Some((col, m)) = crate::identity::named_body_issue(ed, &id, &name, group) {
                 c.push(path, 0, Some(&format!("{at}.{col}")), m);
             }
+        }
+        let [full, genitive, short] = crate::NAME_COLUMNS.map(|k| text_of(k, c));
+        let names = crate::BodyNames::from_cells(&full, &genitive, &short);
+        if !names.is_empty() {
+            c.names.insert(id.clone(), names);
         }
         let mut values = vec![None; ed.inputs.len()];
         let inputs = match jobj.get("inputs") {

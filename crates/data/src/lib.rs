@@ -12,7 +12,7 @@ pub mod json;
 pub mod rating;
 pub mod read;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -74,6 +74,8 @@ pub struct DatasetMeta {
 pub struct Loaded {
     pub meta: DatasetMeta,
     pub dataset: Dataset,
+    /// The forms of each body's name the documents need, by body id (optional data).
+    pub names: BTreeMap<String, BodyNames>,
     /// Values recorded and ignored (not refused), e.g. a local body's NGO meetings (2023).
     pub notices: Vec<Issue>,
 }
@@ -82,6 +84,40 @@ pub(crate) struct Collector<'e> {
     pub(crate) issues: Vec<Issue>,
     pub(crate) notices: Vec<Issue>,
     pub(crate) ed: &'e Edition,
+    pub(crate) names: BTreeMap<String, BodyNames>,
+}
+
+/// Columns of `bodies.csv` (keys of a body in `data.json`) giving the forms of a body's name the
+/// documents need; all optional.
+pub const NAME_COLUMNS: [&str; 3] = ["full_name", "name_genitive", "short_name"];
+
+/// The forms of a body's name as the law writes them (optional; documents fall back to `name`):
+/// the full official name, the genitive («Акимата Карагандинской области») and the short name
+/// («МИД»).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyNames {
+    pub full: Option<String>,
+    pub genitive: Option<String>,
+    pub short: Option<String>,
+}
+
+impl BodyNames {
+    /// From the three optional cells (`NAME_COLUMNS` order); empty cells are absent.
+    pub(crate) fn from_cells(full: &str, genitive: &str, short: &str) -> BodyNames {
+        let some = |s: &str| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.to_string())
+        };
+        BodyNames {
+            full: some(full),
+            genitive: some(genitive),
+            short: some(short),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.full.is_none() && self.genitive.is_none() && self.short.is_none()
+    }
 }
 
 impl Collector<'_> {
@@ -229,6 +265,7 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
         issues: Vec::new(),
         notices: Vec::new(),
         ed,
+        names: BTreeMap::new(),
     };
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
@@ -299,6 +336,7 @@ pub fn load_dataset(ed: &Edition, dir: &Path) -> Result<Loaded, DataError> {
             meta,
             dataset,
             notices: c.notices,
+            names: c.names,
         })
     } else {
         Err(DataError { issues: c.issues })
@@ -451,6 +489,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
             bodies_unreadable_rows = !row_issues.is_empty();
             c.issues.extend(row_issues);
             let mut known: HashSet<&str> = ["id", "name", "kind"].into_iter().collect();
+            known.extend(NAME_COLUMNS);
             known.extend(body_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
             if f.check_columns(
                 &["id", "name", "kind"],
@@ -505,6 +544,14 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                     } else if let Some((col, m)) = identity::named_body_issue(ed, &id, &name, group)
                     {
                         c.push(&bodies_path, line, Some(col), m);
+                    }
+                    let names = BodyNames::from_cells(
+                        f.get(rec, NAME_COLUMNS[0]),
+                        f.get(rec, NAME_COLUMNS[1]),
+                        f.get(rec, NAME_COLUMNS[2]),
+                    );
+                    if !names.is_empty() {
+                        c.names.insert(id.clone(), names);
                     }
                     let mut values = vec![None; ed.inputs.len()];
                     for &i in &body_inputs {

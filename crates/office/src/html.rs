@@ -20,7 +20,7 @@ pub fn to_html(doc: &Document) -> String {
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape(&doc.title));
     out.push_str("<style>\n");
-    out.push_str(&stylesheet(doc.landscape));
+    out.push_str(&stylesheet(doc.landscape, doc.lang));
     out.push_str("</style>\n</head>\n<body>\n");
     let class = if doc.landscape {
         "doc landscape"
@@ -119,14 +119,19 @@ fn escape_lines(text: &str) -> String {
 const FONT_STACK: &str = "\"Times New Roman\", \"Liberation Serif\", \"DejaVu Serif\", \
                           \"PT Serif\", \"Noto Serif\", serif";
 
-fn stylesheet(landscape: bool) -> String {
+fn stylesheet(landscape: bool, lang: crate::Lang) -> String {
+    // Page numbers «стр. N из M» in the page's bottom margin (Chromium prints margin boxes).
+    let (page_word, of_word) = match lang {
+        crate::Lang::Ru => ("стр.", "из"),
+        crate::Lang::Kk => ("бет", "/"),
+    };
     let (orientation, sheet_width) = if landscape {
         ("landscape", "297mm")
     } else {
         ("portrait", "210mm")
     };
     format!(
-        r#"@page {{ size: A4 {orientation}; margin: 15mm; @bottom-center {{ content: counter(page); font-family: {FONT_STACK}; font-size: 9pt; }} }}
+        r#"@page {{ size: A4 {orientation}; margin: 15mm; @bottom-center {{ content: "{page_word} " counter(page) " {of_word} " counter(pages); font-family: {FONT_STACK}; font-size: 9pt; }} }}
 @page :first {{ @bottom-center {{ content: none; }} }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 body {{ margin: 0; background: #e8e8e8; color: #000; font-family: {FONT_STACK}; font-size: 12pt; line-height: 1.35; }}

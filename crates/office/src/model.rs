@@ -227,5 +227,8 @@ pub enum XCell {
     Text(String),
     /// Exact decimal; written as a number.
     Number(Decimal),
+    /// Exact decimal written as a number, displayed with this many decimals (the number format;
+    /// the stored value keeps every digit).
+    Fixed(Decimal, u8),
     Int(i64),
 }

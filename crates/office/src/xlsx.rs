@@ -125,6 +125,11 @@ fn write_sheet(
                     ws.write_number(row_no, col, decimal_to_f64(*d))?;
                     widths[c] = widths[c].max(d.normalize().to_string().len() + 2);
                 }
+                XCell::Fixed(d, dp) => {
+                    ws.write_number_with_format(row_no, col, decimal_to_f64(*d), &fixed(*dp))?;
+                    let digits = d.round_dp(u32::from(*dp)).trunc().abs().to_string().len();
+                    widths[c] = widths[c].max(digits + digits / 3 + usize::from(*dp) + 3);
+                }
                 XCell::Int(i) => {
                     // Exact up to 2^53, far beyond any count this project writes.
                     #[allow(clippy::cast_precision_loss)]
@@ -147,6 +152,17 @@ fn write_sheet(
         ws.autofilter(0, 0, last_row, last_col)?;
     }
     Ok(())
+}
+
+/// The number format showing `dp` decimals with digit grouping (`#,##0.00`: Excel shows the
+/// reader's own separators).
+fn fixed(dp: u8) -> Format {
+    let mut code = String::from("#,##0");
+    if dp > 0 {
+        code.push('.');
+        code.extend(std::iter::repeat_n('0', usize::from(dp.min(10))));
+    }
+    Format::new().set_num_format(code)
 }
 
 fn decimal_to_f64(d: Decimal) -> f64 {

@@ -346,11 +346,12 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
     blocks.push(Block::Table(Table {
         caption: None,
         columns: vec![
+            // Wide enough for «Вычитаемые баллы» and «Баллов за факт» not to split inside a word.
             Column::center(6),
-            Column::left(58),
+            Column::left(46),
             Column::center(12),
-            Column::center(12),
-            Column::center(12),
+            Column::center(17),
+            Column::center(19),
         ],
         header: vec![vec![
             Cell::bold("№"),

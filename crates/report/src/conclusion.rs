@@ -5,13 +5,14 @@
 
 use std::collections::BTreeSet;
 
+use bagalau_data::BodyNames;
 use bagalau_engine::eval::V;
 use bagalau_engine::{BodyOutcome, CriterionScore, Value};
 use bagalau_methodology::{NodeBody, Status, Symbol};
 use bagalau_office::{Align, Block, Cell, Column, Document, Lang, Run as R, Signature, Table};
 use rust_decimal::Decimal;
 
-use crate::lang::{degree_phrase, group_short, l};
+use crate::lang::{degree_phrase, display_name, group_short, l, ordinal};
 use crate::{signed, ReportError, Run};
 
 /// What the evaluator adds to a generated conclusion.
@@ -21,6 +22,38 @@ pub struct Extra {
     pub recommendations: String,
     /// Signatories: (position, name).
     pub signatories: Vec<(String, String)>,
+    /// The forms of the body's name from the dataset; an absent form falls back to the name.
+    pub names: BodyNames,
+    /// The body's input values as the dataset gives them (indexed like `edition.inputs`): the
+    /// figures no formula reads (seed 003's «192 видам услуг», «9 517 респондентов») are shown
+    /// too. Empty: only the figures the formulas read.
+    pub inputs: Vec<Option<Value>>,
+}
+
+impl Extra {
+    /// This extra with what the dataset gives for the body: the forms of its name and its input
+    /// values.
+    pub fn with_data(mut self, loaded: &bagalau_data::Loaded, body: &str) -> Extra {
+        self.names = loaded.names.get(body).cloned().unwrap_or_default();
+        if let Some(b) = loaded.dataset.bodies.iter().find(|b| b.id == body) {
+            self.inputs = b.values.clone();
+        }
+        self
+    }
+
+    /// The body's name in the genitive («Акимата Карагандинской области»), or its name.
+    fn genitive(&self, b: &BodyOutcome, lang: Lang) -> String {
+        match lang {
+            Lang::Ru => self.names.genitive.clone(),
+            Lang::Kk => None,
+        }
+        .unwrap_or_else(|| self.full(b))
+    }
+
+    /// The body's full official name, or its name.
+    fn full(&self, b: &BodyOutcome) -> String {
+        self.names.full.clone().unwrap_or_else(|| b.name.clone())
+    }
 }
 
 /// The table of the `--texts` file a conclusion's texts live in: the body, or `BODY:DIRECTION`.
@@ -79,7 +112,7 @@ pub fn conclusion(
         level: 1,
         text: heading,
     });
-    blocks.push(centered(vec![R::bold(b.name.clone())]));
+    blocks.push(centered(vec![R::bold(extra.genitive(b, lang))]));
     blocks.push(centered(vec![R::italic(format!(
         "({})",
         match b.group {
@@ -143,7 +176,13 @@ pub fn conclusion(
 
     blocks.push(Block::Table(score_table(run, b, &scope.penalties, lang)));
 
-    // Analysis per criterion.
+    // The figures no formula reads, placed with the criterion whose inputs they follow in the
+    // edition's dictionary (before any: the introduction).
+    let shown_criteria: Vec<&CriterionScore> = b.criteria.iter().filter(|c| shown(ed, c)).collect();
+    let placed = place_unused_inputs(run, full, b, &shown_criteria, extra);
+    let gen = extra.genitive(b, lang);
+    let lost = losses(run, b);
+    // The analysis (seed 003): the introduction, the findings, then criterion by criterion.
     blocks.push(Block::Heading {
         level: 2,
         text: l(
@@ -153,10 +192,53 @@ pub fn conclusion(
         )
         .into(),
     });
-    let mut k = 0;
-    for c in b.criteria.iter().filter(|c| shown(ed, c)) {
-        k += 1;
-        analysis(run, b, c, k, lang, &mut blocks);
+    if lang == Lang::Ru {
+        let what = match single {
+            Some(d) => format!(" по направлению «{}»", ed.directions[d].name),
+            None => format!(" по блоку «{}»", ed.block_name),
+        };
+        blocks.push(para(vec![R::plain(format!(
+            "Оценка эффективности деятельности {gen}{what} проведена в соответствии с Методикой."
+        ))]));
+    }
+    push_facts(&placed[0], &mut blocks);
+    if let Some(d) = b.degree {
+        let band = &ed.degrees[d];
+        let period = run
+            .period
+            .map(|p| match lang {
+                Lang::Ru => format!(" в {p} году"),
+                Lang::Kk => format!(" {p} жылы"),
+            })
+            .unwrap_or_default();
+        blocks.push(para(match lang {
+            Lang::Ru => vec![
+                R::plain(format!(
+                    "Анализ полученных результатов оценки{period} показал "
+                )),
+                R::bold(degree_phrase(lang, band)),
+                R::plain(format!(
+                    " {gen}{}",
+                    if lost.is_empty() {
+                        "."
+                    } else {
+                        ", что обусловлено следующим:"
+                    }
+                )),
+            ],
+            Lang::Kk => vec![
+                R::plain(format!("Бағалау нәтижелерін талдау{period} ")),
+                R::bold(degree_phrase(lang, band)),
+                R::plain(" көрсетті."),
+            ],
+        }));
+    }
+    for (k, (c, points)) in lost.iter().enumerate() {
+        blocks.push(para(finding(run, b, c, *points, k + 1, lang)));
+    }
+
+    for (k, c) in shown_criteria.iter().enumerate() {
+        analysis(run, b, c, k + 1, lang, &placed[k + 1], &mut blocks);
     }
     for &pen in &scope.penalties {
         penalty_analysis(run, b, pen, lang, &mut blocks);
@@ -167,10 +249,10 @@ pub fn conclusion(
         level: 2,
         text: l(lang, "Выводы и рекомендации", "Қорытындылар мен ұсынымдар").into(),
     });
-    let mut findings = Vec::new();
+    let mut summary = Vec::new();
     if let Some(d) = b.degree {
         let band = &ed.degrees[d];
-        findings.push(match lang {
+        summary.push(match lang {
             Lang::Ru => vec![
                 R::plain(match run.period {
                     Some(p) => format!("Итоги оценки за {p} год показали "),
@@ -178,9 +260,9 @@ pub fn conclusion(
                 }),
                 R::bold(degree_phrase(lang, band)),
                 R::plain(format!(
-                    " органа ({} {}).",
+                    " {gen} ({} {}).",
                     run.show(b.score),
-                    crate::points_word(b.score, lang)
+                    pw(run, b.score, lang)
                 )),
             ],
             Lang::Kk => vec![
@@ -193,85 +275,79 @@ pub fn conclusion(
             ],
         });
     }
+    if let Some(t) = b.criteria_total {
+        let total_max: Decimal = b
+            .criteria
+            .iter()
+            .filter(|c| !ed.nodes[c.node].bonus)
+            .map(|c| c.max)
+            .try_fold(Decimal::ZERO, Decimal::checked_add)
+            .unwrap_or(Decimal::MAX);
+        summary.push(vec![R::plain(match lang {
+            Lang::Ru => format!(
+                "Общий результат по критериям оценки составил {} {} из {} возможных.",
+                run.show(t),
+                pw(run, t, lang),
+                run.show(total_max)
+            ),
+            Lang::Kk => format!(
+                "Бағалау өлшемшарттары бойынша жалпы нәтиже — {} / {} балл.",
+                run.show(t),
+                run.show(total_max)
+            ),
+        })]);
+    }
     // The previous period's score is the block's: compared only in a block-wide conclusion.
     let block_wide = scope.direction.is_none() || ed.directions.len() == 1;
     if let Some(prev) = previous_score(run, b).filter(|_| block_wide) {
         let diff = b.score - prev;
         let (prev_s, diff_s) = (run.show(prev), signed(diff, dp));
-        let (pw, dw) = (
-            crate::points_word(prev, lang),
-            crate::points_word(diff, lang),
-        );
+        let (pw, dw) = (pw(run, prev, lang), pw(run, diff, lang));
+        let since = match (lang, run.period) {
+            (Lang::Ru, Some(p)) => format!("В сравнении с {} годом", p - 1),
+            (Lang::Ru, None) => "По сравнению с предыдущим периодом".to_string(),
+            (Lang::Kk, Some(p)) => format!("{} жылмен салыстырғанда", p - 1),
+            (Lang::Kk, None) => "Алдыңғы кезеңмен салыстырғанда".to_string(),
+        };
         let mut text = match lang {
             Lang::Ru => format!(
-                "По сравнению с предыдущим периодом ({prev_s} {pw}) итоговая оценка изменилась на {diff_s} {dw}"
+                "{since} (итоговая оценка — {prev_s} {pw}) итоговая оценка изменилась на {diff_s} {dw}"
             ),
             Lang::Kk => format!(
-                "Алдыңғы кезеңмен ({prev_s} балл) салыстырғанда қорытынды баға {diff_s} балға өзгерді"
+                "{since} ({prev_s} балл) қорытынды баға {diff_s} балға өзгерді"
             ),
         };
         if !prev.is_zero() {
             if let Some(pct) =
                 crate::num::div(diff, prev).and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
             {
-                text.push_str(&format!(" ({} %)", signed(pct, 1)));
+                text.push_str(&format!(" ({})", crate::percent(pct, true)));
             }
         }
         text.push('.');
-        findings.push(vec![R::plain(text)]);
+        summary.push(vec![R::plain(text)]);
     }
-    let mut lost: Vec<(&CriterionScore, Decimal)> = b
-        .criteria
-        .iter()
-        .filter(|c| shown(ed, c) && !ed.nodes[c.node].bonus)
-        .map(|c| {
-            // As printed: a loss that rounds to nothing is no loss to report.
-            let r = |v| crate::num::round_display(v, dp);
-            (c, r(c.max) - r(c.score))
-        })
-        .filter(|(_, lost)| *lost > Decimal::ZERO)
-        .collect();
-    lost.sort_by_key(|b| std::cmp::Reverse(b.1));
-    for (c, lost) in &lost {
-        let name = &ed.nodes[c.node].name;
-        let lw = crate::points_word(*lost, lang);
-        let (lost, got, max) = (run.show(*lost), run.show(c.score), run.show(c.max));
-        let weak: Vec<String> = c
-            .children
-            .iter()
-            .filter(|ch| ch.score < ch.max && !ed.nodes[ch.node].bonus)
-            .map(|ch| {
-                format!(
-                    "«{}» — {} {} {}",
-                    ed.nodes[ch.node].name,
-                    run.show(ch.score),
-                    l(lang, "из", "/"),
-                    run.show(ch.max)
-                )
-            })
-            .collect();
-        let weak = if weak.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " ({}: {})",
-                l(lang, "в том числе", "оның ішінде"),
-                weak.join("; ")
-            )
-        };
-        findings.push(vec![R::plain(match lang {
-            Lang::Ru => format!(
-                "По критерию «{name}» потеряно {lost} {lw} ({got} из {max}){weak}: рекомендуется принять меры по повышению показателей критерия."
-            ),
-            Lang::Kk => format!(
-                "«{name}» өлшемшарты бойынша {lost} балл жоғалтылды ({got} / {max}){weak}: өлшемшарт көрсеткіштерін арттыру шараларын қабылдау ұсынылады."
-            ),
-        })]);
+    for runs in summary {
+        blocks.push(para(runs));
     }
-    blocks.push(Block::List {
-        ordered: true,
-        items: findings,
-    });
+    if !lost.is_empty() {
+        blocks.push(para(vec![
+            R::plain(match lang {
+                Lang::Ru => {
+                    "По итогам проведенной оценки, с учетом выявленных проблем, ".to_string()
+                }
+                Lang::Kk => "Бағалау қорытындысы бойынша ".to_string(),
+            }),
+            R::bold(l(lang, "рекомендуется:", "ұсынылады:")),
+        ]));
+        blocks.push(Block::List {
+            ordered: true,
+            items: lost
+                .iter()
+                .map(|(c, points)| recommendation(run, b, c, *points, lang))
+                .collect(),
+        });
+    }
     blocks.push(Block::Editable {
         // `BODY.recommendations` (or `BODY:DIRECTION.recommendations`): saved from the browser
         // as `["BODY"] recommendations` (`["BODY:DIRECTION"]`) of the --texts file.
@@ -305,10 +381,12 @@ fn centered(runs: Vec<R>) -> Block {
     }
 }
 
+/// A paragraph of the text, ragged right: the generated sentences quote long names in «…»
+/// that cannot break, and justified lines around them stretch.
 fn para(runs: Vec<R>) -> Block {
     Block::Paragraph {
         runs,
-        align: Align::Justify,
+        align: Align::Left,
     }
 }
 
@@ -524,26 +602,38 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
             if let Some(Symbol::Input(i)) = ed.symbol(name) {
                 if seen.insert(name.clone()) {
                     let text = match v {
-                        Some(V::Num(q)) => crate::figure(bagalau_engine::exact::to_decimal(q), 4),
+                        Some(V::Num(q)) => figure_in(
+                            bagalau_engine::exact::to_decimal(q),
+                            ed.inputs[i].unit.as_deref(),
+                        ),
                         Some(V::Bool(true)) => "да".into(),
                         Some(V::Bool(false)) => "нет".into(),
                         None => "нет данных".into(),
                     };
-                    out.push((ed.inputs[i].name.clone(), text));
+                    out.push((display_name(&ed.inputs[i].name).to_string(), text));
                 }
             }
         }
         if step.node != node && ed.nodes[step.node].max.is_none() {
             if let Some(V::Num(q)) = &step.value {
-                let name = format!("{} (расчёт)", ed.nodes[step.node].name);
+                let name = format!("{} (расчёт)", display_name(&ed.nodes[step.node].name));
                 if seen.insert(name.clone()) {
-                    calculated.push((name, crate::figure(bagalau_engine::exact::to_decimal(q), 4)));
+                    calculated.push((
+                        name,
+                        figure_in(
+                            bagalau_engine::exact::to_decimal(q),
+                            ed.nodes[step.node].unit.as_deref(),
+                        ),
+                    ));
                 }
             }
         }
         for note in &step.notes {
             if seen.insert(note.clone()) {
-                out.push((String::new(), crate::ru_decimal_commas(note)));
+                out.push((
+                    String::new(),
+                    names_for_codes(ed, &crate::ru_decimal_commas(note)),
+                ));
             }
         }
     }
@@ -557,32 +647,36 @@ fn analysis(
     c: &CriterionScore,
     k: usize,
     lang: Lang,
+    facts: &[(String, String)],
     blocks: &mut Vec<Block>,
 ) {
     let ed = run.ed;
     let n = &ed.nodes[c.node];
-    blocks.push(para(vec![R::bold(match lang {
-        Lang::Ru => format!("{k}. По критерию «{}»", n.name),
-        Lang::Kk => format!("{k}. «{}» өлшемшарты бойынша", n.name),
-    })]));
+    blocks.push(Block::Heading {
+        level: 3,
+        text: match lang {
+            Lang::Ru => format!("{k}. По критерию «{}»", n.name),
+            Lang::Kk => format!("{k}. «{}» өлшемшарты бойынша", n.name),
+        },
+    });
     let pct = if c.max.is_zero() {
         String::new()
     } else {
         let p = crate::num::div(c.score, c.max)
             .and_then(|q| crate::num::mul(q, Decimal::ONE_HUNDRED))
-            .map(|p| crate::show(p, 1))
+            .map(|p| crate::percent(p, false))
             .unwrap_or_default();
         match lang {
-            Lang::Ru => format!(" ({p} % от максимума)"),
-            Lang::Kk => format!(" (ең жоғары балдың {p} %)"),
+            Lang::Ru => format!(", или {p} от максимума"),
+            Lang::Kk => format!(", ең жоғары балдың {p}"),
         }
     };
     let (score, max) = (run.show(c.score), run.show(c.max));
     let mut runs = match lang {
         Lang::Ru => vec![
             R::plain("Результат оценки по критерию составил "),
-            R::bold(format!("{score} {}", crate::points_word(c.score, lang))),
-            R::plain(format!(" (из {max} возможных){pct}.")),
+            R::bold(format!("{score} {}", pw(run, c.score, lang))),
+            R::plain(format!(" из {max} возможных{pct}.")),
         ],
         Lang::Kk => vec![
             R::plain("Өлшемшарт бойынша бағалау нәтижесі — "),
@@ -597,7 +691,7 @@ fn analysis(
                 l(lang, "Среднее значение по", "Орташа мән,"),
                 group_short(lang, b.group),
                 run.show(mean),
-                crate::points_word(mean, lang)
+                pw(run, mean, lang)
             )));
         }
     }
@@ -651,11 +745,22 @@ fn analysis(
                     if name.is_empty() {
                         vec![R::plain(v)]
                     } else {
-                        vec![R::plain(format!("{name} — {v}"))]
+                        vec![R::plain(format!("{name} —\u{a0}{v}"))]
                     }
                 })
                 .collect(),
         });
+    }
+    if !facts.is_empty() {
+        blocks.push(para(vec![R::italic(format!(
+            "{}:",
+            l(
+                lang,
+                "Сведения, представленные для оценки",
+                "Бағалауға ұсынылған мәліметтер"
+            )
+        ))]));
+        push_facts(facts, blocks);
     }
     let status = match n.cite.status {
         Status::Verbatim => l(lang, "по тексту акта", "акт мәтіні бойынша"),
@@ -771,17 +876,22 @@ fn penalty_analysis(run: &Run, b: &BodyOutcome, pen: usize, lang: Lang, blocks: 
     else {
         return;
     };
-    blocks.push(para(vec![R::bold(format!(
-        "{} «{}»",
-        l(lang, "Вычет штрафных баллов", "Айыппұл балдарын шегеру"),
-        ed.nodes[pen].name
-    ))]));
+    let label = l(lang, "Вычет штрафных баллов", "Айыппұл балдарын шегеру");
+    let name = &ed.nodes[pen].name;
+    blocks.push(Block::Heading {
+        level: 3,
+        text: if name == label || lang == Lang::Kk {
+            label.to_string()
+        } else {
+            format!("{label} «{name}»")
+        },
+    });
     let mut list = Vec::new();
     for (i, facts, amount) in &step.penalty_items {
         list.push(vec![R::plain(format!(
             "{}: {} × {} = {}",
             items[*i].name,
-            crate::show(*facts, 4),
+            crate::figure(*facts, 4),
             crate::show(items[*i].per_fact, 4),
             run.show(*amount)
         ))]);
@@ -856,6 +966,335 @@ pub fn signatures(
     ]
 }
 
+/// A figure with its unit's form: shares (`%`) with one decimal and the sign, others grouped.
+fn figure_in(v: Decimal, unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => crate::percent(v, false),
+        _ => crate::figure(v, 4),
+    }
+}
+
+/// Criteria that lost points, as printed (a loss that rounds to nothing is none), most first.
+fn losses<'b>(run: &Run, b: &'b BodyOutcome) -> Vec<(&'b CriterionScore, Decimal)> {
+    let ed = run.ed;
+    let dp = ed.rounding.display_decimals;
+    let r = |v| crate::num::round_display(v, dp);
+    let mut lost: Vec<(&CriterionScore, Decimal)> = b
+        .criteria
+        .iter()
+        .filter(|c| shown(ed, c) && !ed.nodes[c.node].bonus)
+        .map(|c| (c, r(c.max) - r(c.score)))
+        .filter(|(_, lost)| *lost > Decimal::ZERO)
+        .collect();
+    lost.sort_by_key(|x| std::cmp::Reverse(x.1));
+    lost
+}
+
+/// «(среднее по МИО — 4,58)» when the group has other bodies.
+fn mean_note(run: &Run, b: &BodyOutcome, node: usize, lang: Lang) -> String {
+    match group_mean(run, b, node) {
+        Some((mean, count)) if count > 1 => format!(
+            "; {} {} — {}",
+            l(lang, "среднее по", "орташа мән,"),
+            group_short(lang, b.group),
+            run.show(mean)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Indicators of a criterion that lost points, most first: (node, score, max, lost).
+fn weak_children<'c>(run: &Run, c: &'c CriterionScore) -> Vec<(&'c CriterionScore, Decimal)> {
+    let dp = run.ed.rounding.display_decimals;
+    let r = |v| crate::num::round_display(v, dp);
+    let mut weak: Vec<(&CriterionScore, Decimal)> = c
+        .children
+        .iter()
+        .filter(|ch| !run.ed.nodes[ch.node].bonus)
+        .map(|ch| (ch, r(ch.max) - r(ch.score)))
+        .filter(|(_, lost)| *lost > Decimal::ZERO)
+        .collect();
+    weak.sort_by_key(|x| std::cmp::Reverse(x.1));
+    weak
+}
+
+/// «Первое. По критерию … получено 0 баллов из 33 возможных (потеряно 33 балла …)» — one
+/// finding of seed 003's list, generated from what cost the points.
+fn finding(
+    run: &Run,
+    b: &BodyOutcome,
+    c: &CriterionScore,
+    lost: Decimal,
+    k: usize,
+    lang: Lang,
+) -> Vec<R> {
+    let ed = run.ed;
+    let name = &ed.nodes[c.node].name;
+    let (got, max) = (run.show(c.score), run.show(c.max));
+    let mean = mean_note(run, b, c.node, lang);
+    let weak = weak_children(run, c);
+    let mut text = match lang {
+        Lang::Ru => format!(
+            " По критерию «{name}» получено {got} {} из {max} возможных (потеряно {} {}{mean})",
+            pw(run, c.score, lang),
+            run.show(lost),
+            pw(run, lost, lang)
+        ),
+        Lang::Kk => format!(
+            " «{name}» өлшемшарты бойынша {got} / {max} балл алынды ({} балл жоғалтылды{mean})",
+            run.show(lost)
+        ),
+    };
+    if !weak.is_empty() {
+        let list: Vec<String> = weak
+            .iter()
+            .map(|(ch, _)| {
+                format!(
+                    "«{}» — {} {} {}",
+                    ed.nodes[ch.node].name,
+                    run.show(ch.score),
+                    l(lang, "из", "/"),
+                    run.show(ch.max)
+                )
+            })
+            .collect();
+        text.push_str(&format!(
+            ": {} {}",
+            l(
+                lang,
+                "баллы потеряны по показателям",
+                "балдар мына көрсеткіштер бойынша жоғалтылды:"
+            ),
+            list.join("; ")
+        ));
+    }
+    text.push('.');
+    vec![R::bold(format!("{}.", ordinal(lang, k))), R::plain(text)]
+}
+
+/// A recommendation for one criterion that lost points: which indicators (or, for a criterion
+/// without indicators, which computed values its score follows), how many points, and the
+/// group's mean where the group has other bodies.
+fn recommendation(
+    run: &Run,
+    b: &BodyOutcome,
+    c: &CriterionScore,
+    lost: Decimal,
+    lang: Lang,
+) -> Vec<R> {
+    let ed = run.ed;
+    let name = &ed.nodes[c.node].name;
+    let weak = weak_children(run, c);
+    let mut parts: Vec<String> = weak
+        .iter()
+        .map(|(ch, l_)| {
+            format!(
+                "«{}» ({} {} {}, {} {} {}{})",
+                ed.nodes[ch.node].name,
+                run.show(ch.score),
+                l(lang, "из", "/"),
+                run.show(ch.max),
+                l(lang, "потеряно", "жоғалтылды"),
+                run.show(*l_),
+                pw(run, *l_, lang),
+                mean_note(run, b, ch.node, lang)
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        // The computed values the criterion's score is read from (its direct dependencies).
+        for &d in &ed.nodes[c.node].deps {
+            let n = &ed.nodes[d];
+            if n.max.is_some() {
+                continue;
+            }
+            if let Some(v) = num_value(run, b, d) {
+                parts.push(format!(
+                    "«{}» —\u{a0}{}{}",
+                    display_name(&n.name),
+                    figure_in(v, n.unit.as_deref()),
+                    match group_mean(run, b, d) {
+                        Some((m, count)) if count > 1 => format!(
+                            " ({} {} — {})",
+                            l(lang, "среднее по", "орташа мән,"),
+                            group_short(lang, b.group),
+                            figure_in(m, n.unit.as_deref())
+                        ),
+                        _ => String::new(),
+                    }
+                ));
+            }
+        }
+    }
+    let (got, max) = (run.show(c.score), run.show(c.max));
+    let head = match lang {
+        Lang::Ru => format!(
+            "По критерию «{name}» ({got} из {max}, потеряно {} {}{}): ",
+            run.show(lost),
+            pw(run, lost, lang),
+            mean_note(run, b, c.node, lang)
+        ),
+        Lang::Kk => format!(
+            "«{name}» өлшемшарты бойынша ({got} / {max}, {} балл жоғалтылды{}): ",
+            run.show(lost),
+            mean_note(run, b, c.node, lang)
+        ),
+    };
+    let body = match (lang, weak.is_empty(), parts.is_empty()) {
+        (Lang::Ru, false, _) => format!("принять меры по показателям {}.", parts.join("; ")),
+        (Lang::Ru, true, false) => format!(
+            "принять меры по улучшению значений, от которых зависит оценка: {}.",
+            parts.join("; ")
+        ),
+        (Lang::Ru, true, true) => "принять меры по повышению показателей критерия.".to_string(),
+        (Lang::Kk, _, false) => format!("{} бойынша шаралар қабылдау.", parts.join("; ")),
+        (Lang::Kk, _, true) => "өлшемшарт көрсеткіштерін арттыру шараларын қабылдау.".to_string(),
+    };
+    vec![R::plain(head + &body)]
+}
+
+/// Input indices a node and its non-criterion dependencies read for this body.
+fn input_indices(run: &Run, b: &BodyOutcome, node: usize) -> BTreeSet<usize> {
+    let ed = run.ed;
+    let mut wanted = BTreeSet::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if wanted.insert(n) {
+            for &d in &ed.nodes[n].deps {
+                if d == node || ed.nodes[d].max.is_none() {
+                    stack.push(d);
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for step in &run.out.computed.steps[b.index] {
+        if wanted.contains(&step.node) {
+            for (name, _) in &step.refs {
+                if let Some(Symbol::Input(i)) = ed.symbol(name) {
+                    out.insert(i);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The body-level inputs with a value that no formula of the conclusion read, each placed with
+/// the criterion whose inputs precede it in the edition's dictionary: `[0]` the introduction,
+/// `[k]` the k-th shown criterion. Each as (Russian name, value).
+/// `full`: the body's whole outcome — inputs of criteria outside the conclusion's scope (other
+/// directions) are owned by them and shown nowhere here.
+fn place_unused_inputs(
+    run: &Run,
+    full: &BodyOutcome,
+    b: &BodyOutcome,
+    criteria: &[&CriterionScore],
+    extra: &Extra,
+) -> Vec<Vec<(String, String)>> {
+    let ed = run.ed;
+    // The slot of inputs owned by criteria outside the scope: their neighbours are skipped too.
+    const OUTSIDE: usize = usize::MAX;
+    let mut owner: Vec<Option<usize>> = vec![None; ed.inputs.len()];
+    for c in &full.criteria {
+        let slot = match criteria.iter().position(|s| s.node == c.node) {
+            Some(k) => k + 1,
+            // In scope but not shown (an unearned bonus): its figures are placed like any other.
+            None if b.criteria.iter().any(|s| s.node == c.node) => continue,
+            None => OUTSIDE,
+        };
+        let mut nodes = vec![c];
+        let mut i = 0;
+        while i < nodes.len() {
+            nodes.extend(nodes[i].children.iter());
+            i += 1;
+        }
+        for cs in nodes {
+            for i in input_indices(run, b, cs.node) {
+                owner[i].get_or_insert(slot);
+            }
+        }
+    }
+    // Inputs the penalty section or the comparison with the previous period show.
+    let mut read_elsewhere = BTreeSet::new();
+    for step in &run.out.computed.steps[b.index] {
+        if !matches!(ed.nodes[step.node].body, NodeBody::Penalty { .. }) {
+            continue;
+        }
+        for (name, _) in &step.refs {
+            if let Some(Symbol::Input(i)) = ed.symbol(name) {
+                read_elsewhere.insert(i);
+            }
+        }
+    }
+    // A figure follows the criterion of the input before it in the edition's dictionary (which
+    // lists a criterion's figures together); before any, the introduction.
+    let mut placed = vec![Vec::new(); criteria.len() + 1];
+    let mut current = 0;
+    for (i, input) in ed.inputs.iter().enumerate() {
+        if let Some(k) = owner[i] {
+            current = k;
+            continue;
+        }
+        if current == OUTSIDE
+            || read_elsewhere.contains(&i)
+            || input.table.is_some()
+            || input.code == PREVIOUS_SCORE_INPUT
+        {
+            continue;
+        }
+        let text = match extra.inputs.get(i) {
+            Some(Some(Value::Num(v))) => figure_in(*v, input.unit.as_deref()),
+            Some(Some(Value::Bool(true))) => "да".to_string(),
+            Some(Some(Value::Bool(false))) => "нет".to_string(),
+            _ => continue,
+        };
+        placed[current].push((display_name(&input.name).to_string(), text));
+    }
+    placed
+}
+
+/// A list of figures given with the data («Сведения органа»), when there are any.
+fn push_facts(facts: &[(String, String)], blocks: &mut Vec<Block>) {
+    if facts.is_empty() {
+        return;
+    }
+    blocks.push(Block::List {
+        ordered: false,
+        items: facts
+            .iter()
+            .map(|(name, v)| vec![R::plain(format!("{name} —\u{a0}{v}"))])
+            .collect(),
+    });
+}
+
+/// A trace note with every «code» of the edition replaced by its Russian name (the engine's notes
+/// name values by code; a document never does).
+fn names_for_codes(ed: &bagalau_methodology::Edition, note: &str) -> String {
+    let mut out = note.to_string();
+    for i in &ed.inputs {
+        out = out.replace(
+            &format!("«{}»", i.code),
+            &format!("«{}»", display_name(&i.name)),
+        );
+    }
+    for n in &ed.nodes {
+        out = out.replace(
+            &format!("«{}»", n.code),
+            &format!("«{}»", display_name(&n.name)),
+        );
+    }
+    out
+}
+
+/// «балл / балла / баллов» agreeing with the number as printed (14,995 is printed «15» and
+/// takes «баллов»).
+fn pw(run: &Run, v: Decimal, lang: Lang) -> &'static str {
+    crate::points_word(
+        crate::num::round_display(v, run.ed.rounding.display_decimals),
+        lang,
+    )
+}
 fn overflow(b: &BodyOutcome, what: &str) -> ReportError {
     ReportError::Overflow {
         body: b.id.clone(),

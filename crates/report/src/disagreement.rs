@@ -228,8 +228,9 @@ pub fn disagreement(
         let mut decision = o.decision.clone();
         if let Some((code, value)) = &o.correction {
             decision.push_str(&format!(
-                " [{}: {code} = {value}]",
-                l(lang, "исправлено", "түзетілді")
+                " ({}: {})",
+                l(lang, "исправлено", "түзетілді"),
+                correction_text(run, code, value, lang)
             ));
         }
         rows.push(vec![
@@ -266,7 +267,13 @@ pub fn disagreement(
         Block::Paragraph {
             runs: vec![R::plain(
                 run.period
-                    .map(|p| format!("{}: {p}", l(lang, "Отчетный период", "Есепті кезең")))
+                    .map(|p| {
+                        format!(
+                            "{}: {p} {}",
+                            l(lang, "Отчетный период", "Есепті кезең"),
+                            l(lang, "год", "жыл")
+                        )
+                    })
                     .unwrap_or_default(),
             )],
             align: Align::Center,
@@ -346,6 +353,25 @@ pub fn disagreement(
         landscape: true,
         blocks,
     })
+}
+
+/// A correction as the table prints it: the input's Russian name and the value in words
+/// («Приняты меры … — да»), never the input's code.
+fn correction_text(run: &Run, code: &str, value: &str, lang: Lang) -> String {
+    let Some(input) = run.ed.inputs.iter().find(|i| i.code == code) else {
+        return value.to_string();
+    };
+    let shown = match bagalau_data::parse_cell(input, value) {
+        Ok(Some(bagalau_engine::Value::Bool(true))) => l(lang, "да", "иә").to_string(),
+        Ok(Some(bagalau_engine::Value::Bool(false))) => l(lang, "нет", "жоқ").to_string(),
+        Ok(Some(bagalau_engine::Value::Num(v))) => match input.unit.as_deref() {
+            Some("%") => crate::percent(v, false),
+            _ => crate::figure(v, 4),
+        },
+        Ok(None) => l(lang, "нет данных", "деректер жоқ").to_string(),
+        Err(_) => value.to_string(),
+    };
+    format!("«{}» — {shown}", crate::lang::display_name(&input.name))
 }
 
 #[cfg(test)]

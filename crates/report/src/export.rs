@@ -2,8 +2,8 @@
 //! per rating (published scores, computed ranks). Numbers stay exact decimals until the writer.
 
 use bagalau_data::rating::Rating;
-use bagalau_engine::{CriterionScore, Dataset, Value};
-use bagalau_methodology::NodeBody;
+use bagalau_engine::{BodyOutcome, CriterionScore, Dataset, Value};
+use bagalau_methodology::{Group, InputType, NodeBody};
 use bagalau_office::{Sheet, Workbook, XCell};
 use rust_decimal::Decimal;
 
@@ -17,10 +17,6 @@ fn num(d: Decimal) -> XCell {
     XCell::Number(d.normalize())
 }
 
-fn opt(d: Option<Decimal>) -> XCell {
-    d.map(num).unwrap_or(XCell::Empty)
-}
-
 fn value(v: Option<Value>) -> XCell {
     match v {
         Some(Value::Num(x)) => num(x),
@@ -29,89 +25,122 @@ fn value(v: Option<Value>) -> XCell {
     }
 }
 
+/// A number shown with `dp` decimals (the value itself stays exact).
+fn fixed(d: Decimal, dp: u32) -> XCell {
+    XCell::Fixed(d.normalize(), u8::try_from(dp).unwrap_or(u8::MAX))
+}
+
+/// Decimals a value of an input is shown with: integers none, numbers the edition's.
+fn input_decimals(run: &Run, input: &bagalau_methodology::Input) -> u32 {
+    match input.ty {
+        InputType::Integer => 0,
+        _ => run.ed.rounding.display_decimals,
+    }
+}
+
+fn input_value(run: &Run, input: &bagalau_methodology::Input, v: Option<Value>) -> XCell {
+    match v {
+        Some(Value::Num(x)) => fixed(x, input_decimals(run, input)),
+        other => value(other),
+    }
+}
+
+/// Bodies as the report lists them: central bodies first, then local, each group by rank.
+fn report_order<'o>(run: &Run<'o>) -> Vec<&'o BodyOutcome> {
+    let mut bodies: Vec<&BodyOutcome> = run.out.bodies.iter().collect();
+    bodies.sort_by(|a, b| {
+        (a.group == Group::Local, a.rank, &a.name).cmp(&(b.group == Group::Local, b.rank, &b.name))
+    });
+    bodies
+}
+
 /// Results, criteria, penalties and inputs of a run (`data`: the dataset it was computed from;
-/// every input as given, one sheet per row table).
+/// every input as given, one sheet per row table), in the report's order: sheets as the
+/// conclusion presents them, bodies by group and rank. Numbers are numbers, shown with the
+/// edition's decimals; columns are named in Russian and no code of the edition appears.
 pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
     let ed = run.ed;
+    let dp = ed.rounding.display_decimals;
+    let has_correction = ed.result.correction.is_some();
+    let order = report_order(run);
     let mut results = Vec::new();
     let mut criteria = Vec::new();
     let mut penalties = Vec::new();
     let mut inputs = Vec::new();
-    for b in &run.out.bodies {
-        results.push(vec![
-            text(b.id.clone()),
-            text(b.name.clone()),
-            text(b.group.name_ru()),
-            num(b.score),
+    let mut values = Vec::new();
+    for b in &order {
+        let mut row = vec![
             XCell::Int(b.rank as i64),
             XCell::Int(b.group_size as i64),
+            text(b.name.clone()),
+            text(b.group.name_ru()),
+            fixed(b.score, dp),
             text(
                 b.degree
                     .map(|d| ed.degrees[d].name.clone())
                     .unwrap_or_default(),
             ),
-            opt(b.criteria_total),
-            opt(b.correction),
-            opt(b.penalties),
-        ]);
-        fn walk(run: &Run, id: &str, c: &CriterionScore, out: &mut Vec<Vec<XCell>>) {
+            b.criteria_total.map_or(XCell::Empty, |t| fixed(t, dp)),
+        ];
+        if has_correction {
+            row.push(b.correction.map_or(XCell::Empty, |c| fixed(c, 4)));
+        }
+        row.push(b.penalties.map_or(XCell::Empty, |p| fixed(p, dp)));
+        results.push(row);
+        fn walk(run: &Run, name: &str, c: &CriterionScore, out: &mut Vec<Vec<XCell>>) {
             let n = &run.ed.nodes[c.node];
+            let dp = run.ed.rounding.display_decimals;
             out.push(vec![
-                text(id),
-                text(n.code.clone()),
+                text(name),
                 text(n.number.clone().unwrap_or_default()),
                 text(n.name.clone()),
-                num(c.score),
-                num(c.max),
+                fixed(c.score, dp),
+                fixed(c.max, dp),
                 text(n.cite.legal_reference().unwrap_or_default()),
             ]);
             for ch in &c.children {
-                walk(run, id, ch, out);
+                walk(run, name, ch, out);
             }
         }
         for c in &b.criteria {
-            walk(run, &b.id, c, &mut criteria);
+            walk(run, &b.name, c, &mut criteria);
         }
         for step in &run.out.computed.steps[b.index] {
             if let NodeBody::Penalty { items, .. } = &ed.nodes[step.node].body {
                 for (i, facts, amount) in &step.penalty_items {
                     penalties.push(vec![
-                        text(b.id.clone()),
-                        text(ed.nodes[step.node].code.clone()),
+                        text(b.name.clone()),
+                        text(ed.nodes[step.node].name.clone()),
                         text(items[*i].name.clone()),
-                        num(*facts),
-                        num(items[*i].per_fact),
-                        num(*amount),
+                        fixed(*facts, 0),
+                        fixed(items[*i].per_fact, dp.max(decimals_of(items[*i].per_fact))),
+                        fixed(*amount, dp),
                         text(if step.capped { "да" } else { "нет" }),
                     ]);
                 }
             }
         }
-    }
-    // Every body-level input as given (empty: no value).
-    for bd in &data.bodies {
-        for (i, input) in ed.inputs.iter().enumerate() {
-            if input.table.is_none() && input.applies.applies(bd.group, &bd.id) {
-                inputs.push(vec![
-                    text(bd.id.clone()),
-                    text(input.code.clone()),
-                    text(input.name.clone()),
-                    value(bd.values.get(i).copied().flatten()),
-                ]);
+        // Every body-level input as given (empty: no value).
+        if let Some(bd) = data.bodies.iter().find(|d| d.id == b.id) {
+            for (i, input) in ed.inputs.iter().enumerate() {
+                if input.table.is_none() && input.applies.applies(bd.group, &bd.id) {
+                    inputs.push(vec![
+                        text(b.name.clone()),
+                        text(crate::lang::display_name(&input.name)),
+                        text(input.unit.clone().unwrap_or_default()),
+                        input_value(run, input, bd.values.get(i).copied().flatten()),
+                    ]);
+                }
             }
         }
-    }
-    // Every computed value with its exact decimal, for audit.
-    let mut values = Vec::new();
-    for b in &run.out.bodies {
+        // Every computed value, exact in the cell, for audit.
         for (n, v) in run.out.computed.values[b.index].iter().enumerate() {
             if let Some(v) = v {
                 values.push(vec![
-                    text(b.id.clone()),
-                    text(ed.nodes[n].code.clone()),
-                    text(ed.nodes[n].name.clone()),
+                    text(b.name.clone()),
+                    text(crate::lang::display_name(&ed.nodes[n].name)),
                     match v {
-                        Value::Num(x) => num(*x),
+                        Value::Num(x) => fixed(*x, dp.max(4)),
                         Value::Bool(x) => text(if *x { "да" } else { "нет" }),
                     },
                 ]);
@@ -119,31 +148,32 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
         }
     }
     let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut result_columns = cols(&[
+        "Место",
+        "Органов в группе",
+        "Орган",
+        "Группа",
+        "Итоговая оценка",
+        "Степень эффективности",
+        "Сумма баллов по критериям",
+    ]);
+    if has_correction {
+        result_columns.push("Поправочный коэффициент".into());
+    }
+    result_columns.push("Вычет штрафных баллов".into());
     Workbook {
         sheets: vec![
             Sheet {
                 name: "Итоги".into(),
-                columns: cols(&[
-                    "Код",
-                    "Орган",
-                    "Группа",
-                    "Итоговая оценка",
-                    "Место",
-                    "Из",
-                    "Степень",
-                    "Сумма по критериям",
-                    "Поправочный коэффициент",
-                    "Вычет",
-                ]),
+                columns: result_columns,
                 rows: results,
             },
             Sheet {
                 name: "Критерии".into(),
                 columns: cols(&[
                     "Орган",
-                    "Код",
                     "№",
-                    "Критерий",
+                    "Критерий (показатель)",
                     "Балл",
                     "Макс. балл",
                     "Основание",
@@ -157,32 +187,38 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
                     "Штраф",
                     "Пункт",
                     "Фактов",
-                    "За факт",
-                    "Вычет",
+                    "Баллов за факт",
+                    "Вычитаемые баллы",
                     "Предел применён",
                 ]),
                 rows: penalties,
             },
             Sheet {
                 name: "Входные данные".into(),
-                columns: cols(&["Орган", "Код", "Показатель", "Значение"]),
+                columns: cols(&["Орган", "Показатель", "Единица", "Значение показателя"]),
                 rows: inputs,
             },
             Sheet {
-                name: "Все значения".into(),
-                columns: cols(&["Орган", "Код", "Значение", "Величина"]),
+                name: "Расчётные значения".into(),
+                columns: cols(&["Орган", "Наименование значения", "Значение"]),
                 rows: values,
             },
         ]
         .into_iter()
-        .chain(table_sheets(run, data))
+        .chain(table_sheets(run, data, &order))
         .collect(),
     }
 }
 
-/// One sheet per row table of the edition (e.g. the 2014 services): body, key, name and every
-/// row-level input.
-fn table_sheets(run: &Run, data: &Dataset) -> Vec<Sheet> {
+/// Decimals written in a rate (0,2 → 1).
+fn decimals_of(d: Decimal) -> u32 {
+    d.normalize().scale()
+}
+
+/// One sheet per row table of the edition (e.g. the 2014 services), named as the edition names
+/// it: body, the row's name (not its key: a data code) and every row-level input under its
+/// Russian name.
+fn table_sheets(run: &Run, data: &Dataset, order: &[&BodyOutcome]) -> Vec<Sheet> {
     let ed = run.ed;
     ed.tables
         .iter()
@@ -191,33 +227,27 @@ fn table_sheets(run: &Run, data: &Dataset) -> Vec<Sheet> {
             let row_inputs: Vec<usize> = (0..ed.inputs.len())
                 .filter(|&i| ed.inputs[i].table == Some(t))
                 .collect();
-            let mut columns = vec![
-                "Орган".to_string(),
-                table.key.clone(),
-                "Наименование".to_string(),
-            ];
-            columns.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.clone()));
-            let rows = data
-                .bodies
+            let mut columns = vec!["Орган".to_string(), "Наименование".to_string()];
+            columns.extend(
+                row_inputs
+                    .iter()
+                    .map(|&i| crate::lang::display_name(&ed.inputs[i].name).to_string()),
+            );
+            let rows = order
                 .iter()
+                .filter_map(|o| data.bodies.iter().find(|d| d.id == o.id))
                 .flat_map(|b| {
                     b.tables[t].iter().map(|row| {
-                        let mut cells = vec![
-                            text(b.id.clone()),
-                            text(row.key.clone()),
-                            text(row.name.clone()),
-                        ];
-                        cells.extend(
-                            row_inputs
-                                .iter()
-                                .map(|&i| value(row.values.get(i).copied().flatten())),
-                        );
+                        let mut cells = vec![text(b.name.clone()), text(row.name.clone())];
+                        cells.extend(row_inputs.iter().map(|&i| {
+                            input_value(run, &ed.inputs[i], row.values.get(i).copied().flatten())
+                        }));
                         cells
                     })
                 })
                 .collect();
             Sheet {
-                name: format!("Строки {}", table.code),
+                name: table.name.clone(),
                 columns,
                 rows,
             }
@@ -225,8 +255,17 @@ fn table_sheets(run: &Run, data: &Dataset) -> Vec<Sheet> {
         .collect()
 }
 
-/// A rating (published scores and computed ranks).
+/// A rating (published scores and computed ranks), scores shown with the decimals they were
+/// published with.
 pub fn rating_sheet(name: &str, r: &Rating) -> Sheet {
+    let dp = r
+        .rows
+        .iter()
+        .flat_map(|x| [Some(x.row.score), x.row.previous_score])
+        .flatten()
+        .map(decimals_of)
+        .max()
+        .unwrap_or(0);
     Sheet {
         name: name.into(),
         columns: [
@@ -251,8 +290,8 @@ pub fn rating_sheet(name: &str, r: &Rating) -> Sheet {
                     text(x.row.body.clone()),
                     text(x.row.name.clone().unwrap_or_default()),
                     text(x.row.group.name_ru()),
-                    num(x.row.score),
-                    opt(x.row.previous_score),
+                    fixed(x.row.score, dp),
+                    x.row.previous_score.map_or(XCell::Empty, |p| fixed(p, dp)),
                     XCell::Int(x.rank as i64),
                     XCell::Int(x.group_size as i64),
                     x.previous_rank

@@ -78,6 +78,57 @@ pub fn accusative_feminine(adj: &str) -> String {
     }
 }
 
+/// An item's name without the data dictionary's notes: «Доля …; пусто — услуги органа не
+/// участвовали» → «Доля …» (what an empty cell means belongs to the dictionary, not to a
+/// document).
+pub fn display_name(name: &str) -> &str {
+    let name = match name.find("; пусто") {
+        Some(k) => name[..k].trim_end(),
+        None => name,
+    };
+    // The scale belongs to the dictionary too: «Показатель … (балл из 5)».
+    match name.rfind(" (балл из ") {
+        Some(k) if name.ends_with(')') => &name[..k],
+        _ => name,
+    }
+}
+
+/// «Первое», «Второе», … (seed 003's findings); past the tenth, the number.
+pub fn ordinal(lang: Lang, k: usize) -> String {
+    const RU: [&str; 10] = [
+        "Первое",
+        "Второе",
+        "Третье",
+        "Четвертое",
+        "Пятое",
+        "Шестое",
+        "Седьмое",
+        "Восьмое",
+        "Девятое",
+        "Десятое",
+    ];
+    const KK: [&str; 10] = [
+        "Бірінші",
+        "Екінші",
+        "Үшінші",
+        "Төртінші",
+        "Бесінші",
+        "Алтыншы",
+        "Жетінші",
+        "Сегізінші",
+        "Тоғызыншы",
+        "Оныншы",
+    ];
+    let words = match lang {
+        Lang::Ru => &RU,
+        Lang::Kk => &KK,
+    };
+    match k.checked_sub(1).and_then(|i| words.get(i)) {
+        Some(w) => (*w).to_string(),
+        None => k.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +139,18 @@ mod tests {
         assert_eq!(accusative_feminine("средняя"), "среднюю");
         assert_eq!(accusative_feminine("низкая"), "низкую");
         assert_eq!(accusative_feminine("неэффективная"), "неэффективную");
+    }
+
+    #[test]
+    fn dictionary_notes_are_not_names() {
+        assert_eq!(
+            super::display_name(
+                "Показатель удовлетворённости (балл из 5); пусто — услуги органа не участвовали"
+            ),
+            "Показатель удовлетворённости"
+        );
+        assert_eq!(super::display_name("Доля (п.53)"), "Доля (п.53)");
+        assert_eq!(super::ordinal(Lang::Ru, 5), "Пятое");
+        assert_eq!(super::ordinal(Lang::Ru, 11), "11");
     }
 }

@@ -93,8 +93,12 @@ pub fn show(v: Decimal, dp: u32) -> String {
     }
 }
 
-/// A figure from the data: up to `dp` decimals, thousands grouped with a no-break space
-/// («1 384 117», as seed 003 prints them).
+/// The digit-group separator of every document: a no-break thin space (U+202F).
+pub const GROUP_SEPARATOR: char = '\u{202f}';
+
+/// A figure from the data: up to `dp` decimals, thousands grouped from 1 000 up with
+/// [`GROUP_SEPARATOR`] («1 044», «1 384 117», as seed 003 groups them). The one place numbers
+/// are grouped.
 pub fn figure(v: Decimal, dp: u32) -> String {
     let s = show(v, dp);
     let (sign, s) = match s.strip_prefix('-') {
@@ -105,17 +109,29 @@ pub fn figure(v: Decimal, dp: u32) -> String {
         Some((i, f)) => (i.to_string(), format!(",{f}")),
         None => (s.clone(), String::new()),
     };
-    if int.len() < 5 {
+    if int.len() < 4 {
         return format!("{sign}{int}{frac}");
     }
     let mut grouped = String::new();
     for (k, ch) in int.chars().enumerate() {
         if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push('\u{a0}');
+            grouped.push(GROUP_SEPARATOR);
         }
         grouped.push(ch);
     }
     format!("{sign}{grouped}{frac}")
+}
+
+/// A share in percent as every document prints it: one decimal, always, and the sign
+/// («15,4 %», «+5,0 %» with `signed`).
+pub fn percent(v: Decimal, with_sign: bool) -> String {
+    let s = crate::num::format_ru(v, 1);
+    let s = match (with_sign, s.strip_prefix('-')) {
+        (_, Some(rest)) => format!("−{rest}"),
+        (true, None) if v > Decimal::ZERO && s != "0,0" => format!("+{s}"),
+        _ => s,
+    };
+    format!("{s}\u{a0}%")
 }
 
 /// «балл / балла / баллов» agreeing with `v` (a fraction takes «балла»).
@@ -183,10 +199,12 @@ mod tests {
         assert_eq!(show(d("2.5"), 2), "2,5");
         assert_eq!(signed(d("1.95"), 2), "+1,95");
         assert_eq!(signed(d("-2"), 2), "−2");
-        assert_eq!(figure(d("1384117"), 4), "1\u{a0}384\u{a0}117");
+        assert_eq!(figure(d("1384117"), 4), "1\u{202f}384\u{202f}117");
         assert_eq!(figure(d("4.49"), 4), "4,49");
-        assert_eq!(figure(d("5067591.5"), 4), "5\u{a0}067\u{a0}591,5");
-        assert_eq!(figure(d("1244"), 4), "1244");
+        assert_eq!(figure(d("5067591.5"), 4), "5\u{202f}067\u{202f}591,5");
+        assert_eq!(figure(d("1244"), 4), "1\u{202f}244");
+        assert_eq!(figure(d("-1044"), 0), "-1\u{202f}044");
+        assert_eq!(figure(d("999"), 0), "999");
         assert_eq!(
             ru_decimal_commas("среднее = 3.5; п.53. Итого 12.25"),
             "среднее = 3,5; п.53. Итого 12,25"

@@ -98,6 +98,7 @@ pub fn read_texts(path: &Path, run: &Run) -> Result<BTreeMap<String, Extra>, Rep
             Extra {
                 recommendations: entry.recommendations,
                 signatories: entry.signatories,
+                ..Extra::default()
             },
         );
     }

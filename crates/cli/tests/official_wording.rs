@@ -1,0 +1,367 @@
+//! Issue 11: the documents an evaluator signs are official text. Over every body of the shipped
+//! runs, the rendered text of the conclusion, the act, the disagreement table and every cell of
+//! the XLSX export holds no project-internal wording: no «seed», no file name, no code of the
+//! edition (inputs, values), no number with a dot as decimal separator, no data-dictionary note.
+//! The Karaganda conclusion reads like seed 003.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bagalau_office::{Lang, XCell};
+use bagalau_report::conclusion::Extra;
+use bagalau_report::Run as DocRun;
+use common::root;
+
+struct Loaded {
+    ed: bagalau_methodology::Edition,
+    out: bagalau_engine::Outcome,
+    data: bagalau_data::Loaded,
+}
+
+fn load(edition: &str, data: &str) -> Loaded {
+    let ed = bagalau_methodology::load(&root().join(edition)).expect("edition");
+    let data = bagalau_data::load_dataset(&ed, &root().join(data)).expect("dataset");
+    let out = bagalau_engine::evaluate(&ed, &data.dataset).expect("evaluates");
+    Loaded { ed, out, data }
+}
+
+impl Loaded {
+    fn run(&self) -> DocRun<'_> {
+        DocRun {
+            ed: &self.ed,
+            out: &self.out,
+            period: self.data.meta.period,
+        }
+    }
+}
+
+/// Everything wrong with a document's text, one line per finding.
+fn problems(ed: &bagalau_methodology::Edition, what: &str, text: &str) -> Vec<String> {
+    let mut codes: BTreeSet<&str> = ed.inputs.iter().map(|i| i.code.as_str()).collect();
+    codes.extend(
+        ed.nodes
+            .iter()
+            .map(|n| n.code.as_str())
+            .filter(|c| c.contains('_')),
+    );
+    let mut out = Vec::new();
+    let lower = text.to_lowercase();
+    for word in [
+        "seed",
+        ".csv",
+        ".txt",
+        ".toml",
+        ".json",
+        "пусто —",
+        "(балл из",
+    ] {
+        if let Some(line) = lower.lines().find(|l| l.contains(word)) {
+            out.push(format!("{what}: «{word}» в «{line}»"));
+        }
+    }
+    for line in text.lines() {
+        // ASCII identifiers: none may be a code of the edition.
+        for token in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if codes.contains(token) {
+                out.push(format!("{what}: код «{token}» в строке «{line}»"));
+            }
+        }
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        for (k, cell) in cells.iter().enumerate() {
+            let mut previous = "";
+            for token in cell.split(|c: char| c.is_whitespace() || "()«»;:,".contains(c)) {
+                let numeral = token
+                    .split('.')
+                    .all(|p| p.chars().all(|c| c.is_ascii_digit()));
+                // «№» cells and «показатель 1.2» number items: they are not decimals.
+                let numbering = numeral
+                    && ((line.starts_with('|') && k == 1)
+                        || ["показатель", "показателя", "критерий", "критерия"]
+                            .contains(&previous.to_lowercase().as_str()));
+                if !token.is_empty() {
+                    previous = token;
+                }
+                let date = token.len() == 10
+                    && token.chars().filter(|&c| c == '.').count() == 2
+                    && token
+                        .split('.')
+                        .all(|p| p.chars().all(|c| c.is_ascii_digit()));
+                let b = token.as_bytes();
+                let dotted = (1..b.len().saturating_sub(1)).any(|i| {
+                    b[i] == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit()
+                });
+                if dotted && !numbering && !date {
+                    out.push(format!("{what}: «{token}» — десятичная точка в «{line}»"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn xlsx_text(book: &bagalau_office::Workbook) -> String {
+    let mut s = String::new();
+    for sheet in &book.sheets {
+        s.push_str(&sheet.name);
+        s.push('\n');
+        s.push_str(&sheet.columns.join("\n"));
+        s.push('\n');
+        for row in &sheet.rows {
+            // The «№» column holds the numbering of criteria (1.1, 3.2), not decimals.
+            for (c, _) in row
+                .iter()
+                .zip(&sheet.columns)
+                .filter(|(_, title)| title.as_str() != "№")
+            {
+                if let XCell::Text(t) = c {
+                    s.push_str(t);
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn no_document_leaks_internal_wording() {
+    let mut found = Vec::new();
+    for (edition, data) in [
+        ("methodologies/2017-services", "examples/2017-karaganda"),
+        ("methodologies/2017-services", "examples/2017-services"),
+        ("methodologies/2014-services", "examples/2014-services"),
+    ] {
+        let l = load(edition, data);
+        let run = l.run();
+        for b in &l.out.bodies {
+            for lang in [Lang::Ru, Lang::Kk] {
+                let extra = Extra::default().with_data(&l.data, &b.id);
+                let doc = bagalau_report::conclusion::conclusion(&run, &b.id, None, lang, &extra)
+                    .expect("conclusion");
+                let text = bagalau_office::to_text(&doc);
+                found.extend(problems(
+                    &l.ed,
+                    &format!("{data}: заключение {}", b.id),
+                    &text,
+                ));
+                let act = bagalau_report::act::act(&run, &b.id, &[], lang).expect("act");
+                let text = bagalau_office::to_text(&act);
+                found.extend(problems(&l.ed, &format!("{data}: акт {}", b.id), &text));
+            }
+        }
+        let book = bagalau_report::export::run_workbook(&run, &l.data.dataset);
+        found.extend(problems(&l.ed, &format!("{data}: xlsx"), &xlsx_text(&book)));
+    }
+    // The disagreement table of the example's objections (a correction of an input).
+    let l = load("methodologies/2017-services", "examples/2017-services");
+    let run = l.run();
+    let objections = bagalau_report::disagreement::read_objections(
+        &root().join("examples/2017-services/documents/objections.csv"),
+    )
+    .expect("objections");
+    let after = bagalau_report::disagreement::recompute(&run, &l.data.dataset, &objections)
+        .expect("recompute");
+    let doc = bagalau_report::disagreement::disagreement(&run, "cb", &objections, &after, Lang::Ru)
+        .expect("table");
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("Отчетный период: 2017 год"), "{text}");
+    assert!(
+        text.contains("— да)"),
+        "the corrected value in words: {text}"
+    );
+    found.extend(problems(&l.ed, "таблица разногласий cb", &text));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_checker_finds_what_it_looks_for() {
+    let l = load("methodologies/2017-services", "examples/2017-karaganda");
+    for bad in [
+        "по seed 003",
+        "из файла bodies.csv",
+        "значение services_body",
+        "доля 15.4047",
+        "Доля; пусто — нет",
+    ] {
+        assert!(!problems(&l.ed, "t", bad).is_empty(), "«{bad}» passes");
+    }
+    for good in [
+        "| 1.1 | Уровень | 20 |",
+        "приказом от 12.10.2017 № 45",
+        "п.53 — 15,4 %",
+    ] {
+        assert!(problems(&l.ed, "t", good).is_empty(), "«{good}» is refused");
+    }
+}
+
+/// Seed 003 section by section: the body in the genitive, the figures it gives, the findings
+/// numbered, recommendations per criterion (not one sentence repeated), the penalty heading once.
+#[test]
+fn karaganda_conclusion_reads_like_seed_003() {
+    let l = load("methodologies/2017-services", "examples/2017-karaganda");
+    let extra = Extra::default().with_data(&l.data, "kar");
+    let doc = bagalau_report::conclusion::conclusion(&l.run(), "kar", None, Lang::Ru, &extra)
+        .expect("conclusion");
+    let text = bagalau_office::to_text(&doc);
+    // Digits grouped with a no-break thin space.
+    let g = |s: &str| format!("—\u{a0}{}", s.replace(' ', "\u{202f}"));
+    for needle in [
+        "Акимата Карагандинской области\n".to_string(),
+        "деятельность Акимата Карагандинской области".to_string(),
+        "Реестр —\u{a0}192".to_string(),
+        "—\u{a0}58,5\u{a0}%".to_string(),
+        "—\u{a0}236".to_string(),
+        g("17 685"),
+        g("13 778"),
+        g("1 044"),
+        g("2 637"),
+        g("2 517"),
+        "—\u{a0}15,4\u{a0}%".to_string(),
+        "Первое. По критерию".to_string(),
+        "Четвертое. По критерию".to_string(),
+        "Общий результат по критериям оценки составил 40,95 балла из 100 возможных.".to_string(),
+    ] {
+        assert!(text.contains(&needle), "lacks «{needle}»:\n{text}");
+    }
+    assert!(
+        !text.contains("деятельность органа") && !text.contains("деятельности органа"),
+        "«органа» instead of the name:\n{text}"
+    );
+    assert_eq!(
+        text.matches("Вычет штрафных баллов").count(),
+        2,
+        "once in the table, once as the section's heading:\n{text}"
+    );
+    // Recommendations: one per criterion that lost points, each naming its own indicators.
+    let recs: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with(char::is_numeric) && l.contains("принять меры"))
+        .collect();
+    assert_eq!(recs.len(), 4, "{text}");
+    let distinct: BTreeSet<&str> = recs
+        .iter()
+        .map(|r| r.split_once(": ").map_or(*r, |x| x.1))
+        .collect();
+    assert_eq!(
+        distinct.len(),
+        4,
+        "the same recommendation repeated: {recs:#?}"
+    );
+    assert!(
+        text.contains("«Оказание государственных услуг при неполном пакете документов» (0 из 3, потеряно 3 балла)"),
+        "{text}"
+    );
+    // Page numbers in the printed document.
+    let html = bagalau_office::to_html(&doc);
+    assert!(
+        html.contains("counter(page)") && html.contains("стр."),
+        "page numbers"
+    );
+    assert!(Path::new(&root()).exists());
+}
+
+/// The export in the report's order: bodies by group and rank, the correction coefficient where
+/// the edition has one (filled for every body), numbers shown with the edition's decimals.
+#[test]
+fn xlsx_rows_by_rank_with_number_formats() {
+    let l = load("methodologies/2014-services", "examples/2014-services");
+    let run = l.run();
+    let book = bagalau_report::export::run_workbook(&run, &l.data.dataset);
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names[..5],
+        [
+            "Итоги",
+            "Критерии",
+            "Штрафы",
+            "Входные данные",
+            "Расчётные значения"
+        ]
+    );
+    let results = &book.sheets[0];
+    let col = |title: &str| {
+        results
+            .columns
+            .iter()
+            .position(|c| c == title)
+            .unwrap_or_else(|| panic!("column {title}: {:?}", results.columns))
+    };
+    let (rank, group, score, corr) = (
+        col("Место"),
+        col("Группа"),
+        col("Итоговая оценка"),
+        col("Поправочный коэффициент"),
+    );
+    let mut last: Option<(String, i64)> = None;
+    for row in &results.rows {
+        let XCell::Int(r) = row[rank] else {
+            panic!("rank as a number: {row:?}")
+        };
+        let XCell::Text(g) = &row[group] else {
+            panic!("group: {row:?}")
+        };
+        if let Some((lg, lr)) = &last {
+            assert!(lg != g || *lr <= r, "rows by rank: {lg} {lr} then {g} {r}");
+        }
+        last = Some((g.clone(), r));
+        let dp = u8::try_from(l.ed.rounding.display_decimals).unwrap_or(u8::MAX);
+        assert!(
+            matches!(row[score], XCell::Fixed(_, d) if d == dp),
+            "score with the edition's decimals: {:?}",
+            row[score]
+        );
+        assert!(
+            matches!(row[corr], XCell::Fixed(_, 4)),
+            "correction filled: {:?}",
+            row[corr]
+        );
+    }
+    assert_eq!(results.rows.len(), l.out.bodies.len());
+    // The number formats reach the file: the edition's two decimals, four for the coefficient.
+    let bytes = bagalau_office::to_xlsx(&book).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/styles.xml").expect("styles"),
+        &mut styles,
+    )
+    .expect("utf-8");
+    for code in ["formatCode=\"#,##0.00\"", "formatCode=\"#,##0.0000\""] {
+        assert!(styles.contains(code), "{code} in {styles}");
+    }
+    // An edition without a correction coefficient has no such column.
+    let l = load("methodologies/2017-services", "examples/2017-services");
+    let book = bagalau_report::export::run_workbook(&l.run(), &l.data.dataset);
+    assert!(!book.sheets[0]
+        .columns
+        .iter()
+        .any(|c| c == "Поправочный коэффициент"));
+}
+
+/// A direction's conclusion shows the figures of its own criteria only, and the word «балл»
+/// agrees with the number as printed (14,99… printed «15» takes «баллов»).
+#[test]
+fn direction_conclusion_keeps_to_its_direction() {
+    let l = load(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let extra = Extra::default().with_data(&l.data, "MF");
+    let doc =
+        bagalau_report::conclusion::conclusion(&l.run(), "MF", Some("services"), Lang::Ru, &extra)
+            .expect("conclusion");
+    let text = bagalau_office::to_text(&doc);
+    for other in ["жалоб и заявлений", "Открытые данные"] {
+        assert!(
+            !text.contains(other),
+            "another direction's figure «{other}»:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("Количество видов государственных услуг органа —\u{a0}40"),
+        "{text}"
+    );
+    assert!(!text.contains(" 15 балла"), "{text}");
+}
