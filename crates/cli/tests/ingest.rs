@@ -58,6 +58,9 @@ fn round_trip(edition: &str, data: &str, tag: &str) {
     assert_eq!(csv.computed.exact, xlsx.computed.exact);
     assert_eq!(csv.computed.values, xlsx.computed.values);
     assert_eq!(csv.computed.row_values, xlsx.computed.row_values);
+    // The forms of the bodies' names travel through the form too.
+    let again = bagalau_data::load_dataset(&ed, &out).expect("imported dataset loads");
+    assert_eq!(again.names, loaded.names);
     let json = |ed, out, period| {
         bagalau::render_outcome(ed, out, period, bagalau::Format::Json).expect("json")
     };

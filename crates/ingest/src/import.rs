@@ -169,6 +169,9 @@ pub struct FormData {
     pub period: Option<u16>,
     pub edition: String,
     pub dataset: Dataset,
+    /// The optional forms of the bodies' names, by body id, in `bagalau_data::NAME_COLUMNS`
+    /// order (absent forms are empty).
+    pub names: std::collections::BTreeMap<String, [String; 3]>,
     /// Values kept but not counted (the edition's `inapplicable = "notice"`), as the loader
     /// reports them.
     pub notices: Vec<Problem>,
@@ -292,8 +295,10 @@ fn map_columns<'s>(
         return None;
     }
     for c in &spec.columns {
-        // A value the edition fixes by body (`true_for`) needs no column, as in the CSV.
-        let fixed = matches!(c.kind, ColumnKind::Input(k) if ed.inputs[k].true_for.is_some());
+        // A value the edition fixes by body (`true_for`) needs no column, as in the CSV; the
+        // forms of a body's name are optional.
+        let fixed = matches!(c.kind, ColumnKind::Input(k) if ed.inputs[k].true_for.is_some())
+            || matches!(c.kind, ColumnKind::NameForm(_));
         if !at.contains_key(c.code.as_str()) && !fixed {
             p.push(
                 sheet,
@@ -462,6 +467,7 @@ fn read_bodies(
     cells: &Cells,
     p: &mut Problems<'_>,
     ids: &mut HashSet<String>,
+    names: &mut std::collections::BTreeMap<String, [String; 3]>,
 ) -> Vec<BodyData> {
     let r = SheetReader {
         ed,
@@ -509,6 +515,16 @@ fn read_bodies(
             None => None,
         };
         let id = id.unwrap_or_default();
+        let forms = bagalau_data::NAME_COLUMNS.map(|c| {
+            cells
+                .get(c)
+                .and_then(|cell| cell.text().ok())
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default()
+        });
+        if ok && forms.iter().any(|f| !f.is_empty()) {
+            names.insert(id.clone(), forms);
+        }
         let owner = group.filter(|_| ok).map(|g| (g, id.as_str()));
         let values = r.inputs(p, row, &cells, owner);
         if let (true, Some(group)) = (ok, group) {
@@ -781,6 +797,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         },
     };
     let mut ids = HashSet::new();
+    let mut names = std::collections::BTreeMap::new();
     let mut bodies = Vec::new();
     let mut bodies_read = false;
     for spec in &layout.sheets {
@@ -792,7 +809,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         };
         match spec.kind {
             SheetKind::Bodies => {
-                bodies = read_bodies(ed, &m, &cells, &mut p, &mut ids);
+                bodies = read_bodies(ed, &m, &cells, &mut p, &mut ids, &mut names);
                 bodies_read = true;
             }
             SheetKind::Table(t) => {
@@ -811,6 +828,7 @@ pub fn read_form(ed: &Edition, file: &Path, bytes: &[u8]) -> Result<FormData, In
         period: meta.period,
         edition: meta.edition,
         dataset: Dataset { bodies },
+        names,
         notices: p.notices,
     })
 }
@@ -875,6 +893,10 @@ fn write_files(ed: &Edition, form: &FormData, dir: &Path) -> Result<(), IngestEr
         .filter(|&i| ed.inputs[i].table.is_none())
         .collect();
     let mut header: Vec<String> = ["id", "name", "kind"].map(String::from).to_vec();
+    let with_names = !form.names.is_empty();
+    if with_names {
+        header.extend(bagalau_data::NAME_COLUMNS.map(String::from));
+    }
     header.extend(body_inputs.iter().map(|&i| ed.inputs[i].code.clone()));
     let rows = form
         .dataset
@@ -882,6 +904,10 @@ fn write_files(ed: &Edition, form: &FormData, dir: &Path) -> Result<(), IngestEr
         .iter()
         .map(|b| {
             let mut r = vec![b.id.clone(), b.name.clone(), b.group.code().to_string()];
+            if with_names {
+                let forms = form.names.get(&b.id).cloned().unwrap_or_default();
+                r.extend(forms);
+            }
             r.extend(body_inputs.iter().map(|&i| cell_text(&b.values[i])));
             r
         })

@@ -31,6 +31,9 @@ pub enum ColumnKind {
     Key,
     /// An edition input, by index into `Edition::inputs`.
     Input(usize),
+    /// An optional form of the body's name (`bagalau_data::NAME_COLUMNS[k]`: full official
+    /// name, genitive, short name).
+    NameForm(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +133,21 @@ impl Layout {
                 kind: ColumnKind::Kind,
             },
         ];
+        for (k, (code, heading)) in bagalau_data::NAME_COLUMNS
+            .iter()
+            .zip([
+                "Полное официальное наименование (необязательно)",
+                "Наименование в родительном падеже (необязательно)",
+                "Краткое наименование (необязательно)",
+            ])
+            .enumerate()
+        {
+            bodies.push(ColumnSpec {
+                code: (*code).into(),
+                heading: heading.into(),
+                kind: ColumnKind::NameForm(k),
+            });
+        }
         bodies.extend(
             ed.inputs
                 .iter()

@@ -202,6 +202,12 @@ fn validation(ed: &Edition, col: &crate::layout::ColumnSpec) -> Result<DataValid
             "Наименование".to_string(),
             "Полное наименование на русском языке".into(),
         ),
+        ColumnKind::NameForm(_) => (
+            DataValidation::new().allow_any_value(),
+            "Форма наименования".to_string(),
+            "Необязательно: так орган называют документы (полное, в родительном падеже, краткое)"
+                .into(),
+        ),
     };
     dv.set_input_title(truncate(&title, 32))?
         .set_input_message(message)?
@@ -215,6 +221,7 @@ fn validation(ed: &Edition, col: &crate::layout::ColumnSpec) -> Result<DataValid
 fn column_width(kind: ColumnKind) -> f64 {
     match kind {
         ColumnKind::Name => 48.0,
+        ColumnKind::NameForm(_) => 36.0,
         ColumnKind::Id | ColumnKind::Body | ColumnKind::Key => 16.0,
         ColumnKind::Kind => 14.0,
         ColumnKind::Input(_) => 22.0,
@@ -276,7 +283,11 @@ fn data_sheet(
         ws.set_column_width(c16, width)?;
         let text_like = matches!(
             col.kind,
-            ColumnKind::Id | ColumnKind::Body | ColumnKind::Key | ColumnKind::Name
+            ColumnKind::Id
+                | ColumnKind::Body
+                | ColumnKind::Key
+                | ColumnKind::Name
+                | ColumnKind::NameForm(_)
         );
         ws.set_column_format(
             c16,
@@ -337,6 +348,17 @@ fn data_sheet(
                     }
                     ColumnKind::Name => {
                         ws.write_string_with_format(row, c16, name, &f.unlocked_text)?;
+                    }
+                    ColumnKind::NameForm(k) => {
+                        let names = loaded.names.get(&body.id);
+                        let form = names.and_then(|n| match k {
+                            0 => n.full.as_deref(),
+                            1 => n.genitive.as_deref(),
+                            _ => n.short.as_deref(),
+                        });
+                        if let (Some(text), SheetKind::Bodies) = (form, spec.kind) {
+                            ws.write_string_with_format(row, c16, text, &f.unlocked_text)?;
+                        }
                     }
                     ColumnKind::Kind => {
                         ws.write_string_with_format(row, c16, group_ru(body.group), &f.unlocked)?;
@@ -504,7 +526,9 @@ fn instructions(
                     String::new(),
                     String::new(),
                     "все органы".into(),
-                    if s.kind == SheetKind::Bodies || col.kind != ColumnKind::Name {
+                    if matches!(col.kind, ColumnKind::NameForm(_)) {
+                        "необязательный".into()
+                    } else if s.kind == SheetKind::Bodies || col.kind != ColumnKind::Name {
                         "обязательный".into()
                     } else {
                         "необязательный".into()
