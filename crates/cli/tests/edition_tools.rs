@@ -199,3 +199,33 @@ fn issue9_edition_book_for_every_edition() {
     assert!(text.contains("где: "), "formula legend");
     assert!(!text.contains(".txt"), "no file names");
 }
+
+/// Issue 11: the fidelity report names sources as officials know them — never the project's
+/// seed numbers or the file names of texts.
+#[test]
+fn issue11_fidelity_names_no_internal_sources() {
+    for entry in std::fs::read_dir(root().join("methodologies")).expect("methodologies") {
+        let dir = entry.expect("entry").path();
+        if !dir.join("edition.toml").exists() {
+            continue;
+        }
+        for format in [Format::Text, Format::Json] {
+            let out = bagalau::edition_fidelity(&dir, format).expect("fidelity");
+            for word in ["seed", ".txt"] {
+                assert!(
+                    !out.contains(word),
+                    "{}: «{word}» in fidelity",
+                    dir.display()
+                );
+            }
+        }
+        let book = bagalau_office::to_text(&bagalau_report::book::book(
+            &bagalau::load_edition(&dir).expect("edition"),
+        ));
+        assert!(
+            !book.contains("seed"),
+            "{}: «seed» in the book",
+            dir.display()
+        );
+    }
+}
