@@ -57,7 +57,8 @@ fn small(q: &Q) -> Option<(i64, i64)> {
     Some((q.numer().to_i64()?, q.denom().to_i64()?))
 }
 
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+/// Binary gcd on machine words (shared by the fast path of `num`).
+pub(crate) fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
     if a == 0 {
         return b;
     }

@@ -6,6 +6,7 @@
 //! 64 bits. Results are the same fractions either way: a reduced fraction with a positive
 //! denominator is unique (checked by property tests against `num-rational`).
 
+use crate::exact::gcd_u128;
 use std::cmp::Ordering;
 
 use num_bigint::BigInt;
@@ -21,27 +22,6 @@ pub enum N {
     S(i64, i64),
     /// Anything that does not fit in two `i64`.
     B(Q),
-}
-
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
 }
 
 /// `n / d` reduced; `d > 0`.
