@@ -37,11 +37,11 @@ impl Copy {
         // The act's text is named relative to the edition folder: point the copy at it.
         let ed = dir.join("edition.toml");
         let text = std::fs::read_to_string(&ed).unwrap();
-        let shared = Path::new(EDITION).join("../../../shared/");
+        let shared = Path::new(EDITION).join("../texts/");
         std::fs::write(
             &ed,
             text.replace(
-                "text = \"../../../shared/",
+                "text = \"../texts/",
                 &format!("text = \"{}/", shared.display()),
             ),
         )
@@ -666,7 +666,7 @@ fn issue9_quotes_are_checked_only_when_the_text_is_there() {
     c.edit_after(
         "edition.toml",
         "text = ",
-        "001_00c741f8abc422f3.txt",
+        "2014-methodology-order-38-181.txt",
         "absent.txt",
     );
     c.edit_after(

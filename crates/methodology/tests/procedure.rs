@@ -162,11 +162,11 @@ impl Broken {
             std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
         }
         let ed = std::fs::read_to_string(dir.join("edition.toml")).unwrap();
-        let shared = src.join("../../../shared/");
+        let shared = src.join("../texts/");
         std::fs::write(
             dir.join("edition.toml"),
             ed.replace(
-                "text = \"../../../shared/",
+                "text = \"../texts/",
                 &format!("text = \"{}/", shared.display()),
             ),
         )
