@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use std::rc::Rc;
 
 use bagalau_engine::{BodyData, Dataset, Row};
 use bagalau_methodology::{Edition, Group};
@@ -127,6 +128,7 @@ fn kind_ru(v: &J) -> &'static str {
 
 /// Loads `data.json` (see the module documentation).
 pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dataset {
+    let file: Rc<Path> = Rc::from(path);
     let empty = Dataset { bodies: Vec::new() };
     let text = match read::read_bytes(path).and_then(|b| read::decode(b, path)) {
         Ok(t) => t,
@@ -430,7 +432,7 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
                     values: rv,
                 });
                 row_places[t].push(Place::Json {
-                    file: path.to_path_buf(),
+                    file: Rc::clone(&file),
                     path: rat,
                 });
             }
@@ -444,7 +446,7 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
         });
         places.push(Places {
             body: Place::Json {
-                file: path.to_path_buf(),
+                file: Rc::clone(&file),
                 path: format!("{at}.inputs"),
             },
             rows: row_places,

@@ -15,6 +15,7 @@ pub mod read;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use bagalau_engine::{BodyData, Dataset, Row, Value};
 use bagalau_methodology::checks::CheckValue;
@@ -365,8 +366,15 @@ fn required_missing(
 /// input's code) or an object of `data.json` (the column is the value's path).
 #[derive(Debug, Clone)]
 pub(crate) enum Place {
-    Csv { file: PathBuf, line: usize },
-    Json { file: PathBuf, path: String },
+    /// `file` is shared by every row of the file (one allocation per file, not per row).
+    Csv {
+        file: Rc<Path>,
+        line: usize,
+    },
+    Json {
+        file: Rc<Path>,
+        path: String,
+    },
 }
 
 impl Place {
@@ -395,6 +403,7 @@ fn check_value(v: &Option<Value>) -> Option<CheckValue> {
 
 /// The edition's cross-field rules (`checks.toml`) on every body and row.
 pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &mut Collector<'_>) {
+    let slots = bagalau_engine::eval::table_slots(ed);
     for (b, body) in data.bodies.iter().enumerate() {
         let Some(pl) = places.get(b) else { continue };
         for check in &ed.checks {
@@ -423,7 +432,7 @@ pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &
                     for (row, at) in rows.iter().zip(places) {
                         let value = |i: usize| {
                             if ed.inputs[i].table == Some(t) {
-                                check_value(&row.values[i])
+                                check_value(&row.value(ed, &slots, i))
                             } else {
                                 check_value(&body.values[i])
                             }
@@ -471,6 +480,7 @@ const UNKNOWN_COLUMN_HINT: &str = ": его нет в словаре данны�
 
 fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
     let bodies_path = dir.join("bodies.csv");
+    let bodies_file: Rc<Path> = Rc::from(bodies_path.as_path());
     let mut bodies: Vec<BodyData> = Vec::new();
     let mut places: Vec<Places> = Vec::new();
     // Ids written in bodies.csv whose row was refused: their rows elsewhere are not reported
@@ -577,7 +587,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                     });
                     places.push(Places {
                         body: Place::Csv {
-                            file: bodies_path.clone(),
+                            file: Rc::clone(&bodies_file),
                             line,
                         },
                         rows: vec![Vec::new(); ed.tables.len()],
@@ -597,7 +607,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
         let row_inputs: Vec<usize> = (0..ed.inputs.len())
             .filter(|&i| ed.inputs[i].table == Some(t))
             .collect();
-        let (f, row_issues) = match read::read_csv(&path) {
+        let (mut f, row_issues) = match read::read_csv(&path) {
             Ok(x) => x,
             Err(issues) => {
                 c.issues.extend(issues);
@@ -605,6 +615,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
             }
         };
         c.issues.extend(row_issues);
+        let file: Rc<Path> = Rc::from(path.as_path());
         let mut known: HashSet<&str> = ["body", table.key.as_str(), "name"].into_iter().collect();
         known.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
         if !f.check_columns(
@@ -618,31 +629,54 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
             continue;
         }
         let mut absent = AbsentColumns::default();
-        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        // The column of every input of the table (indexed like `edition.inputs`), found once.
+        let cols: Vec<Option<usize>> = ed
+            .inputs
+            .iter()
+            .map(|inp| {
+                if inp.table == Some(t) {
+                    f.col(&inp.code)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        // For every body, its row keys → line.
+        let mut seen: Vec<HashMap<String, usize>> = bodies.iter().map(|_| HashMap::new()).collect();
         // Unknown bodies: reported once each, at their first row, with the number of rows.
         let mut unknown: Vec<(String, usize, usize)> = Vec::new();
-        for rec in &f.rows {
+        let mut unknown_at: HashMap<String, usize> = HashMap::new();
+        // Each row of the file is dropped once read (its memory goes to the dataset's rows).
+        let rows = std::mem::take(&mut f.rows);
+        for rec in rows {
+            let rec = &rec;
             let line = rec.line;
-            let body_id = f.get(rec, "body").to_string();
+            let body_id = f.get(rec, "body");
             if body_id.is_empty() {
                 c.push(&path, line, Some("body"), "пустой идентификатор органа");
                 continue;
             }
-            let Some(&b) = index.get(&body_id) else {
-                if !refused.contains(&body_id) && !bodies_unreadable_rows {
-                    match unknown.iter_mut().find(|u| u.0 == body_id) {
+            let Some(&b) = index.get(body_id) else {
+                if !refused.contains(body_id) && !bodies_unreadable_rows {
+                    match unknown_at.get(body_id).and_then(|&u| unknown.get_mut(u)) {
                         Some(u) => u.2 += 1,
-                        None => unknown.push((body_id, line, 1)),
+                        None => {
+                            unknown_at.insert(body_id.to_string(), unknown.len());
+                            unknown.push((body_id.to_string(), line, 1));
+                        }
                     }
                 }
                 continue;
             };
-            let key = f.get(rec, &table.key).to_string();
+            let key = f.get(rec, &table.key);
             if key.is_empty() {
                 c.push(&path, line, Some(&table.key), "пустой идентификатор строки");
                 continue;
             }
-            if let Some(first) = seen.get(&(body_id.clone(), key.clone())) {
+            let Some(seen) = seen.get_mut(b) else {
+                continue;
+            };
+            if let Some(first) = seen.get(key) {
                 c.push(
                     &path,
                     line,
@@ -653,28 +687,30 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 );
                 continue;
             }
-            seen.insert((body_id.clone(), key.clone()), line);
+            seen.insert(key.to_string(), line);
             let group = bodies[b].group;
-            let mut values = vec![None; ed.inputs.len()];
-            for &i in &row_inputs {
+            // Sized to the table (`bagalau_engine::table_slots`): slot `k` is `row_inputs[k]`.
+            let mut values = vec![None; row_inputs.len()];
+            for (slot, &i) in values.iter_mut().zip(&row_inputs) {
                 let inp = &ed.inputs[i];
-                if f.col(&inp.code).is_none() {
-                    match identity::fixed_value(ed, inp, group, &body_id, None) {
-                        Ok(Some(v)) => values[i] = Some(v),
-                        _ => absent.need(i, inp, group, &body_id),
+                match cols.get(i).copied().flatten() {
+                    None => match identity::fixed_value(ed, inp, group, body_id, None) {
+                        Ok(Some(v)) => *slot = Some(v),
+                        _ => absent.need(i, inp, group, body_id),
+                    },
+                    Some(col) => {
+                        let raw = rec.cell(col).map_or("", str::trim);
+                        *slot = c.cell(inp, raw, group, body_id, &path, line, Some(&inp.code));
                     }
-                    continue;
                 }
-                let raw = f.get(rec, &inp.code);
-                values[i] = c.cell(inp, raw, group, &body_id, &path, line, Some(&inp.code));
             }
             bodies[b].tables[t].push(Row {
-                key,
+                key: key.to_string(),
                 name: f.get(rec, "name").to_string(),
                 values,
             });
             places[b].rows[t].push(Place::Csv {
-                file: path.clone(),
+                file: Rc::clone(&file),
                 line,
             });
         }

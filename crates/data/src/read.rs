@@ -125,11 +125,46 @@ pub struct CsvFile {
     pub rows: Vec<CsvRow>,
 }
 
-/// One data row: the line of the file where it starts (header = 1) and its cells as written.
+/// One data row: the line of the file where it starts (header = 1) and its cells as written
+/// (kept as one text with the end of every cell: two allocations per row, not one per cell).
 #[derive(Debug, Clone)]
 pub struct CsvRow {
     pub line: usize,
-    pub cells: Vec<String>,
+    text: Box<str>,
+    ends: Box<[usize]>,
+}
+
+impl CsvRow {
+    fn new(line: usize, r: &csv::StringRecord) -> CsvRow {
+        let mut text = String::with_capacity(r.as_slice().len());
+        let mut ends = Vec::with_capacity(r.len());
+        for cell in r {
+            text.push_str(cell);
+            ends.push(text.len());
+        }
+        CsvRow {
+            line,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The cell of column `i` as written.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.ends.get(p)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The cells as written.
+    pub fn cells(&self) -> Vec<String> {
+        (0..self.ends.len())
+            .map(|i| self.cell(i).unwrap_or("").to_string())
+            .collect()
+    }
 }
 
 impl CsvFile {
@@ -141,8 +176,8 @@ impl CsvFile {
     /// The trimmed text of a named column of a row ("" when the column is absent).
     pub fn get<'a>(&self, row: &'a CsvRow, name: &str) -> &'a str {
         self.col(name)
-            .and_then(|i| row.cells.get(i))
-            .map_or("", |s| s.trim())
+            .and_then(|i| row.cell(i))
+            .map_or("", str::trim)
     }
 
     /// Refuses columns outside `known` and reports the `required` ones missing; `true` when
@@ -271,10 +306,7 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
             Ok(r) if r.iter().all(|c| c.trim().is_empty()) => {}
             Ok(r) => {
                 let line = r.position().map_or(0, |p| line_at(p.byte()));
-                rows.push(CsvRow {
-                    line,
-                    cells: r.iter().map(str::to_string).collect(),
-                });
+                rows.push(CsvRow::new(line, &r));
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| line_at(p.byte()));

@@ -917,6 +917,7 @@ fn write_files(ed: &Edition, form: &FormData, dir: &Path) -> Result<(), IngestEr
         let row_inputs: Vec<usize> = (0..ed.inputs.len())
             .filter(|&i| ed.inputs[i].table == Some(t))
             .collect();
+        let slots = bagalau_engine::eval::table_slots(ed);
         let mut header: Vec<String> = vec!["body".into(), table.key.clone(), "name".into()];
         header.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.clone()));
         let rows = form
@@ -926,7 +927,11 @@ fn write_files(ed: &Edition, form: &FormData, dir: &Path) -> Result<(), IngestEr
             .flat_map(|b| {
                 b.tables[t].iter().map(|r| {
                     let mut out = vec![b.id.clone(), r.key.clone(), r.name.clone()];
-                    out.extend(row_inputs.iter().map(|&i| cell_text(&r.values[i])));
+                    out.extend(
+                        row_inputs
+                            .iter()
+                            .map(|&i| cell_text(&r.value(ed, &slots, i))),
+                    );
                     out
                 })
             })

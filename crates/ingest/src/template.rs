@@ -1,5 +1,6 @@
 //! The blank (or pre-filled) form of an edition, written with `rust_xlsxwriter`.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -267,6 +268,9 @@ fn write_value(
     Ok(())
 }
 
+/// A row of a data sheet: key, name and values indexed like `edition.inputs`.
+type SheetRow<'a> = (&'a str, &'a str, Cow<'a, [Option<Value>]>);
+
 fn data_sheet(
     wb: &mut Workbook,
     ed: &Edition,
@@ -323,15 +327,26 @@ fn data_sheet(
         return Ok(());
     };
     let mut row = FIRST_DATA_ROW;
+    let slots = bagalau_engine::eval::table_slots(ed);
     for body in &loaded.dataset.bodies {
-        let rows: Vec<(&str, &str, &[Option<Value>])> = match spec.kind {
-            SheetKind::Bodies => vec![(body.id.as_str(), body.name.as_str(), &body.values[..])],
+        // Values indexed like `edition.inputs` (a row may be sized to its table).
+        let rows: Vec<SheetRow<'_>> = match spec.kind {
+            SheetKind::Bodies => vec![(
+                body.id.as_str(),
+                body.name.as_str(),
+                Cow::Borrowed(&body.values[..]),
+            )],
             SheetKind::Table(t) => body
                 .tables
                 .get(t)
                 .map(|rs| {
                     rs.iter()
-                        .map(|r| (r.key.as_str(), r.name.as_str(), &r.values[..]))
+                        .map(|r| {
+                            let values = (0..ed.inputs.len())
+                                .map(|i| r.value(ed, &slots, i))
+                                .collect::<Vec<_>>();
+                            (r.key.as_str(), r.name.as_str(), Cow::Owned(values))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),

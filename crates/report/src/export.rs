@@ -227,25 +227,27 @@ fn table_sheets(run: &Run, data: &Dataset, order: &[&BodyOutcome]) -> Vec<Sheet>
             let row_inputs: Vec<usize> = (0..ed.inputs.len())
                 .filter(|&i| ed.inputs[i].table == Some(t))
                 .collect();
+            let slots = bagalau_engine::eval::table_slots(ed);
             let mut columns = vec!["Орган".to_string(), "Наименование".to_string()];
             columns.extend(
                 row_inputs
                     .iter()
                     .map(|&i| crate::lang::display_name(&ed.inputs[i].name).to_string()),
             );
-            let rows = order
-                .iter()
-                .filter_map(|o| data.bodies.iter().find(|d| d.id == o.id))
-                .flat_map(|b| {
-                    b.tables[t].iter().map(|row| {
-                        let mut cells = vec![text(b.name.clone()), text(row.name.clone())];
-                        cells.extend(row_inputs.iter().map(|&i| {
-                            input_value(run, &ed.inputs[i], row.values.get(i).copied().flatten())
-                        }));
-                        cells
+            let rows =
+                order
+                    .iter()
+                    .filter_map(|o| data.bodies.iter().find(|d| d.id == o.id))
+                    .flat_map(|b| {
+                        b.tables[t].iter().map(|row| {
+                            let mut cells = vec![text(b.name.clone()), text(row.name.clone())];
+                            cells.extend(row_inputs.iter().map(|&i| {
+                                input_value(run, &ed.inputs[i], row.value(ed, &slots, i))
+                            }));
+                            cells
+                        })
                     })
-                })
-                .collect();
+                    .collect();
             Sheet {
                 name: table.name.clone(),
                 columns,

@@ -54,7 +54,7 @@ impl CsvTable {
         Ok(CsvTable {
             file: path.display().to_string(),
             headers: f.headers,
-            rows: f.rows.into_iter().map(|r| (r.line, r.cells)).collect(),
+            rows: f.rows.into_iter().map(|r| (r.line, r.cells())).collect(),
         })
     }
 
