@@ -264,7 +264,9 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             d.code,
             d.name,
             dec(d.max),
-            d.evaluator.as_deref().unwrap_or("— (в доступных текстах не назван)")
+            d.evaluator
+                .as_deref()
+                .unwrap_or("— (в доступных текстах не назван)")
         );
         for e in &d.evaluator_exceptions {
             let _ = writeln!(
