@@ -52,7 +52,7 @@ pub struct Citation {
 impl Citation {
     /// The reference as official documents cite it: the act's paragraphs, sub-items, chapters
     /// and appendices only, without the project's notes on where a reading was found (a part
-    /// that does not start as a citation of the act, or names one of our sources, is left out).
+    /// that does not start as a citation of the act is left out).
     /// `None` when nothing of the act remains.
     pub fn legal_reference(&self) -> Option<String> {
         const FORMS: [&str; 7] = [
@@ -70,7 +70,7 @@ impl Citation {
             .map(str::trim)
             .filter(|p| {
                 let lower = p.to_lowercase();
-                FORMS.iter().any(|f| lower.starts_with(f)) && !lower.contains("seed")
+                FORMS.iter().any(|f| lower.starts_with(f))
             })
             .collect();
         (!parts.is_empty()).then(|| parts.join("; "))
