@@ -2,13 +2,14 @@
 //! what its events make of it ([`crate::Cycle::replay`]).
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 
 use bagalau_methodology::procedure::{ActionCode, Party};
 use bagalau_methodology::Group;
 
 /// Who acts: the party, the organisation (an authorized body's name as the edition writes it in
 /// `[[direction]] evaluator`, or an evaluated body's id) and the person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub party: Party,
     pub organisation: String,
@@ -26,7 +27,7 @@ impl Actor {
 }
 
 /// One recorded action: its number in the cycle (from 1), when, who, what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub seq: u64,
     pub at: NaiveDateTime,
@@ -35,7 +36,7 @@ pub struct Event {
 }
 
 /// What a cycle is made of when it is created.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CycleDefinition {
     /// The evaluated year.
     pub period: i32,
@@ -48,14 +49,14 @@ pub struct CycleDefinition {
 }
 
 /// A direction of the block and the id of the edition (state) that governs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectionState {
     pub direction: String,
     pub edition: String,
 }
 
 /// The schedule of the evaluation (График): the dates the procedure refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
     /// The deadline for bodies' reporting data (п.70 of 2014 counts reorganisations up to it).
     pub reporting_deadline: NaiveDate,
@@ -64,14 +65,14 @@ pub struct Schedule {
 }
 
 /// A stage's planned last day in the schedule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedStage {
     pub stage: String,
     pub until: NaiveDate,
 }
 
 /// An evaluated body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyDef {
     pub id: String,
     pub name: String,
@@ -79,7 +80,7 @@ pub struct BodyDef {
 }
 
 /// What an objection is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// A criterion of the direction's edition, by code.
     Criterion(String),
@@ -89,7 +90,7 @@ pub enum Target {
 
 /// One objection: its subject, the body's text and the evidence (content hashes of files,
 /// `sha256:` + 64 hex digits; the files themselves are stored elsewhere).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Objection {
     pub target: Target,
     pub text: String,
@@ -97,34 +98,34 @@ pub struct Objection {
 }
 
 /// A member of the special commission.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub person: String,
     pub organisation: String,
 }
 
 /// An input corrected by an accepted objection (the value as written, an exact decimal).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorrectedInput {
     pub input: String,
     pub value: String,
 }
 
 /// The commission's decision on one objection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub outcome: Outcome,
     pub reasons: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Accepted { corrected: Vec<CorrectedInput> },
     Rejected,
 }
 
 /// Everything that can happen in a cycle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// The cycle is created (the first event, by the administrator).
     Create(CycleDefinition),

@@ -105,6 +105,20 @@ pub enum Group {
     Local,
 }
 
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Group, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Group::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("неизвестная группа органов «{code}»")))
+    }
+}
+
 impl Group {
     pub const ALL: [Group; 2] = [Group::Central, Group::Local];
 
