@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use bagalau_data::rating::{self, Rating};
-use bagalau_engine::rank::plural_ru;
 use bagalau_engine::{CriterionScore, Outcome};
 use bagalau_methodology::{Edition, Group, NodeBody, PerGroup, ScaleKind, Status};
+use bagalau_report::lang::plural_ru;
 use bagalau_report::num::format_ru;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as J};

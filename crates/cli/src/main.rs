@@ -394,7 +394,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let (ed, outcome, _) = bagalau::run_evaluation(&edition, &data)?;
             (
-                bagalau_engine::explain::explain(&ed, &outcome, &body, node.as_deref())?,
+                bagalau_report::explain::explain(&ed, &outcome, &body, node.as_deref())?,
                 None,
             )
         }

@@ -265,7 +265,7 @@ mod ranks_follow_scores {
                     let i: usize = row[0].trim_start_matches("Орган ").parse().expect("index");
                     let higher = members.iter().filter(|m| m.score > rows[i].score).count();
                     prop_assert_eq!(row[3].clone(), (higher + 1).to_string());
-                    prop_assert_eq!(row[1].clone(), bagalau_engine::rank::format_ru(rows[i].score, 1));
+                    prop_assert_eq!(row[1].clone(), bagalau_report::num::format_ru(rows[i].score, 1));
                 }
             }
         }
@@ -622,7 +622,7 @@ fn body_pages_show_the_published_n_of_m() {
         let cells: Vec<&str> = row.split(" | ").collect();
         format!("{} |", cells[..5].join(" | "))
     };
-    let fmt = |s: &str| bagalau_engine::rank::format_ru(common::d(s), 1);
+    let fmt = |s: &str| bagalau_report::num::format_ru(common::d(s), 1);
     let mut pages =
         csv::Reader::from_path(root().join("examples/2020-rating/pages.csv")).expect("pages.csv");
     let mut checked = 0;

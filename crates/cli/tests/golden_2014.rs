@@ -112,10 +112,10 @@ fn explain_k4_is_russian_with_paragraphs() {
         .find(|b| b.group == bagalau_methodology::Group::Central)
         .expect("a central body")
         .id;
-    let text = bagalau_engine::explain::explain(&ed, &out, body, Some("K4")).expect("explains");
+    let text = bagalau_report::explain::explain(&ed, &out, body, Some("K4")).expect("explains");
     assert!(text.contains("п.26"), "{text}");
     assert!(text.contains("Удовлетворенность"), "{text}");
-    let full = bagalau_engine::explain::explain(&ed, &out, body, None).expect("explains");
+    let full = bagalau_report::explain::explain(&ed, &out, body, None).expect("explains");
     assert!(
         full.contains("п.36") && full.contains("п.37–42") && full.contains("Итог:"),
         "{full}"

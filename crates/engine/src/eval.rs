@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::exact::{from_decimal, from_int, show, to_decimal, Q};
 use crate::num::{self, N};
+use crate::trace::{GroupStat, Note, RowAggregate, RowSelection, Subject};
 
 /// A value in the engine: exact decimal or boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,8 +200,8 @@ pub struct Step {
     /// Keys of the rows of a row-scoped node (empty otherwise), shared by the body's row-scoped
     /// nodes of one table; the values are `Computed::row_values[body][node]`, in this order.
     pub row_keys: std::sync::Arc<Vec<String>>,
-    /// Explanations of aggregates and cross-body mechanisms, in Russian.
-    pub notes: Vec<String>,
+    /// Aggregates and cross-body mechanisms the value went through, as data ([`Note`]).
+    pub notes: Vec<Note>,
     /// Penalty breakdown: item index, facts, deduction before the cap.
     pub penalty_items: Vec<(usize, Decimal, Decimal)>,
     /// The penalty total was limited by its cap.
@@ -234,7 +235,7 @@ struct GroupAgg {
     /// Distinct values, sorted (for `spread`).
     distinct: std::cell::OnceCell<Vec<Q>>,
     /// Results of `group_mean`/`group_min`/`group_max`/`group_sum` with their note.
-    results: std::cell::RefCell<std::collections::HashMap<&'static str, (Option<Q>, String)>>,
+    results: std::cell::RefCell<std::collections::HashMap<&'static str, (Option<Q>, Note)>>,
 }
 
 impl GroupAgg {
@@ -444,7 +445,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn num(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<N> {
+    fn num(&self, e: &Expr, at: At, notes: &mut Vec<Note>) -> R<N> {
         match self.eval(e, at, notes)? {
             Some(Val::Num(d)) => Ok(d),
             Some(Val::Bool(_)) => Err(format!("«{e}»: ожидалось число")),
@@ -452,7 +453,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<bool> {
+    fn boolean(&self, e: &Expr, at: At, notes: &mut Vec<Note>) -> R<bool> {
         match self.eval(e, at, notes)? {
             Some(Val::Bool(b)) => Ok(b),
             Some(Val::Num(_)) => Err(format!("«{e}»: ожидалось логическое значение")),
@@ -510,14 +511,7 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    fn group_label(&self, at: At) -> &'static str {
-        match self.data.bodies[at.body].group {
-            Group::Central => "ЦГО",
-            Group::Local => "МИО",
-        }
-    }
-
-    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
+    fn eval(&self, e: &Expr, at: At, notes: &mut Vec<Note>) -> R<Option<Val>> {
         Ok(Some(match e {
             Expr::Num(d) => Val::Num(N::from_decimal(*d)),
             Expr::Bool(b) => Val::Bool(*b),
@@ -571,7 +565,7 @@ impl Ctx<'_> {
         }))
     }
 
-    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<String>) -> R<Option<Val>> {
+    fn call(&self, f: &str, args: &[Expr], at: At, notes: &mut Vec<Note>) -> R<Option<Val>> {
         let arg = |i: usize| {
             args.get(i)
                 .ok_or_else(|| format!("{f}: не хватает аргументов"))
@@ -721,34 +715,38 @@ impl Ctx<'_> {
                         total = num::add(&total, &v);
                     }
                 }
-                let label = if filter.is_some() {
-                    format!("{n} из {} строк таблицы «{tname}» (по условию)", rows.len())
-                } else {
-                    format!("{n} строк таблицы «{tname}»")
+                let selection = RowSelection {
+                    table: tname.clone(),
+                    taken: n,
+                    rows: rows.len(),
+                    filtered: filter.is_some(),
                 };
                 match f {
                     "count" => {
-                        notes.push(format!("count: {label}"));
+                        notes.push(Note::Rows {
+                            selection,
+                            aggregate: RowAggregate::Count,
+                        });
                         num(from_int(n as i64))
                     }
                     "sum" => {
-                        notes.push(format!("сумма по {label} = {}", show(&total.q())));
+                        notes.push(Note::Rows {
+                            selection,
+                            aggregate: RowAggregate::Sum { total: total.q() },
+                        });
                         numn(total)
                     }
                     _ => {
-                        if n == 0 {
-                            notes.push(format!("среднее: нет строк ({label}) — значения нет"));
-                            Ok(None)
-                        } else {
-                            let total = total.into_q();
-                            let m = &total / from_int(n as i64);
-                            notes.push(format!(
-                                "среднее по {label}: {} / {n} = {}",
-                                show(&total),
-                                show(&m)
-                            ));
-                            num(m)
-                        }
+                        let total = total.into_q();
+                        let mean = (n > 0).then(|| &total / from_int(n as i64));
+                        notes.push(Note::Rows {
+                            selection,
+                            aggregate: RowAggregate::Mean {
+                                total,
+                                mean: mean.clone(),
+                            },
+                        });
+                        Ok(mean.map(|m| Val::Num(N::from_q(m))))
                     }
                 }
             }
@@ -764,39 +762,26 @@ impl Ctx<'_> {
                     notes.push(note.clone());
                     return Ok(r.clone().map(|r| Val::Num(N::from_q(r))));
                 }
-                let g = self.group_label(at);
-                let (r, note) = if agg.vals.is_empty() {
-                    (
-                        None,
-                        format!("{f}({}) по {g}: нет органов со значением", arg(0)?),
-                    )
-                } else {
-                    let n = agg.vals.len();
-                    let r = match key {
-                        "group_mean" => agg.sum() / from_int(n as i64),
-                        "group_min" => agg.bounds().map(|b| b.0.clone()).unwrap_or_default(),
-                        "group_max" => agg.bounds().map(|b| b.1.clone()).unwrap_or_default(),
-                        _ => agg.sum().clone(),
-                    };
-                    let what = match key {
-                        "group_mean" => "среднее",
-                        "group_min" => "минимум",
-                        "group_max" => "максимум",
-                        _ => "сумма",
-                    };
-                    let note = format!(
-                        "{what} «{}» по {g} ({} {}{}) = {}",
-                        arg(0)?,
-                        n,
-                        crate::rank::plural_ru(n as u64, "орган", "органа", "органов"),
-                        if args.len() > 1 {
-                            ", с отбором"
-                        } else {
-                            ""
-                        },
-                        show(&r)
-                    );
-                    (Some(r), note)
+                let n = agg.vals.len();
+                let r = match key {
+                    _ if n == 0 => None,
+                    "group_mean" => Some(agg.sum() / from_int(n as i64)),
+                    "group_min" => agg.bounds().map(|b| b.0.clone()),
+                    "group_max" => agg.bounds().map(|b| b.1.clone()),
+                    _ => Some(agg.sum().clone()),
+                };
+                let note = Note::Group {
+                    stat: match key {
+                        "group_mean" => GroupStat::Mean,
+                        "group_min" => GroupStat::Min,
+                        "group_max" => GroupStat::Max,
+                        _ => GroupStat::Sum,
+                    },
+                    subject: Subject::of(arg(0)?),
+                    group: self.data.bodies[at.body].group,
+                    bodies: n,
+                    filtered: args.len() > 1,
+                    value: r.clone(),
                 };
                 agg.results
                     .borrow_mut()
@@ -833,27 +818,26 @@ impl Ctx<'_> {
                     Some((lo, hi)) => (lo.clone(), hi.clone()),
                     None => (x.clone(), x.clone()),
                 };
-                let g = self.group_label(at);
+                let group = self.data.bodies[at.body].group;
                 if hi == lo {
                     let e = self.num(arg(1)?, at, notes)?;
-                    notes.push(format!(
-                        "линейное масштабирование «{}»: у всех {g} одинаковое значение {} (min = max) — принято {}",
-                        arg(0)?,
-                        show(&lo),
-                        show(&e.q())
-                    ));
+                    notes.push(Note::MinMaxFlat {
+                        subject: Subject::of(arg(0)?),
+                        group,
+                        value: lo,
+                        taken: e.q(),
+                    });
                     return numn(e);
                 }
                 let r = (&x - &lo) / (&hi - &lo);
-                notes.push(format!(
-                    "линейное масштабирование «{}» по {g}: ({} − {}) / ({} − {}) = {}",
-                    arg(0)?,
-                    show(&x),
-                    show(&lo),
-                    show(&hi),
-                    show(&lo),
-                    show(&r)
-                ));
+                notes.push(Note::MinMax {
+                    subject: Subject::of(arg(0)?),
+                    group,
+                    value: x,
+                    min: lo,
+                    max: hi,
+                    result: r.clone(),
+                });
                 num(r)
             }
             "spread" => {
@@ -876,19 +860,13 @@ impl Ctx<'_> {
                     let step = (&hi - &lo) / from_int(k as i64 - 1);
                     &lo + step * from_int(pos as i64)
                 };
-                notes.push(if k == 1 {
-                    format!("равномерное распределение от {} до {}: отобран один уровень значения — наибольшее значение {}", show(&lo), show(&hi), show(&r))
-                } else {
-                    format!(
-                        "равномерное распределение от {} до {} по {} различным значениям ({} {}): место {} от наименьшего → {}",
-                        show(&lo),
-                        show(&hi),
-                        k,
-                        count,
-                        crate::rank::plural_ru(count as u64, "орган", "органа", "органов"),
-                        pos + 1,
-                        show(&r)
-                    )
+                notes.push(Note::Spread {
+                    from: lo,
+                    to: hi,
+                    levels: k,
+                    bodies: count,
+                    place: pos + 1,
+                    result: r.clone(),
                 });
                 num(r)
             }

@@ -9,8 +9,10 @@ pub mod exact;
 pub mod explain;
 pub mod num;
 pub mod rank;
+pub mod trace;
 
 pub use eval::{compute, BodyData, Computed, Dataset, EvalError, Row, Step, Value};
+pub use trace::Note;
 
 use bagalau_methodology::{DegreeBand, Edition, Group, NodeRole};
 use rust_decimal::Decimal;

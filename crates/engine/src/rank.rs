@@ -39,58 +39,8 @@ pub fn round_display(v: Decimal, decimals: u32) -> Decimal {
     )
 }
 
-/// Formats a decimal with exactly `decimals` places and a decimal comma, as in Russian tables.
-/// Russian plural form for `n`: `one` (1, 21, …), `few` (2–4, 22–24, …), `many` (the rest).
-pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    let (d10, d100) = (n % 10, n % 100);
-    if d10 == 1 && d100 != 11 {
-        one
-    } else if (2..=4).contains(&d10) && !(12..=14).contains(&d100) {
-        few
-    } else {
-        many
-    }
-}
-
-pub fn format_ru(v: Decimal, decimals: u32) -> String {
-    let r = round_display(v, decimals);
-    let s = format!("{:.*}", decimals as usize, r);
-    s.replace('.', ",")
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn russian_plurals() {
-        let f = |n| super::plural_ru(n, "орган", "органа", "органов");
-        assert_eq!(
-            [
-                f(1),
-                f(2),
-                f(5),
-                f(11),
-                f(12),
-                f(21),
-                f(22),
-                f(25),
-                f(111),
-                f(0)
-            ],
-            [
-                "орган",
-                "органа",
-                "органов",
-                "органов",
-                "органов",
-                "орган",
-                "органа",
-                "органов",
-                "органов",
-                "органов"
-            ]
-        );
-    }
-
     use super::*;
     use proptest::prelude::*;
 
@@ -106,9 +56,10 @@ mod tests {
 
     #[test]
     fn rounding_is_half_away_from_zero() {
-        assert_eq!(format_ru(d("69.95"), 1), "70,0");
-        assert_eq!(format_ru(d("69.94999"), 1), "69,9");
-        assert_eq!(format_ru(d("40.95"), 2), "40,95");
+        assert_eq!(round_display(d("69.95"), 1), d("70.0"));
+        assert_eq!(round_display(d("69.94999"), 1), d("69.9"));
+        assert_eq!(round_display(d("-0.05"), 1), d("-0.1"));
+        assert_eq!(round_display(d("40.95"), 2), d("40.95"));
     }
 
     proptest! {

@@ -251,10 +251,7 @@ impl Builder {
 }
 
 fn count(n: usize, one: &'static str, few: &'static str, many: &'static str) -> String {
-    format!(
-        "{n} {}",
-        bagalau_engine::rank::plural_ru(n as u64, one, few, many)
-    )
+    format!("{n} {}", crate::lang::plural_ru(n as u64, one, few, many))
 }
 
 fn and_list(items: &[String]) -> String {

@@ -629,11 +629,9 @@ fn inputs_used(run: &Run, b: &BodyOutcome, node: usize) -> Vec<(String, String)>
             }
         }
         for note in &step.notes {
-            if seen.insert(note.clone()) {
-                out.push((
-                    String::new(),
-                    names_for_codes(ed, &crate::ru_decimal_commas(note)),
-                ));
+            let text = crate::trace::note(ed, note, crate::trace::Figures::Document, Lang::Ru);
+            if seen.insert(text.clone()) {
+                out.push((String::new(), text));
             }
         }
     }
@@ -1266,25 +1264,6 @@ fn push_facts(facts: &[(String, String)], blocks: &mut Vec<Block>) {
             .map(|(name, v)| vec![R::plain(format!("{name} —\u{a0}{v}"))])
             .collect(),
     });
-}
-
-/// A trace note with every «code» of the edition replaced by its Russian name (the engine's notes
-/// name values by code; a document never does).
-fn names_for_codes(ed: &bagalau_methodology::Edition, note: &str) -> String {
-    let mut out = note.to_string();
-    for i in &ed.inputs {
-        out = out.replace(
-            &format!("«{}»", i.code),
-            &format!("«{}»", display_name(&i.name)),
-        );
-    }
-    for n in &ed.nodes {
-        out = out.replace(
-            &format!("«{}»", n.code),
-            &format!("«{}»", display_name(&n.name)),
-        );
-    }
-    out
 }
 
 /// «балл / балла / баллов» agreeing with the number as printed (14,995 is printed «15» and

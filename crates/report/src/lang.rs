@@ -12,6 +12,18 @@ pub fn l(lang: Lang, ru: &'static str, kk: &'static str) -> &'static str {
     }
 }
 
+/// Russian plural form for `n`: `one` (1, 21, …), `few` (2–4, 22–24, …), `many` (the rest).
+pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let (d10, d100) = (n % 10, n % 100);
+    if d10 == 1 && d100 != 11 {
+        one
+    } else if (2..=4).contains(&d10) && !(12..=14).contains(&d100) {
+        few
+    } else {
+        many
+    }
+}
+
 /// Group name in the plural («центральные государственные органы»).
 pub fn group_name(lang: Lang, g: Group) -> &'static str {
     match g {
@@ -139,6 +151,30 @@ mod tests {
         assert_eq!(accusative_feminine("средняя"), "среднюю");
         assert_eq!(accusative_feminine("низкая"), "низкую");
         assert_eq!(accusative_feminine("неэффективная"), "неэффективную");
+    }
+
+    #[test]
+    fn russian_plurals() {
+        let f = |n| plural_ru(n, "орган", "органа", "органов");
+        let got: Vec<&str> = [1, 2, 5, 11, 12, 21, 22, 25, 111, 0]
+            .into_iter()
+            .map(f)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "орган",
+                "органа",
+                "органов",
+                "органов",
+                "органов",
+                "орган",
+                "органа",
+                "органов",
+                "органов",
+                "органов"
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`disagreement`] — таблица разногласий (appendix 10), with the score recomputed after appeal;
 //! - [`annual`] — the annual report in the shape of seed 004;
 //! - [`book`] — «книга редакции»: the edition against the act, paragraph by paragraph;
+//! - [`explain`] — the derivation of a body's values, worded from the trace ([`trace`]);
 //! - [`export`] — XLSX workbooks of results, criteria, ranks, penalties and inputs.
 
 pub mod act;
@@ -17,11 +18,13 @@ pub mod annual_pdf;
 pub mod book;
 pub mod conclusion;
 pub mod disagreement;
+pub mod explain;
 pub mod export;
 pub mod lang;
 pub mod num;
 mod table_file;
 pub mod texts;
+pub mod trace;
 
 use bagalau_engine::{BodyOutcome, Outcome};
 use bagalau_methodology::Edition;
@@ -82,57 +85,7 @@ impl<'a> Run<'a> {
     }
 }
 
-/// `v` with at most `dp` decimals, Russian comma, trailing zeros dropped (seed 003 prints «25»,
-/// «7,95», «40,95»).
-pub fn show(v: Decimal, dp: u32) -> String {
-    let s = num::format_ru(v, dp);
-    if s.contains(',') {
-        s.trim_end_matches('0').trim_end_matches(',').to_string()
-    } else {
-        s
-    }
-}
-
-/// The digit-group separator of every document: a no-break thin space (U+202F).
-pub const GROUP_SEPARATOR: char = '\u{202f}';
-
-/// A figure from the data: up to `dp` decimals, thousands grouped from 1 000 up with
-/// [`GROUP_SEPARATOR`] («1 044», «1 384 117», as seed 003 groups them). The one place numbers
-/// are grouped.
-pub fn figure(v: Decimal, dp: u32) -> String {
-    let s = show(v, dp);
-    let (sign, s) = match s.strip_prefix('-') {
-        Some(rest) => ("-", rest.to_string()),
-        None => ("", s),
-    };
-    let (int, frac) = match s.split_once(',') {
-        Some((i, f)) => (i.to_string(), format!(",{f}")),
-        None => (s.clone(), String::new()),
-    };
-    if int.len() < 4 {
-        return format!("{sign}{int}{frac}");
-    }
-    let mut grouped = String::new();
-    for (k, ch) in int.chars().enumerate() {
-        if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push(GROUP_SEPARATOR);
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped}{frac}")
-}
-
-/// A share in percent as every document prints it: one decimal, always, and the sign
-/// («15,4 %», «+5,0 %» with `signed`).
-pub fn percent(v: Decimal, with_sign: bool) -> String {
-    let s = crate::num::format_ru(v, 1);
-    let s = match (with_sign, s.strip_prefix('-')) {
-        (_, Some(rest)) => format!("−{rest}"),
-        (true, None) if v > Decimal::ZERO && s != "0,0" => format!("+{s}"),
-        _ => s,
-    };
-    format!("{s}\u{a0}%")
-}
+pub use num::{figure, percent, show, signed, GROUP_SEPARATOR};
 
 /// «балл / балла / баллов» agreeing with `v` (a fraction takes «балла»).
 pub fn points_word(v: Decimal, lang: Lang) -> &'static str {
@@ -154,35 +107,7 @@ pub fn count_word(
         return few;
     }
     let n = v.abs().trunc().to_string().parse::<u64>().unwrap_or(0);
-    bagalau_engine::rank::plural_ru(n, one, few, many)
-}
-
-/// Engine notes print numbers with a decimal point; documents use the Russian comma.
-pub fn ru_decimal_commas(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let digit = |k: Option<&char>| k.is_some_and(|c| c.is_ascii_digit());
-            if c == '.' && i > 0 && digit(chars.get(i - 1)) && digit(chars.get(i + 1)) {
-                ','
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// A signed difference: «+1,95», «−2».
-pub fn signed(v: Decimal, dp: u32) -> String {
-    if v > Decimal::ZERO {
-        format!("+{}", show(v, dp))
-    } else if v < Decimal::ZERO {
-        format!("−{}", show(-v, dp))
-    } else {
-        "0".into()
-    }
+    lang::plural_ru(n, one, few, many)
 }
 
 #[cfg(test)]
@@ -193,22 +118,11 @@ mod tests {
     #[test]
     fn numbers_as_the_conclusions_print_them() {
         let d = |s| Decimal::from_str(s).unwrap_or_default();
-        assert_eq!(show(d("25"), 2), "25");
-        assert_eq!(show(d("7.95"), 2), "7,95");
-        assert_eq!(show(d("40.950"), 2), "40,95");
         assert_eq!(show(d("2.5"), 2), "2,5");
-        assert_eq!(signed(d("1.95"), 2), "+1,95");
-        assert_eq!(signed(d("-2"), 2), "−2");
         assert_eq!(figure(d("1384117"), 4), "1\u{202f}384\u{202f}117");
         assert_eq!(figure(d("4.49"), 4), "4,49");
-        assert_eq!(figure(d("5067591.5"), 4), "5\u{202f}067\u{202f}591,5");
         assert_eq!(figure(d("1244"), 4), "1\u{202f}244");
-        assert_eq!(figure(d("-1044"), 0), "-1\u{202f}044");
         assert_eq!(figure(d("999"), 0), "999");
-        assert_eq!(
-            ru_decimal_commas("среднее = 3.5; п.53. Итого 12.25"),
-            "среднее = 3,5; п.53. Итого 12,25"
-        );
         assert_eq!(points_word(d("25"), Lang::Ru), "баллов");
         assert_eq!(points_word(d("0"), Lang::Ru), "баллов");
         assert_eq!(points_word(d("0.00"), Lang::Ru), "баллов");
