@@ -187,6 +187,17 @@ fn the_checker_finds_what_it_looks_for() {
     ] {
         assert!(!problems(&l.ed, "t", bad).is_empty(), "«{bad}» passes");
     }
+    assert!(!findings(&l.ed, "t", "см. 2017-conclusion-karaganda.txt").is_empty());
+    assert!(!findings(&l.ed, "t", "по тексту 2020-annual-report").is_empty());
+    assert!(!fidelity_findings(&l.ed, "e", "примечание: Seed 003 подтверждает").is_empty());
+    assert!(fidelity_findings(&l.ed, "e", "[текст акта] services_body — Услуги").is_empty());
+    assert!(!problems(&l.ed, "t", &html_text("<body><p>доля <b>15.4</b></p>")).is_empty());
+    assert!(problems(
+        &l.ed,
+        "t",
+        &html_text("<body><table><tr><td>1.1</td><td>20,5</td></tr></table>")
+    )
+    .is_empty());
     for good in [
         "| 1.1 | Уровень | 20 |",
         "приказом от 12.10.2017 № 45",
@@ -364,4 +375,324 @@ fn direction_conclusion_keeps_to_its_direction() {
         "{text}"
     );
     assert!(!text.contains(" 15 балла"), "{text}");
+}
+
+/// The file names of the source texts (`methodologies/texts/`), with and without extension.
+fn text_file_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(root().join("methodologies/texts"))
+        .expect("texts folder")
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().to_lowercase();
+        if name == "readme.md" {
+            continue;
+        }
+        if let Some((stem, _)) = name.rsplit_once('.') {
+            names.push(stem.to_string());
+        }
+        names.push(name);
+    }
+    assert!(names.len() >= 8, "the texts are found: {names:?}");
+    names
+}
+
+/// [`problems`] and, besides, the file names of the source texts.
+fn findings(ed: &bagalau_methodology::Edition, what: &str, text: &str) -> Vec<String> {
+    let mut out = problems(ed, what, text);
+    let lower = text.to_lowercase();
+    for name in text_file_names() {
+        if let Some(line) = lower.lines().find(|l| l.contains(&name)) {
+            out.push(format!("{what}: имя файла «{name}» в «{line}»"));
+        }
+    }
+    out
+}
+
+/// The text of an HTML page without its tags: block elements on lines of their own, table rows
+/// as `| cell | cell |` (the shape [`problems`] reads, as `to_text` writes them).
+fn html_text(html: &str) -> String {
+    let body = html.split_once("<body").map_or(html, |x| x.1);
+    let mut out = String::with_capacity(body.len());
+    let mut tag = String::new();
+    let mut in_tag = false;
+    for ch in body.chars() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                tag.clear();
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                let closing = tag.starts_with('/');
+                match (name.as_str(), closing) {
+                    ("tr", false) => out.push_str("\n| "),
+                    ("td" | "th", true) => out.push_str(" | "),
+                    ("tr", true) => out.push('\n'),
+                    (
+                        "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "br" | "section"
+                        | "header" | "footer" | "style" | "svg" | "text",
+                        _,
+                    ) => out.push('\n'),
+                    _ => {}
+                }
+            }
+            c if in_tag => tag.push(c),
+            c => out.push(c),
+        }
+    }
+    // Styles are not text.
+    let out = out.replace("&nbsp;", "\u{a0}").replace('\u{ad}', "");
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains('{') && !l.contains('}'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paragraphs of a DOCX (`word/document.xml`), one per line.
+fn docx_text(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("docx is a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    let xml = xml
+        .replace("<w:tr>", "\n| <w:tr>")
+        .replace("<w:tr ", "\n| <w:tr ")
+        .replace("</w:p>", "</w:p>\n")
+        .replace("</w:tc>", "</w:tc> | ");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in xml.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Issue 11, acceptance: every kind of document rendered from every shipped example — the
+/// conclusion (text, HTML, DOCX) for the body and for each direction, the act, the disagreement
+/// table, the XLSX export, the annual report with its verification sheet and the output of
+/// `edition fidelity` — holds no «seed», no file name of a source text, no input code of the
+/// edition and no number with a decimal point.
+#[test]
+fn issue11_every_document_kind_of_every_example_is_official_text() {
+    let mut found = Vec::new();
+    let mut documents = 0usize;
+    for (edition, data) in [
+        ("methodologies/2014-services", "examples/2014-services"),
+        ("methodologies/2014-services", "examples/2014-equal-load"),
+        ("methodologies/2017-services", "examples/2017-karaganda"),
+        ("methodologies/2017-services", "examples/2017-services"),
+        (
+            "methodologies/2018-interaction",
+            "examples/2018-interaction",
+        ),
+        (
+            "methodologies/2021-operational-2023-june",
+            "examples/2021-operational",
+        ),
+        (
+            "methodologies/2021-operational-2023-publication",
+            "examples/2021-operational-publication",
+        ),
+    ] {
+        let l = load(edition, data);
+        let run = l.run();
+        let facts_file = root().join(data).join("documents/facts.csv");
+        let facts = if facts_file.is_file() {
+            bagalau_report::act::read_facts(&facts_file).expect("facts")
+        } else {
+            Vec::new()
+        };
+        let mut directions: Vec<Option<&str>> = vec![None];
+        directions.extend(l.ed.directions.iter().map(|d| Some(d.code.as_str())));
+        for (k, b) in l.out.bodies.iter().enumerate() {
+            for lang in [Lang::Ru, Lang::Kk] {
+                let extra = Extra::default().with_data(&l.data, &b.id);
+                for dir in &directions {
+                    let Ok(doc) =
+                        bagalau_report::conclusion::conclusion(&run, &b.id, *dir, lang, &extra)
+                    else {
+                        continue;
+                    };
+                    let what = format!("{data}: заключение {} {dir:?} {lang:?}", b.id);
+                    found.extend(findings(&l.ed, &what, &bagalau_office::to_text(&doc)));
+                    found.extend(findings(
+                        &l.ed,
+                        &format!("{what} (HTML)"),
+                        &html_text(&bagalau_office::to_html(&doc)),
+                    ));
+                    if k == 0 {
+                        let bytes = bagalau_office::to_docx(&doc).expect("docx");
+                        found.extend(findings(
+                            &l.ed,
+                            &format!("{what} (DOCX)"),
+                            &docx_text(bytes),
+                        ));
+                    }
+                    documents += 1;
+                }
+                let mine: Vec<_> = facts.iter().filter(|f| f.body == b.id).cloned().collect();
+                let act = bagalau_report::act::act(&run, &b.id, &mine, lang).expect("act");
+                found.extend(findings(
+                    &l.ed,
+                    &format!("{data}: акт {} {lang:?}", b.id),
+                    &bagalau_office::to_text(&act),
+                ));
+                documents += 1;
+            }
+        }
+        let book = bagalau_report::export::run_workbook(&run, &l.data.dataset);
+        found.extend(findings(&l.ed, &format!("{data}: xlsx"), &xlsx_text(&book)));
+        let fidelity = bagalau::edition_fidelity(&root().join(edition), bagalau::Format::Text)
+            .expect("fidelity");
+        found.extend(fidelity_findings(&l.ed, edition, &fidelity));
+        documents += 2;
+    }
+    // The disagreement table of the example's objections.
+    let l = load("methodologies/2017-services", "examples/2017-services");
+    let run = l.run();
+    let objections = bagalau_report::disagreement::read_objections(
+        &root().join("examples/2017-services/documents/objections.csv"),
+    )
+    .expect("objections");
+    let after = bagalau_report::disagreement::recompute(&run, &l.data.dataset, &objections)
+        .expect("recompute");
+    let bodies: BTreeSet<&str> = objections.iter().map(|o| o.body.as_str()).collect();
+    for body in bodies {
+        for lang in [Lang::Ru, Lang::Kk] {
+            let doc =
+                bagalau_report::disagreement::disagreement(&run, body, &objections, &after, lang)
+                    .expect("table");
+            found.extend(findings(
+                &l.ed,
+                &format!("таблица разногласий {body} {lang:?}"),
+                &bagalau_office::to_text(&doc),
+            ));
+            documents += 1;
+        }
+    }
+    // The annual report of the 2020 rating (seed 004's three blocks) with its verification sheet.
+    let l = load(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let rating = root().join("examples/2020-rating");
+    let blocks: Vec<bagalau_report::annual::BlockRating> = [
+        ("Достижение целей", "goals.csv"),
+        (
+            "Взаимодействие с физическими и юридическими лицами",
+            "interaction.csv",
+        ),
+        ("Организационное развитие", "organisational.csv"),
+    ]
+    .iter()
+    .map(|(name, file)| bagalau_report::annual::BlockRating {
+        name: name.to_string(),
+        rating: bagalau_data::rating::rate(
+            bagalau_data::rating::read_scores(&rating.join(file)).expect("scores"),
+            &l.ed.degrees,
+        ),
+        directions: Vec::new(),
+    })
+    .collect();
+    let bodies =
+        bagalau_report::annual_bodies::Bodies::open(&rating.join("bodies.csv")).expect("bodies");
+    let annual = bagalau_report::annual::Annual {
+        period: 2020,
+        blocks: &blocks,
+        degrees: &l.ed.degrees,
+        appendix: Some(&l.ed),
+        bodies: Some(&bodies),
+    };
+    for lang in [Lang::Ru, Lang::Kk] {
+        let doc = bagalau_report::annual::annual(&annual, lang);
+        found.extend(findings(
+            &l.ed,
+            &format!("годовой отчёт {lang:?}"),
+            &bagalau_office::to_text(&doc),
+        ));
+        found.extend(findings(
+            &l.ed,
+            &format!("годовой отчёт {lang:?} (HTML)"),
+            &html_text(&bagalau_office::to_html(&doc)),
+        ));
+        documents += 1;
+    }
+    let check = bagalau_report::annual::verification(&annual);
+    found.extend(findings(&l.ed, "лист сверки", &xlsx_text(&check)));
+    let mut sheets = bagalau_office::Workbook { sheets: Vec::new() };
+    for b in &blocks {
+        sheets
+            .sheets
+            .push(bagalau_report::export::rating_sheet(&b.name, &b.rating));
+    }
+    found.extend(findings(&l.ed, "xlsx рейтинга", &xlsx_text(&sheets)));
+    assert!(documents > 200, "{documents} documents read");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// The fidelity report is the methodologist's list of the edition's items against the act: it
+/// names each item by its code and keeps the reconstruction notes (with the one-edit alternatives
+/// in the formula language and the numbering of items, «3.1–3.4»), but, like a document, it cites
+/// no seed and no file name of a source text.
+fn fidelity_findings(ed: &bagalau_methodology::Edition, edition: &str, text: &str) -> Vec<String> {
+    let what = format!("edition fidelity {edition}");
+    findings(ed, &what, text)
+        .into_iter()
+        .filter(|f| f.contains("«seed»") || f.contains("имя файла"))
+        .collect()
+}
+
+/// Issue 11, item 1: the engine records what an aggregate did as data — the rows taken and the
+/// exact values — and the document side words it (names, decimal comma).
+#[test]
+fn issue11_trace_notes_are_data_worded_by_the_report() {
+    use bagalau_engine::exact::from_int;
+    use bagalau_engine::trace::{Note, RowAggregate, RowSelection};
+    let l = load("methodologies/2014-services", "examples/2014-services");
+    let b = l.out.bodies.iter().find(|b| b.id == "MZSR").expect("MZSR");
+    let node = l.ed.node("satisfaction_own").expect("node");
+    let step = l.out.computed.steps[b.index]
+        .iter()
+        .find(|s| s.node == node)
+        .expect("step");
+    assert_eq!(
+        step.notes,
+        vec![Note::Rows {
+            selection: RowSelection {
+                table: "services".into(),
+                taken: 6,
+                rows: 8,
+                filtered: true,
+            },
+            aggregate: RowAggregate::Mean {
+                total: from_int(92),
+                mean: Some(from_int(46) / from_int(3)),
+            },
+        }]
+    );
+    let words = bagalau_report::trace::note(
+        &l.ed,
+        &step.notes[0],
+        bagalau_report::trace::Figures::Document,
+        Lang::Ru,
+    );
+    assert!(
+        words.ends_with("(6 из 8, по условию): 92 / 6 = 15,3333") && !words.contains("services"),
+        "{words}"
+    );
 }
