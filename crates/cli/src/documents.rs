@@ -287,11 +287,14 @@ pub fn conclusion_command(
 }
 
 pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
-    let (ed, out, period) = crate::run_evaluation(a.edition, a.data)?;
+    // The dataset itself too: the forms of the body's name (issue 11).
+    let ed = crate::load_edition(a.edition)?;
+    let loaded = bagalau_data::load_dataset(&ed, a.data)?;
+    let out = bagalau_engine::evaluate(&ed, &loaded.dataset)?;
     let run = Run {
         ed: &ed,
         out: &out,
-        period,
+        period: loaded.meta.period,
     };
     let facts = match facts {
         Some(p) => bagalau_report::act::read_facts(p)?,
@@ -300,11 +303,12 @@ pub fn act_command(a: &RunArgs, facts: Option<&Path>) -> Result<String> {
     bagalau_report::act::check_facts(&run, &facts)?;
     let all = jobs(body_ids(&run, a.body)?, None, "act");
     write_documents(&all, a.format, &a.output, |job| {
-        Ok(bagalau_report::act::act(
+        Ok(bagalau_report::act::act_named(
             &run,
             &job.body,
             &facts,
             a.lang.into(),
+            &loaded.names.get(&job.body).cloned().unwrap_or_default(),
         )?)
     })
 }
@@ -333,12 +337,13 @@ pub fn disagreement_command(a: &RunArgs, objections: &Path) -> Result<String> {
         a.format,
         &a.output,
         |job| {
-            Ok(bagalau_report::disagreement::disagreement(
+            Ok(bagalau_report::disagreement::disagreement_named(
                 &run,
                 &job.body,
                 &objections,
                 &after,
                 a.lang.into(),
+                &loaded.names.get(&job.body).cloned().unwrap_or_default(),
             )?)
         },
     )

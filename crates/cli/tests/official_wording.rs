@@ -224,6 +224,7 @@ fn karaganda_conclusion_reads_like_seed_003() {
         "Реестр —\u{a0}192".to_string(),
         "—\u{a0}58,5\u{a0}%".to_string(),
         "—\u{a0}236".to_string(),
+        g("9 517"),
         g("17 685"),
         g("13 778"),
         g("1 044"),
@@ -546,7 +547,9 @@ fn issue11_every_document_kind_of_every_example_is_official_text() {
                     documents += 1;
                 }
                 let mine: Vec<_> = facts.iter().filter(|f| f.body == b.id).cloned().collect();
-                let act = bagalau_report::act::act(&run, &b.id, &mine, lang).expect("act");
+                let names = l.data.names.get(&b.id).cloned().unwrap_or_default();
+                let act =
+                    bagalau_report::act::act_named(&run, &b.id, &mine, lang, &names).expect("act");
                 found.extend(findings(
                     &l.ed,
                     &format!("{data}: акт {} {lang:?}", b.id),
@@ -574,9 +577,16 @@ fn issue11_every_document_kind_of_every_example_is_official_text() {
     let bodies: BTreeSet<&str> = objections.iter().map(|o| o.body.as_str()).collect();
     for body in bodies {
         for lang in [Lang::Ru, Lang::Kk] {
-            let doc =
-                bagalau_report::disagreement::disagreement(&run, body, &objections, &after, lang)
-                    .expect("table");
+            let names = l.data.names.get(body).cloned().unwrap_or_default();
+            let doc = bagalau_report::disagreement::disagreement_named(
+                &run,
+                body,
+                &objections,
+                &after,
+                lang,
+                &names,
+            )
+            .expect("table");
             found.extend(findings(
                 &l.ed,
                 &format!("таблица разногласий {body} {lang:?}"),
@@ -695,4 +705,44 @@ fn issue11_trace_notes_are_data_worded_by_the_report() {
         words.ends_with("(6 из 8, по условию): 92 / 6 = 15,3333") && !words.contains("services"),
         "{words}"
     );
+}
+
+/// Issue 11, item 3: the act and the disagreement table name the body as the dataset writes it —
+/// the full name under the heading, the genitive in the body's signature line.
+#[test]
+fn issue11_act_and_disagreement_use_the_forms_of_the_name() {
+    let l = load("methodologies/2017-services", "examples/2017-karaganda");
+    let names = l.data.names.get("kar").cloned().unwrap_or_default();
+    assert!(names.genitive.is_some(), "the example gives the genitive");
+    let act = bagalau_report::act::act_named(&l.run(), "kar", &[], Lang::Ru, &names).expect("act");
+    let text = bagalau_office::to_text(&act);
+    assert!(text.contains("\nАкимат Карагандинской области\n"), "{text}");
+    assert!(
+        text.contains("Представитель Акимата Карагандинской области, должность"),
+        "{text}"
+    );
+    let dataset = &l.data.dataset;
+    let objection = "body,number,statement,recommendation,objection,decision,accepted,note\n\
+                     kar,1,Замечание,Рекомендация,Возражение,Отклонено,нет,\n";
+    let objections =
+        bagalau_report::disagreement::read_objections_from(objection.as_bytes(), "o.csv")
+            .expect("objections");
+    let after =
+        bagalau_report::disagreement::recompute(&l.run(), dataset, &objections).expect("after");
+    let doc = bagalau_report::disagreement::disagreement_named(
+        &l.run(),
+        "kar",
+        &objections,
+        &after,
+        Lang::Ru,
+        &names,
+    )
+    .expect("table");
+    let text = bagalau_office::to_text(&doc);
+    assert!(text.contains("\nАкимат Карагандинской области\n"), "{text}");
+    assert!(
+        text.contains("представитель Акимата Карагандинской области"),
+        "{text}"
+    );
+    assert!(text.contains("Отчетный период: 2017 год"), "{text}");
 }

@@ -172,6 +172,24 @@ pub fn check_facts(run: &Run, facts: &[Fact]) -> Result<(), ReportError> {
 /// The reconciliation act of one body. `facts` (all bodies; only this body's are used) must list
 /// as many facts per item as the evaluation counted, when given for that item.
 pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Document, ReportError> {
+    act_named(
+        run,
+        body_id,
+        facts,
+        lang,
+        &bagalau_data::BodyNames::default(),
+    )
+}
+
+/// [`act`] with the forms of the body's name the dataset gives (`Loaded::names`): the full name
+/// under the heading and in the title, the genitive in the body's signature line.
+pub fn act_named(
+    run: &Run,
+    body_id: &str,
+    facts: &[Fact],
+    lang: Lang,
+    names: &bagalau_data::BodyNames,
+) -> Result<Document, ReportError> {
     let ed = run.ed;
     check_facts(run, facts)?;
     let b: &BodyOutcome = run.body(body_id)?;
@@ -190,7 +208,7 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
             align: Align::Center,
         },
         Block::Paragraph {
-            runs: vec![R::bold(b.name.clone())],
+            runs: vec![R::bold(crate::full_name(b, names))],
             align: Align::Center,
         },
     ];
@@ -392,18 +410,25 @@ pub fn act(run: &Run, body_id: &str, facts: &[Fact], lang: Lang) -> Result<Docum
             name: String::new(),
         },
         Signature {
-            position: l(
-                lang,
-                "Представитель оцениваемого государственного органа, должность",
-                "Бағаланатын мемлекеттік органның өкілі, лауазымы",
-            )
-            .into(),
+            position: match (lang, &names.genitive) {
+                (Lang::Ru, Some(genitive)) => format!("Представитель {genitive}, должность"),
+                _ => l(
+                    lang,
+                    "Представитель оцениваемого государственного органа, должность",
+                    "Бағаланатын мемлекеттік органның өкілі, лауазымы",
+                )
+                .into(),
+            },
             name: String::new(),
         },
     ]));
     Ok(Document {
         lang,
-        title: format!("{} — {}", l(lang, "Акт сверки", "Салыстыру актісі"), b.name),
+        title: format!(
+            "{} — {}",
+            l(lang, "Акт сверки", "Салыстыру актісі"),
+            crate::full_name(b, names)
+        ),
         landscape: false,
         blocks,
     })

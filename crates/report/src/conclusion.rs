@@ -43,16 +43,7 @@ impl Extra {
 
     /// The body's name in the genitive («Акимата Карагандинской области»), or its name.
     fn genitive(&self, b: &BodyOutcome, lang: Lang) -> String {
-        match lang {
-            Lang::Ru => self.names.genitive.clone(),
-            Lang::Kk => None,
-        }
-        .unwrap_or_else(|| self.full(b))
-    }
-
-    /// The body's full official name, or its name.
-    fn full(&self, b: &BodyOutcome) -> String {
-        self.names.full.clone().unwrap_or_else(|| b.name.clone())
+        crate::genitive_name(b, &self.names, lang)
     }
 }
 

@@ -216,6 +216,26 @@ pub fn disagreement(
     after: &Outcome,
     lang: Lang,
 ) -> Result<Document, ReportError> {
+    disagreement_named(
+        run,
+        body_id,
+        objections,
+        after,
+        lang,
+        &bagalau_data::BodyNames::default(),
+    )
+}
+
+/// [`disagreement`] with the forms of the body's name the dataset gives (`Loaded::names`): the
+/// full name under the heading and in the title, the genitive in the body's signature line.
+pub fn disagreement_named(
+    run: &Run,
+    body_id: &str,
+    objections: &[Objection],
+    after: &Outcome,
+    lang: Lang,
+    names: &bagalau_data::BodyNames,
+) -> Result<Document, ReportError> {
     let b = run.body(body_id)?;
     let after_run = Run {
         ed: run.ed,
@@ -261,7 +281,7 @@ pub fn disagreement(
             .into(),
         },
         Block::Paragraph {
-            runs: vec![R::bold(b.name.clone())],
+            runs: vec![R::bold(crate::full_name(b, names))],
             align: Align::Center,
         },
         Block::Paragraph {
@@ -290,10 +310,26 @@ pub fn disagreement(
             ],
             header: vec![vec![
                 Cell::bold("№"),
-                Cell::bold(l(lang, "Заключение уполномоченного органа", "Уәкілетті органның қорытындысы")),
-                Cell::bold(l(lang, "Рекомендация уполномоченного органа", "Уәкілетті органның ұсынымы")),
-                Cell::bold(l(lang, "Возражение оцениваемого государственного органа", "Бағаланатын мемлекеттік органның қарсылығы")),
-                Cell::bold(l(lang, "Решение по итогам обжалования", "Шағымдану қорытындысы бойынша шешім")),
+                Cell::bold(l(
+                    lang,
+                    "Заключение уполномоченного органа",
+                    "Уәкілетті органның қорытындысы",
+                )),
+                Cell::bold(l(
+                    lang,
+                    "Рекомендация уполномоченного органа",
+                    "Уәкілетті органның ұсынымы",
+                )),
+                Cell::bold(l(
+                    lang,
+                    "Возражение оцениваемого государственного органа",
+                    "Бағаланатын мемлекеттік органның қарсылығы",
+                )),
+                Cell::bold(l(
+                    lang,
+                    "Решение по итогам обжалования",
+                    "Шағымдану қорытындысы бойынша шешім",
+                )),
                 Cell::bold(l(lang, "Примечание", "Ескертпе")),
             ]],
             rows,
@@ -333,12 +369,17 @@ pub fn disagreement(
                 name: String::new(),
             },
             Signature {
-                position: l(
-                    lang,
-                    "С итогами обжалования ознакомлен: представитель оцениваемого государственного органа",
-                    "Шағымдану қорытындысымен таныстым: бағаланатын мемлекеттік органның өкілі",
-                )
-                .into(),
+                position: match (lang, &names.genitive) {
+                    (Lang::Ru, Some(genitive)) => format!(
+                        "С итогами обжалования ознакомлен: представитель {genitive}"
+                    ),
+                    _ => l(
+                        lang,
+                        "С итогами обжалования ознакомлен: представитель оцениваемого государственного органа",
+                        "Шағымдану қорытындысымен таныстым: бағаланатын мемлекеттік органның өкілі",
+                    )
+                    .into(),
+                },
                 name: String::new(),
             },
         ]),
@@ -348,7 +389,7 @@ pub fn disagreement(
         title: format!(
             "{} — {}",
             l(lang, "Таблица разногласий", "Келіспеушіліктер кестесі"),
-            b.name
+            crate::full_name(b, names)
         ),
         landscape: true,
         blocks,

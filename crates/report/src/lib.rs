@@ -87,6 +87,21 @@ impl<'a> Run<'a> {
 
 pub use num::{figure, percent, show, signed, GROUP_SEPARATOR};
 
+/// The body's full official name from the dataset's name forms, or its name.
+pub fn full_name(b: &BodyOutcome, names: &bagalau_data::BodyNames) -> String {
+    names.full.clone().unwrap_or_else(|| b.name.clone())
+}
+
+/// The body's name in the genitive («Акимата Карагандинской области») for Russian text, or its
+/// full name.
+pub fn genitive_name(b: &BodyOutcome, names: &bagalau_data::BodyNames, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => names.genitive.clone(),
+        Lang::Kk => None,
+    }
+    .unwrap_or_else(|| full_name(b, names))
+}
+
 /// «балл / балла / баллов» agreeing with `v` (a fraction takes «балла»).
 pub fn points_word(v: Decimal, lang: Lang) -> &'static str {
     match lang {
