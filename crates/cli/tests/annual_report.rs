@@ -81,7 +81,11 @@ fn page(pdf: &Path, n: usize) -> String {
         .output()
         .expect("pdftotext");
     assert!(out.status.success(), "pdftotext page {n}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    // The soft hyphens of the HTML (issue 11, item 4) stay in the PDF's text layer.
+    // A word broken there ends its line with «‐» (U+2010).
+    String::from_utf8_lossy(&out.stdout)
+        .replace('\u{ad}', "")
+        .replace("\u{2010}\n", "\n")
 }
 
 fn squeeze(s: &str) -> String {

@@ -104,6 +104,63 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The soft hyphen: an invisible break opportunity, shown as «-» only at the end of a line.
+pub const SOFT_HYPHEN: char = '\u{ad}';
+
+/// Russian words of running text with soft hyphens at the breaks the Russian TeX patterns allow
+/// (Knuth–Liang, patterns © 1999–2003 A. I. Lebedev via hyph-utf8, compiled into the `hypher`
+/// crate at build time): Chromium has no Russian hyphenation dictionary, so `hyphens: auto` alone
+/// breaks nothing and long words overflow narrow columns («Применяетс/я»).
+///
+/// Only words of six or more Cyrillic letters, not all capitals, bounded by neither a digit nor
+/// a Latin letter nor `_` nor `-` are touched: numbers, codes, dates, abbreviations, titles set in
+/// capitals and hyphenated compounds stay whole. Kazakh text is left alone (its letters are not
+/// in the Russian patterns). Applied to escaped HTML, which it cannot break: entities and tags
+/// are ASCII. Chromium keeps the soft hyphens in the PDF's text layer: whoever reads a PDF's
+/// text (`pdftotext`) removes U+00AD first, as [`crate::pdf`]'s callers in this project do.
+pub fn hyphenate(html: &str, lang: Lang) -> String {
+    if lang != Lang::Ru {
+        return html.to_string();
+    }
+    let russian = |c: char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+    let joins = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    let mut previous: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        if !c.is_alphabetic() {
+            out.push(c);
+            previous = Some(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        // A word: the longest run of letters.
+        let end = rest
+            .char_indices()
+            .find(|&(_, ch)| !ch.is_alphabetic())
+            .map_or(rest.len(), |(i, _)| i);
+        let (word, after) = rest.split_at(end);
+        let whole = word.chars().all(russian)
+            && word.chars().any(char::is_lowercase)
+            && (6..=60).contains(&word.chars().count())
+            && !joins(previous)
+            && !joins(after.chars().next());
+        if whole {
+            for (k, syllable) in hypher::hyphenate(word, hypher::Lang::Russian).enumerate() {
+                if k > 0 {
+                    out.push(SOFT_HYPHEN);
+                }
+                out.push_str(syllable);
+            }
+        } else {
+            out.push_str(word);
+        }
+        previous = word.chars().last();
+        rest = after;
+    }
+    out
+}
+
 /// Escapes text and turns line breaks into `<br>`.
 fn escape_lines(text: &str) -> String {
     let mut out = String::new();
@@ -202,18 +259,18 @@ fn block_html(out: &mut String, block: &Block, lang: Lang) {
                 out,
                 "<p class=\"{}\">{}</p>",
                 align_class(*align),
-                runs_html(runs)
+                runs_html(runs, lang)
             );
         }
         Block::List { ordered, items } => {
             let tag = if *ordered { "ol" } else { "ul" };
             let _ = writeln!(out, "<{tag}>");
             for item in items {
-                let _ = writeln!(out, "<li>{}</li>", runs_html(item));
+                let _ = writeln!(out, "<li>{}</li>", runs_html(item, lang));
             }
             let _ = writeln!(out, "</{tag}>");
         }
-        Block::Table(table) => table_html(out, table),
+        Block::Table(table) => table_html(out, table, lang),
         Block::Chart(chart) => chart_html(out, chart),
         Block::Editable { id, label, text } => {
             let _ = writeln!(out, "<section class=\"editable\">");
@@ -241,10 +298,10 @@ fn block_html(out: &mut String, block: &Block, lang: Lang) {
     }
 }
 
-fn runs_html(runs: &[Run]) -> String {
+fn runs_html(runs: &[Run], lang: Lang) -> String {
     let mut out = String::new();
     for run in runs {
-        let text = escape_lines(&run.text);
+        let text = hyphenate(&escape_lines(&run.text), lang);
         match (run.bold, run.italic) {
             (false, false) => out.push_str(&text),
             (true, false) => {
@@ -274,7 +331,7 @@ pub(crate) fn width_permille(widths: &[u16]) -> Vec<u32> {
         .collect()
 }
 
-fn table_html(out: &mut String, table: &Table) {
+fn table_html(out: &mut String, table: &Table, lang: Lang) {
     let fixed = !table.columns.is_empty();
     let _ = writeln!(
         out,
@@ -295,18 +352,18 @@ fn table_html(out: &mut String, table: &Table) {
     if !table.header.is_empty() {
         out.push_str("<thead>\n");
         for row in &table.header {
-            row_html(out, row, table, true);
+            row_html(out, row, table, true, lang);
         }
         out.push_str("</thead>\n");
     }
     out.push_str("<tbody>\n");
     for row in &table.rows {
-        row_html(out, row, table, false);
+        row_html(out, row, table, false, lang);
     }
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn row_html(out: &mut String, row: &[Cell], table: &Table, header: bool) {
+fn row_html(out: &mut String, row: &[Cell], table: &Table, header: bool, lang: Lang) {
     out.push_str("<tr>");
     let mut col = 0usize;
     for cell in row {
@@ -335,7 +392,12 @@ fn row_html(out: &mut String, row: &[Cell], table: &Table, header: bool) {
                 4 + 12 * u32::from(cell.indent)
             );
         }
-        let _ = write!(out, ">{}</{tag}>", escape_lines(&cell.text));
+        // Header cells sit in narrow columns («Применяетс/я» overflowed): they get soft hyphens.
+        // Body cells keep their words whole: names, figures and the entries of the contents,
+        // whose lines are read back to find page numbers.
+        let text = escape_lines(&cell.text);
+        let text = if header { hyphenate(&text, lang) } else { text };
+        let _ = write!(out, ">{text}</{tag}>");
         col += usize::from(cell.colspan.max(1));
     }
     out.push_str("</tr>\n");
@@ -569,6 +631,61 @@ mod tests {
     }
 
     #[test]
+    fn russian_words_get_soft_hyphens_and_nothing_else_does() {
+        let h = |s: &str| hyphenate(s, Lang::Ru).replace(SOFT_HYPHEN, "|");
+        assert_eq!(h("Применяется"), "При|ме|ня|ет|ся");
+        assert_eq!(h("государственных услуг"), "го|су|дар|ствен|ных услуг");
+        // Numbers, codes, dates, hyphenated compounds, Latin and short words stay whole.
+        for whole in [
+            "1\u{202f}384\u{202f}117,00",
+            "satisfaction_own",
+            "12.10.2017",
+            "Северо-Казахстанской",
+            "Chromium",
+            "стр. 1 из 2",
+            "МИО",
+            "АДМИНИСТРАЦИЯ",
+            "услуг",
+            "ЦОН-ом",
+            "А1бвгдежз",
+            "&amp;&lt;br&gt;",
+        ] {
+            assert_eq!(h(whole), whole, "{whole}");
+        }
+        assert_eq!(hyphenate("Применяется", Lang::Kk), "Применяется");
+        // Removing the soft hyphens gives the text back.
+        let text = "Итоги оценки показали неэффективную деятельность Акимата.";
+        assert_eq!(hyphenate(text, Lang::Ru).replace(SOFT_HYPHEN, ""), text);
+    }
+
+    #[test]
+    fn paragraphs_and_header_cells_are_hyphenated_body_cells_and_editables_are_not() {
+        let table = Table {
+            caption: None,
+            columns: vec![Column::left(10)],
+            header: vec![vec![Cell::new("Применяется")]],
+            rows: vec![vec![Cell::new("Применяется")]],
+        };
+        let html = to_html(&doc(vec![
+            Block::Paragraph {
+                runs: vec![Run::plain("деятельность")],
+                align: Align::Left,
+            },
+            Block::Table(table),
+            Block::Editable {
+                id: "t.k".into(),
+                label: String::new(),
+                text: "рекомендации".into(),
+            },
+        ]));
+        assert!(html.contains("тель\u{ad}ность</p>"), "{html}");
+        assert!(html.contains("<th>При\u{ad}ме"), "{html}");
+        assert!(html.contains("<td>Применяется</td>"), "{html}");
+        assert!(html.contains(">рекомендации</div>"), "{html}");
+        assert!(html.contains("lang=\"ru\""));
+    }
+
+    #[test]
     fn escapes_all_five() {
         assert_eq!(
             escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
@@ -623,6 +740,8 @@ mod tests {
         };
         let html = to_html(&doc(vec![Block::Table(table)]));
         assert!(html.contains("<col style=\"width:75.0%\"><col style=\"width:25.0%\">"));
+        assert!(html.contains("<th colspan=\"2\">Кри\u{ad}те\u{ad}рий</th>"));
+        let html = html.replace(SOFT_HYPHEN, "");
         assert!(html.contains("<thead>\n<tr><th colspan=\"2\">Критерий</th></tr>\n</thead>"));
         assert!(html.contains(
             "<td class=\"b\" style=\"padding-left:28pt\">1.1</td><td class=\"a-r\">5</td>"

@@ -196,7 +196,8 @@ fn html_snapshot() {
             "no external resources: {external}"
         );
     }
-    assert!(html.contains("&amp; &lt;прочее&gt;"));
+    // Escaped (soft hyphens aside: Russian words of running text carry them).
+    assert!(html.replace('\u{ad}', "").contains("&amp; &lt;прочее&gt;"));
     insta::assert_snapshot!("sample_html", html);
 }
 

@@ -66,7 +66,11 @@ pub fn page_texts(pdf: &[u8]) -> Result<Vec<String>, ReportError> {
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    let text = String::from_utf8_lossy(&out.stdout);
+    // Soft hyphens of the HTML are in the PDF's text layer (the text a reader sees has none),
+    // and a word broken at a soft hyphen ends its line with «‐» (U+2010).
+    let text = String::from_utf8_lossy(&out.stdout)
+        .replace('\u{ad}', "")
+        .replace("\u{2010}\n", "\n");
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
         pages.pop();
