@@ -2,8 +2,6 @@
 //! every body before the next, so that cross-body mechanisms (group means, min-max scaling,
 //! the correction-coefficient spread) see complete columns.
 
-use std::fmt;
-
 use bagalau_methodology::expr::{BinOp, Expr, UnOp};
 use bagalau_methodology::Interval;
 use bagalau_methodology::{Edition, Group, NodeBody, NodeRole, ScaleKind, Symbol};
@@ -19,16 +17,6 @@ use crate::trace::{GroupStat, Note, RowAggregate, RowSelection, Subject};
 pub enum Value {
     Num(Decimal),
     Bool(bool),
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Num(d) => write!(f, "{}", d.normalize()),
-            Value::Bool(true) => write!(f, "да"),
-            Value::Bool(false) => write!(f, "нет"),
-        }
-    }
 }
 
 /// The engine's internal value: an exact fraction or a boolean.
@@ -91,15 +79,6 @@ impl Val {
             (Val::Num(a), Val::Num(b)) => num::cmp(a, b).is_eq(),
             (Val::Bool(a), Val::Bool(b)) => a == b,
             _ => false,
-        }
-    }
-}
-
-impl fmt::Display for V {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            V::Num(q) => write!(f, "{}", show(q)),
-            V::Bool(b) => write!(f, "{}", Value::Bool(*b)),
         }
     }
 }
