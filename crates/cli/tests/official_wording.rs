@@ -746,3 +746,51 @@ fn issue11_act_and_disagreement_use_the_forms_of_the_name() {
     );
     assert!(text.contains("Отчетный период: 2017 год"), "{text}");
 }
+
+/// Issue 11, item 5: the Kazakh annual report words the analysis where the glossary and the
+/// editions give the words — the group, its average with the previous year's, the degrees.
+#[test]
+fn issue11_kazakh_annual_analysis_where_the_words_are_known() {
+    let l = load(
+        "methodologies/2018-interaction",
+        "examples/2018-interaction",
+    );
+    let rating = root().join("examples/2020-rating");
+    let blocks = vec![bagalau_report::annual::BlockRating {
+        name: "Взаимодействие с физическими и юридическими лицами".into(),
+        rating: bagalau_data::rating::rate(
+            bagalau_data::rating::read_scores(&rating.join("interaction.csv")).expect("scores"),
+            &l.ed.degrees,
+        ),
+        directions: Vec::new(),
+    }];
+    let annual = bagalau_report::annual::Annual {
+        period: 2020,
+        blocks: &blocks,
+        degrees: &l.ed.degrees,
+        appendix: None,
+        bodies: None,
+    };
+    let kk = bagalau_office::to_text(&bagalau_report::annual::annual(&annual, Lang::Kk));
+    let ru = bagalau_office::to_text(&bagalau_report::annual::annual(&annual, Lang::Ru));
+    for needle in [
+        "Орталық мемлекеттік органдар (ОМО)",
+        "Жергілікті атқарушы органдар (ЖАО)",
+        "Орташа мән, ОМО: ",
+        "Қызмет тиімділігінің дәрежесі: ",
+    ] {
+        assert!(kk.contains(needle), "«{needle}» in:\n{kk}");
+    }
+    assert!(
+        kk.contains(" жылы — "),
+        "the previous year's average:\n{kk}"
+    );
+    for needle in [
+        "Центральные государственные органы (ЦГО)",
+        "Среднее значение оценки центральных государственных органов по блоку составило",
+        "Степень эффективности деятельности: ",
+    ] {
+        assert!(ru.contains(needle), "«{needle}» in:\n{ru}");
+    }
+    assert!(!kk.contains("Степень эффективности деятельности:"), "{kk}");
+}

@@ -14,7 +14,7 @@ use bagalau_office::{
 use rust_decimal::Decimal;
 
 use crate::annual_bodies::Bodies;
-use crate::lang::{degree_phrase, group_short, l};
+use crate::lang::{degree_name, degree_phrase, group_name, group_short, l};
 
 /// One block of the report: its name and its rating, and — when built from an evaluation run —
 /// the scores of its directions (the per-body «direction highlights»).
@@ -250,6 +250,15 @@ impl Builder {
     }
 }
 
+/// «центральные государственные органы» → «Центральные государственные органы».
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn count(n: usize, one: &'static str, few: &'static str, many: &'static str) -> String {
     format!("{n} {}", crate::lang::plural_ru(n as u64, one, few, many))
 }
@@ -298,7 +307,7 @@ pub fn annual_paged(
                     b.blocks.push(Block::PageBreak);
                 }
                 first = false;
-                analysis(a, block, g, &mut b);
+                analysis(a, block, g, lang, &mut b);
                 b.blocks.push(Block::Table(t));
                 for r in block
                     .rating
@@ -574,7 +583,9 @@ fn introduction(a: &Annual, lang: Lang, b: &mut Builder) {
 
 /// The analysis of one group's rating in one block, generated from the scores: average and its
 /// change, leaders and laggards, movement in the rating, degrees of effectiveness.
-fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
+/// The analysis of one group of one block. In Kazakh, the sentences whose words the glossary and
+/// the editions give (the group, the average, the degrees) are Kazakh; the others stay Russian.
+fn analysis(a: &Annual, block: &BlockRating, g: Group, lang: Lang, b: &mut Builder) {
     let mut rows: Vec<&Rated> = block
         .rating
         .rows
@@ -594,7 +605,27 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
         ),
     };
     let mut text = Vec::new();
-    if let Some(avg) = block.rating.groups.iter().find(|x| x.group == g) {
+    if let (Lang::Kk, Some(avg)) = (lang, block.rating.groups.iter().find(|x| x.group == g)) {
+        if let Some(v) = avg.average {
+            let mut s = format!(
+                "{} {}: {} балл",
+                l(lang, "Среднее значение по", "Орташа мән,"),
+                group_short(lang, g),
+                one(v)
+            );
+            if let Some(p) = avg.previous_average {
+                let d = r1(v).checked_sub(r1(p)).unwrap_or(Decimal::ZERO);
+                s.push_str(&format!(
+                    " ({} жылы — {}; {})",
+                    a.period.saturating_sub(1),
+                    one(p),
+                    crate::signed(d, 1)
+                ));
+            }
+            s.push('.');
+            text.push(s);
+        }
+    } else if let Some(avg) = block.rating.groups.iter().find(|x| x.group == g) {
         if let Some(v) = avg.average {
             let mut s = format!(
                 "Среднее значение оценки {who} по блоку составило {} {}",
@@ -716,19 +747,30 @@ fn analysis(a: &Annual, block: &BlockRating, g: Group, b: &mut Builder) {
         })
         .collect();
     if !degrees.is_empty() {
-        text.push(format!(
-            "Степень эффективности деятельности: {}.",
-            degrees.join(", ")
-        ));
+        text.push(match lang {
+            Lang::Ru => format!(
+                "Степень эффективности деятельности: {}.",
+                degrees.join(", ")
+            ),
+            Lang::Kk => format!(
+                "Қызмет тиімділігінің дәрежесі: {}.",
+                a.degrees
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| {
+                        let m = rows.iter().filter(|r| r.degree == Some(i)).count();
+                        (m > 0).then(|| format!("{} — {m} орган", degree_name(lang, d)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
     }
     b.blocks.push(Block::Paragraph {
         runs: vec![R::bold(format!(
             "{} ({})",
-            match g {
-                Group::Central => "Центральные государственные органы",
-                Group::Local => "Местные исполнительные органы",
-            },
-            group_short(Lang::Ru, g)
+            capitalised(group_name(lang, g)),
+            group_short(lang, g)
         ))],
         align: Align::Left,
     });
