@@ -468,6 +468,7 @@ fn docx_text(bytes: Vec<u8>) -> String {
     let xml = xml
         .replace("<w:tr>", "\n| <w:tr>")
         .replace("<w:tr ", "\n| <w:tr ")
+        .replace("<w:tab/>", "\t")
         .replace("</w:p>", "</w:p>\n")
         .replace("</w:tc>", "</w:tc> | ");
     let mut out = String::new();
@@ -555,6 +556,13 @@ fn issue11_every_document_kind_of_every_example_is_official_text() {
                     &format!("{data}: акт {} {lang:?}", b.id),
                     &bagalau_office::to_text(&act),
                 ));
+                if k == 0 {
+                    found.extend(findings(
+                        &l.ed,
+                        &format!("{data}: акт {} {lang:?} (DOCX)", b.id),
+                        &docx_text(bagalau_office::to_docx(&act).expect("docx")),
+                    ));
+                }
                 documents += 1;
             }
         }
@@ -639,6 +647,11 @@ fn issue11_every_document_kind_of_every_example_is_official_text() {
             &l.ed,
             &format!("годовой отчёт {lang:?} (HTML)"),
             &html_text(&bagalau_office::to_html(&doc)),
+        ));
+        found.extend(findings(
+            &l.ed,
+            &format!("годовой отчёт {lang:?} (DOCX)"),
+            &docx_text(bagalau_office::to_docx(&doc).expect("docx")),
         ));
         documents += 1;
     }
