@@ -807,3 +807,31 @@ fn issue11_kazakh_annual_analysis_where_the_words_are_known() {
     }
     assert!(!kk.contains("Степень эффективности деятельности:"), "{kk}");
 }
+
+/// Issue 11, item 1: `explain` is worded by the report from the engine's trace — values with a
+/// decimal comma and, when the decimal does not terminate, the exact fraction.
+#[test]
+fn issue11_explain_figures_have_commas_and_fractions() {
+    let l = load("methodologies/2017-services", "examples/2017-karaganda");
+    let text = bagalau_report::explain::explain(&l.ed, &l.out, "kar", None).expect("explains");
+    assert!(
+        text.contains(
+            "Итог: 40,9486935706… (= 207511231/5067591) балла; место 1 из 1; степень эффективности: неэффективная"
+        ),
+        "{text}"
+    );
+    for line in text.lines().filter(|l| {
+        let t = l.trim_start();
+        t.starts_with("Результат:") || t.starts_with("• ") || t.starts_with("− ")
+    }) {
+        let value = line.split(" — ").next().unwrap_or(line);
+        let b = value.as_bytes();
+        let dotted = (1..b.len().saturating_sub(1))
+            .any(|i| b[i] == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit());
+        assert!(!dotted, "a decimal point in «{line}»");
+    }
+    assert!(
+        text.contains("Результат: 5\u{202f}067\u{202f}591"),
+        "{text}"
+    );
+}

@@ -143,7 +143,7 @@ pub fn explain(
         let _ = writeln!(
             s,
             "Итог: {} {}; место {} из {}; степень эффективности: {}",
-            show(bo.score, ALL),
+            fraction_in_full(&bo.score_exact),
             points_word(bo.score, Lang::Ru),
             bo.rank,
             bo.group_size,
