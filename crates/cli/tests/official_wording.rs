@@ -664,6 +664,7 @@ fn issue11_every_document_kind_of_every_example_is_official_text() {
             .push(bagalau_report::export::rating_sheet(&b.name, &b.rating));
     }
     found.extend(findings(&l.ed, "xlsx рейтинга", &xlsx_text(&sheets)));
+    eprintln!("{documents} documents read");
     assert!(documents > 200, "{documents} documents read");
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
