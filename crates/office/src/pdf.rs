@@ -78,7 +78,7 @@ fn is_executable(path: &Path) -> bool {
 /// Prints the HTML to PDF (A4, as its `@page` rule says) with headless Chromium: a
 /// [`PdfSession`] started for this one document. To print several documents, keep one session.
 pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, OfficeError> {
-    let mut session = PdfSession::start()?;
+    let mut session = PdfSession::start_with_tabs(1)?;
     let pdf = session.print(html)?;
     session.close();
     Ok(pdf)
@@ -116,6 +116,11 @@ impl PdfSession {
     /// Starts the browser and opens its tabs. [`OfficeError::ChromiumNotFound`] when there is no
     /// Chromium (see [`find_chromium`]).
     pub fn start() -> Result<Self, OfficeError> {
+        Self::start_with_tabs(TABS)
+    }
+
+    /// Starts the browser with `tabs` tabs (at least one).
+    fn start_with_tabs(tabs: usize) -> Result<Self, OfficeError> {
         let chromium = find_chromium().ok_or(OfficeError::ChromiumNotFound)?;
         let mut dir = TempDir::new()?;
         // The browser reads commands from its fd 3 and writes answers to its fd 4.
@@ -151,7 +156,9 @@ impl PdfSession {
             printed: 0,
         };
         session.conn = Some(Connection::new(commands_out, answers_in)?);
-        session.open_tabs().map_err(|e| session.explain(e))?;
+        session
+            .open_tabs(tabs.max(1))
+            .map_err(|e| session.explain(e))?;
         Ok(session)
     }
 
@@ -161,8 +168,8 @@ impl PdfSession {
             .ok_or_else(|| OfficeError::Browser("сеанс закрыт".into()))
     }
 
-    fn open_tabs(&mut self) -> Result<(), OfficeError> {
-        for _ in 0..TABS {
+    fn open_tabs(&mut self, tabs: usize) -> Result<(), OfficeError> {
+        for _ in 0..tabs {
             let conn = self.conn()?;
             let target = conn.call(
                 None,
@@ -181,6 +188,8 @@ impl PdfSession {
                 return Err(OfficeError::Browser("вкладка без sessionId".into()));
             };
             conn.call(Some(&session), "Page.enable", json!({}), TIMEOUT)?;
+            // Crash events (a browser without them still prints: the deadline stays the limit).
+            let _ = conn.call(Some(&session), "Inspector.enable", json!({}), TIMEOUT);
             self.tabs.push(session);
         }
         Ok(())
@@ -251,9 +260,15 @@ impl PdfSession {
                     "страница не открылась: {error}"
                 )));
             }
-            conn.wait(deadline, "Page.loadEventFired", |m| {
-                m["method"] == "Page.loadEventFired" && m["sessionId"].as_str() == Some(tab)
+            // A crashed page never loads: its crash ends the wait at once.
+            let loaded = conn.wait(deadline, "Page.loadEventFired", |m| {
+                m["sessionId"].as_str() == Some(tab)
+                    && (m["method"] == "Page.loadEventFired"
+                        || m["method"] == "Inspector.targetCrashed")
             })?;
+            if loaded["method"] == "Inspector.targetCrashed" {
+                return Err(OfficeError::Browser("страница аварийно завершилась".into()));
+            }
         }
         let mut prints = Vec::with_capacity(tabs.len());
         for tab in &tabs {
