@@ -253,27 +253,42 @@ impl PdfSession {
                 json!({ "url": file_url(file) }),
             )?);
         }
-        for (tab, id) in tabs.iter().zip(navigations) {
+        for id in navigations {
             let nav = conn.response(id, deadline, "Page.navigate")?;
             if let Some(error) = nav["errorText"].as_str().filter(|t| !t.is_empty()) {
                 return Err(OfficeError::Browser(format!(
                     "страница не открылась: {error}"
                 )));
             }
+        }
+        // Each page is printed as soon as it has loaded, while the others may still load.
+        let mut prints: Vec<Option<u64>> = vec![None; tabs.len()];
+        while prints.iter().any(Option::is_none) {
+            let loading: Vec<&str> = tabs
+                .iter()
+                .zip(&prints)
+                .filter(|(_, p)| p.is_none())
+                .map(|(t, _)| t.as_str())
+                .collect();
             // A crashed page never loads: its crash ends the wait at once.
             let loaded = conn.wait(deadline, "Page.loadEventFired", |m| {
-                m["sessionId"].as_str() == Some(tab)
+                m["sessionId"]
+                    .as_str()
+                    .is_some_and(|s| loading.contains(&s))
                     && (m["method"] == "Page.loadEventFired"
                         || m["method"] == "Inspector.targetCrashed")
             })?;
             if loaded["method"] == "Inspector.targetCrashed" {
                 return Err(OfficeError::Browser("страница аварийно завершилась".into()));
             }
-        }
-        let mut prints = Vec::with_capacity(tabs.len());
-        for tab in &tabs {
-            prints.push(conn.send(
-                Some(tab),
+            let Some(k) = tabs
+                .iter()
+                .position(|t| loaded["sessionId"].as_str() == Some(t.as_str()))
+            else {
+                continue;
+            };
+            prints[k] = Some(conn.send(
+                Some(&tabs[k]),
                 "Page.printToPDF",
                 json!({
                     "printBackground": true,
@@ -283,6 +298,7 @@ impl PdfSession {
                 }),
             )?);
         }
+        let prints: Vec<u64> = prints.into_iter().flatten().collect();
         let mut pdfs = Vec::with_capacity(prints.len());
         for id in prints {
             let result = conn.response(id, deadline, "Page.printToPDF")?;
