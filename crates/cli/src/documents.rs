@@ -252,12 +252,18 @@ fn write_documents(
                         bodies.join(", ")
                     ))
                 };
-                let made = jobs
-                    .iter()
-                    .map(&make)
-                    .collect::<Result<Vec<_>>>()
-                    .and_then(|docs| renderer.render_all(&docs));
-                let rendered = match made {
+                let mut docs = Vec::with_capacity(jobs.len());
+                for (job, name) in jobs.iter().zip(names) {
+                    match make(job) {
+                        Ok(doc) => docs.push(doc),
+                        Err(e) => {
+                            let one = std::slice::from_ref(job);
+                            return Err(fail(e, one, name, manifest.written));
+                        }
+                    }
+                }
+                // The batch's PDFs are printed side by side (see `Renderer::batch`).
+                let rendered = match renderer.render_all(&docs) {
                     Ok(r) => r,
                     Err(e) => return Err(fail(e, jobs, &names.join(", "), manifest.written)),
                 };
