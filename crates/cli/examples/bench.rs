@@ -20,6 +20,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+#[path = "bench/documents.rs"]
+mod documents;
+
 const DEFAULT_SIZES: &[(usize, usize)] = &[
     (39, 100),
     (400, 100),
@@ -34,6 +37,9 @@ fn root() -> PathBuf {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--documents") {
+        return documents::run();
+    }
     if args.first().map(String::as_str) == Some("--child") {
         let dir = args.get(1).context("--child DIR")?;
         return child(Path::new(dir));
@@ -163,7 +169,7 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let _ = std::fs::remove_dir_all(&work);
-    Ok(())
+    documents::run()
 }
 
 fn seed(bodies: usize, rows: usize) -> u64 {

@@ -50,13 +50,78 @@ pub struct Output {
     pub out_dir: Option<PathBuf>,
 }
 
-/// Renders a document in a format.
+/// Renders a document in a format (a PDF with a browser of its own: for several documents use
+/// a [`Renderer`]).
 pub fn render(doc: &Document, format: DocFormat) -> Result<Vec<u8>> {
-    Ok(match format {
-        DocFormat::Html => bagalau_office::html::to_html(doc).into_bytes(),
-        DocFormat::Pdf => bagalau_office::pdf::html_to_pdf(&bagalau_office::html::to_html(doc))?,
-        DocFormat::Docx => bagalau_office::docx::to_docx(doc)?,
-    })
+    let mut renderer = Renderer::new(format);
+    let bytes = renderer.render(doc)?;
+    renderer.finish();
+    Ok(bytes)
+}
+
+/// Renders the documents of one command: PDFs through one browser session, started at the
+/// first PDF and closed by [`Renderer::finish`] (or killed when dropped).
+pub struct Renderer {
+    format: DocFormat,
+    session: Option<bagalau_office::PdfSession>,
+}
+
+impl Renderer {
+    pub fn new(format: DocFormat) -> Renderer {
+        Renderer {
+            format,
+            session: None,
+        }
+    }
+
+    /// How many documents [`Renderer::render_all`] handles at once to gain from it.
+    pub fn batch(&self) -> usize {
+        match self.format {
+            DocFormat::Pdf => bagalau_office::pdf::TABS,
+            _ => 1,
+        }
+    }
+
+    pub fn render(&mut self, doc: &Document) -> Result<Vec<u8>> {
+        let mut all = self.render_all(std::slice::from_ref(doc))?;
+        all.pop()
+            .ok_or_else(|| anyhow::anyhow!("документ не сформирован"))
+    }
+
+    /// Renders documents in order (PDFs side by side in the browser's tabs).
+    pub fn render_all(&mut self, docs: &[Document]) -> Result<Vec<Vec<u8>>> {
+        Ok(match self.format {
+            DocFormat::Html => docs
+                .iter()
+                .map(|d| bagalau_office::html::to_html(d).into_bytes())
+                .collect(),
+            DocFormat::Docx => docs
+                .iter()
+                .map(bagalau_office::docx::to_docx)
+                .collect::<Result<_, _>>()?,
+            DocFormat::Pdf => {
+                let htmls: Vec<String> = docs.iter().map(bagalau_office::html::to_html).collect();
+                let htmls: Vec<&str> = htmls.iter().map(String::as_str).collect();
+                self.session()?.print_all(&htmls)?
+            }
+        })
+    }
+
+    fn session(&mut self) -> Result<&mut bagalau_office::PdfSession> {
+        if self.session.is_none() {
+            self.session = Some(bagalau_office::PdfSession::start()?);
+        }
+        self.session
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("сеанс браузера не запущен"))
+    }
+
+    /// Closes the browser, if one was started.
+    pub fn finish(self) {
+        if let Some(s) = self.session {
+            s.close();
+        }
+    }
 }
 
 /// Writes a document file: see [`crate::output::write_file`] (temporary file and rename for
@@ -173,35 +238,54 @@ fn write_documents(
             };
             manifest.save(dir)?;
             let pb = progress(jobs.len(), "документы");
-            for (job, name) in jobs.iter().zip(&names) {
-                let path = dir.join(name);
-                let done = make(job)
-                    .and_then(|doc| render(&doc, format))
-                    .and_then(|bytes| write_atomic(&path, &bytes).map(|()| bytes));
-                let bytes = match done {
-                    Ok(bytes) => bytes,
-                    Err(e) => {
-                        pb.finish_and_clear();
-                        return Err(e.context(format!(
-                            "документ органа «{}» ({name}); записано документов: {} из {}, \
-                             {MANIFEST}: complete = false",
-                            job.body,
-                            manifest.written,
-                            jobs.len()
-                        )));
-                    }
+            let mut renderer = Renderer::new(format);
+            let batch = renderer.batch();
+            let total = jobs.len();
+            for (jobs, names) in jobs.chunks(batch).zip(names.chunks(batch)) {
+                let fail = |e: anyhow::Error, jobs: &[Job], name: &str, written: usize| {
+                    pb.finish_and_clear();
+                    let bodies: Vec<String> =
+                        jobs.iter().map(|j| format!("«{}»", j.body)).collect();
+                    e.context(format!(
+                        "документ органа {} ({name}); записано документов: {written} из {total}, \
+                         {MANIFEST}: complete = false",
+                        bodies.join(", ")
+                    ))
                 };
-                manifest.files.push(ManifestFile {
-                    file: name.clone(),
-                    body: job.body.clone(),
-                    direction: job.direction.clone(),
-                    bytes: bytes.len(),
-                    sha256: sha256_hex(&bytes),
-                });
-                manifest.written = manifest.files.len();
-                manifest.save(dir)?;
-                pb.inc(1);
+                let mut docs = Vec::with_capacity(jobs.len());
+                for (job, name) in jobs.iter().zip(names) {
+                    match make(job) {
+                        Ok(doc) => docs.push(doc),
+                        Err(e) => {
+                            let one = std::slice::from_ref(job);
+                            return Err(fail(e, one, name, manifest.written));
+                        }
+                    }
+                }
+                // The batch's PDFs are printed side by side (see `Renderer::batch`).
+                let rendered = match renderer.render_all(&docs) {
+                    Ok(r) => r,
+                    Err(e) => return Err(fail(e, jobs, &names.join(", "), manifest.written)),
+                };
+                for ((job, name), bytes) in jobs.iter().zip(names).zip(rendered) {
+                    let path = dir.join(name);
+                    if let Err(e) = write_atomic(&path, &bytes) {
+                        let one = std::slice::from_ref(job);
+                        return Err(fail(e, one, name, manifest.written));
+                    }
+                    manifest.files.push(ManifestFile {
+                        file: name.clone(),
+                        body: job.body.clone(),
+                        direction: job.direction.clone(),
+                        bytes: bytes.len(),
+                        sha256: sha256_hex(&bytes),
+                    });
+                    manifest.written = manifest.files.len();
+                    manifest.save(dir)?;
+                    pb.inc(1);
+                }
             }
+            renderer.finish();
             manifest.complete = true;
             manifest.save(dir)?;
             pb.finish_and_clear();

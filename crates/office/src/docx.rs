@@ -3,6 +3,12 @@
 //! Why not a DOCX crate: we need only a small, fixed subset (paragraphs, runs, tables with
 //! gridSpan / tblHeader / cantSplit, borders, sections), which is ~400 lines of plain XML we fully
 //! control and can test by reading it back; `zip` is already pulled in by `rust_xlsxwriter`.
+//!
+//! As a Word user would have made it: lists are Word lists (`numbering.xml`: one abstract
+//! numbering for numbered and one for bulleted lists, each numbered list its own `num` restarting
+//! at 1), every font and size comes from `styles.xml` (the document defaults: Times New Roman
+//! 12 pt; table text, list, footer and signature-hint styles), and the footer numbers the pages
+//! «стр. N из M» with `PAGE` / `NUMPAGES` fields, not on the first page — as the PDF does.
 
 use std::fmt::Write as _;
 use std::io::{Cursor, Write as _};
@@ -23,7 +29,9 @@ const INDENT_STEP: u32 = 284;
 
 /// Renders a document as a .docx file.
 pub fn to_docx(doc: &Document) -> Result<Vec<u8>, OfficeError> {
-    let parts: [(&str, String); 8] = [
+    let mut lists = Lists::default();
+    let document = document_xml(doc, &mut lists);
+    let parts: [(&str, String); 11] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
         ("docProps/core.xml", core_xml(doc)),
@@ -31,7 +39,10 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, OfficeError> {
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", styles_xml(doc.lang)),
         ("word/settings.xml", SETTINGS_XML.to_string()),
-        ("word/document.xml", document_xml(doc)),
+        ("word/numbering.xml", numbering_xml(&lists)),
+        ("word/footer1.xml", footer_xml(Some(doc.lang))),
+        ("word/footer2.xml", footer_xml(None)),
+        ("word/document.xml", document),
     ];
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
@@ -67,12 +78,12 @@ fn lang_tag(lang: Lang) -> &'static str {
     }
 }
 
-/// Run properties: bold, italic, size in half-points.
+/// Run properties: bold, italic, and a character style (sizes live in `styles.xml`).
 #[derive(Clone, Copy, Default)]
 struct RunStyle {
     bold: bool,
     italic: bool,
-    size: Option<u32>,
+    style: Option<&'static str>,
 }
 
 /// One `<w:r>` per line piece; `\n` becomes `<w:br/>`, `\t` `<w:tab/>`.
@@ -81,16 +92,16 @@ fn run_xml(out: &mut String, text: &str, style: RunStyle) {
         return;
     }
     out.push_str("<w:r>");
-    if style.bold || style.italic || style.size.is_some() {
+    if style.bold || style.italic || style.style.is_some() {
         out.push_str("<w:rPr>");
+        if let Some(id) = style.style {
+            let _ = write!(out, "<w:rStyle w:val=\"{id}\"/>");
+        }
         if style.bold {
             out.push_str("<w:b/><w:bCs/>");
         }
         if style.italic {
             out.push_str("<w:i/><w:iCs/>");
-        }
-        if let Some(sz) = style.size {
-            let _ = write!(out, "<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>");
         }
         out.push_str("</w:rPr>");
     }
@@ -124,11 +135,29 @@ fn jc(align: Align) -> &'static str {
     }
 }
 
+/// `numId` of bulleted lists (all share it: bullets need no restart).
+const BULLETS_NUM_ID: u32 = 1;
+
+/// The Word lists of a document: numbered lists get `numId`s 2, 3, … (each restarts at 1).
+#[derive(Default)]
+struct Lists {
+    numbered: u32,
+}
+
+impl Lists {
+    fn next_numbered(&mut self) -> u32 {
+        self.numbered += 1;
+        BULLETS_NUM_ID + self.numbered
+    }
+}
+
 /// Paragraph properties, written in schema order.
 #[derive(Clone, Copy, Default)]
 struct ParaStyle {
     style: Option<&'static str>,
     keep_next: bool,
+    /// A list item: the `numId` of its list (level 0).
+    num: Option<u32>,
     border: Option<ParaBorder>,
     /// Spacing after, in twips (`None` keeps the style's).
     after: Option<u32>,
@@ -156,6 +185,12 @@ fn ppr_xml(out: &mut String, p: ParaStyle) {
     }
     if p.keep_next {
         inner.push_str("<w:keepNext/>");
+    }
+    if let Some(num) = p.num {
+        let _ = write!(
+            inner,
+            "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num}\"/></w:numPr>"
+        );
     }
     match p.border {
         Some(ParaBorder::DottedLines) => inner.push_str(
@@ -205,7 +240,7 @@ fn para_xml(out: &mut String, p: ParaStyle, runs: &[(&str, RunStyle)]) {
     out.push_str("</w:p>");
 }
 
-fn document_xml(doc: &Document) -> String {
+fn document_xml(doc: &Document, lists: &mut Lists) -> String {
     let text_width = if doc.landscape {
         A4_LONG - 2 * MARGIN
     } else {
@@ -213,7 +248,7 @@ fn document_xml(doc: &Document) -> String {
     };
     let mut body = String::with_capacity(32 * 1024);
     for block in &doc.blocks {
-        block_xml(&mut body, block, doc.lang, text_width);
+        block_xml(&mut body, block, doc.lang, text_width, lists);
     }
     // Word wants the body (and so the text before sectPr) to end with a paragraph.
     if !body.ends_with("</w:p>") {
@@ -228,13 +263,16 @@ fn document_xml(doc: &Document) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
          xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-         <w:body>{body}<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
+         <w:body>{body}<w:sectPr>\
+         <w:footerReference w:type=\"default\" r:id=\"rId4\"/>\
+         <w:footerReference w:type=\"first\" r:id=\"rId5\"/>\
+         <w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
          <w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" \
-         w:header=\"425\" w:footer=\"425\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+         w:header=\"425\" w:footer=\"425\" w:gutter=\"0\"/><w:titlePg/></w:sectPr></w:body></w:document>"
     )
 }
 
-fn block_xml(out: &mut String, block: &Block, lang: Lang, text_width: u32) {
+fn block_xml(out: &mut String, block: &Block, lang: Lang, text_width: u32, lists: &mut Lists) {
     match block {
         Block::Heading { level, text } => {
             let style = match (*level).clamp(1, 3) {
@@ -263,23 +301,22 @@ fn block_xml(out: &mut String, block: &Block, lang: Lang, text_width: u32) {
             );
         }
         Block::List { ordered, items } => {
+            let num = if *ordered {
+                lists.next_numbered()
+            } else {
+                BULLETS_NUM_ID
+            };
             let n = items.len();
             for (i, item) in items.iter().enumerate() {
-                let marker = if *ordered {
-                    format!("{}.\t", i + 1)
-                } else {
-                    "•\t".to_string()
-                };
-                let mut runs = vec![(marker.as_str(), RunStyle::default())];
-                runs.extend(runs_of(item));
                 para_xml(
                     out,
                     ParaStyle {
-                        indent: Some((720, 360)),
+                        style: Some("ListParagraph"),
+                        num: Some(num),
                         after: (i + 1 < n).then_some(0),
                         ..ParaStyle::default()
                     },
-                    &runs,
+                    &runs_of(item),
                 );
             }
         }
@@ -329,7 +366,7 @@ fn runs_of(runs: &[Run]) -> Vec<(&str, RunStyle)> {
                 RunStyle {
                     bold: r.bold,
                     italic: r.italic,
-                    size: None,
+                    style: None,
                 },
             )
         })
@@ -402,7 +439,8 @@ struct TcSpec<'a> {
     col: usize,
     bold: bool,
     italic: bool,
-    size: Option<u32>,
+    /// A character style for the text (signature hints).
+    style: Option<&'static str>,
     indent: u8,
     align: Align,
     shade: bool,
@@ -448,7 +486,7 @@ fn tc_xml(out: &mut String, grid: &[u32], tc: &TcSpec<'_>) {
             RunStyle {
                 bold: tc.bold,
                 italic: tc.italic,
-                size: tc.size,
+                style: tc.style,
             },
         )],
     );
@@ -511,7 +549,7 @@ fn table_xml(out: &mut String, table: &Table, text_width: u32) {
                     col,
                     bold: header || cell.bold,
                     italic: false,
-                    size: None,
+                    style: None,
                     indent: cell.indent,
                     align,
                     shade: header,
@@ -532,7 +570,7 @@ fn table_xml(out: &mut String, table: &Table, text_width: u32) {
                     col,
                     bold: false,
                     italic: false,
-                    size: None,
+                    style: None,
                     indent: 0,
                     align: Align::Left,
                     shade: header,
@@ -580,7 +618,7 @@ fn chart_xml(out: &mut String, chart: &Chart, text_width: u32) {
                     col,
                     bold: bar.highlight,
                     italic: false,
-                    size: None,
+                    style: None,
                     indent: 0,
                     align,
                     shade: false,
@@ -602,7 +640,7 @@ fn chart_xml(out: &mut String, chart: &Chart, text_width: u32) {
                 col: 0,
                 bold: false,
                 italic: false,
-                size: None,
+                style: None,
                 indent: 0,
                 align: Align::Left,
                 shade: false,
@@ -648,13 +686,13 @@ fn signatures_xml(out: &mut String, signatures: &[Signature], lang: Lang, text_w
     tbl_start(out, &grid, TableLook { borders: false });
     let n = signatures.len();
     for (i, sig) in signatures.iter().enumerate() {
-        let plain = |text, col, align, bottom_rule, size: Option<u32>| TcSpec {
+        let plain = |text, col, align, bottom_rule, style: Option<&'static str>| TcSpec {
             text,
             span: 1,
             col,
             bold: false,
             italic: false,
-            size,
+            style,
             indent: 0,
             align,
             shade: false,
@@ -670,16 +708,20 @@ fn signatures_xml(out: &mut String, signatures: &[Signature], lang: Lang, text_w
         tc_xml(out, &grid, &plain("", 1, Align::Center, true, None));
         tc_xml(out, &grid, &plain(&sig.name, 2, Align::Center, true, None));
         out.push_str("</w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr>");
-        tc_xml(out, &grid, &plain("", 0, Align::Left, false, Some(16)));
         tc_xml(
             out,
             &grid,
-            &plain(sign_hint, 1, Align::Center, false, Some(16)),
+            &plain("", 0, Align::Left, false, Some("SignatureHint")),
         );
         tc_xml(
             out,
             &grid,
-            &plain(name_hint, 2, Align::Center, false, Some(16)),
+            &plain(sign_hint, 1, Align::Center, false, Some("SignatureHint")),
+        );
+        tc_xml(
+            out,
+            &grid,
+            &plain(name_hint, 2, Align::Center, false, Some("SignatureHint")),
         );
         out.push_str("</w:tr><w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"560\"/></w:trPr>");
         tc_xml(
@@ -736,6 +778,13 @@ fn styles_xml(lang: Lang) -> String {
          <w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"TableText\"><w:name w:val=\"Table Text\"/>\
          <w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr>\
          <w:rPr><w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/></w:rPr></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"ListParagraph\"><w:name w:val=\"List Paragraph\"/>\
+         <w:basedOn w:val=\"Normal\"/><w:uiPriority w:val=\"34\"/><w:qFormat/></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Footer\"><w:name w:val=\"footer\"/>\
+         <w:basedOn w:val=\"Normal\"/><w:unhideWhenUsed/><w:pPr><w:spacing w:after=\"0\"/><w:jc w:val=\"center\"/></w:pPr>\
+         <w:rPr><w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/></w:rPr></w:style>\
+         <w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"SignatureHint\"><w:name w:val=\"Signature Hint\"/>\
+         <w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr></w:style>\
          <w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/>\
          <w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>\
          <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
@@ -749,6 +798,76 @@ fn styles_xml(lang: Lang) -> String {
     )
 }
 
+/// Words around the page numbers, as the PDF prints them (`html::stylesheet`).
+fn page_words(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Ru => ("стр.", "из"),
+        Lang::Kk => ("бет", "/"),
+    }
+}
+
+/// A field (`PAGE`, `NUMPAGES`) as Word writes it: begin, instruction, separator, the value
+/// shown until fields are updated, end.
+fn field_xml(out: &mut String, instruction: &str, shown: &str) {
+    let _ = write!(
+        out,
+        "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>\
+         <w:r><w:instrText xml:space=\"preserve\"> {instruction} </w:instrText></w:r>\
+         <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>\
+         <w:r><w:t>{shown}</w:t></w:r>\
+         <w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+    );
+}
+
+/// The footer: «стр. N из M» centred (`Some(lang)`), or empty (the first page's).
+fn footer_xml(lang: Option<Lang>) -> String {
+    let mut p = String::from("<w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>");
+    if let Some(lang) = lang {
+        let (page, of) = page_words(lang);
+        run_xml(&mut p, &format!("{page} "), RunStyle::default());
+        field_xml(&mut p, "PAGE", "1");
+        run_xml(&mut p, &format!(" {of} "), RunStyle::default());
+        field_xml(&mut p, "NUMPAGES", "1");
+    }
+    p.push_str("</w:p>");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">{p}</w:ftr>"
+    )
+}
+
+/// Word's numbering: abstract numbering 0 «1.», «2.», … and 1 «•», both one level indented like
+/// the HTML's lists; `num` 1 the bullets, 2… one per numbered list, each restarting at 1.
+fn numbering_xml(lists: &Lists) -> String {
+    let level = |format: &str, text: &str| {
+        format!(
+            "<w:multiLevelType w:val=\"singleLevel\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>\
+             <w:numFmt w:val=\"{format}\"/><w:lvlText w:val=\"{text}\"/><w:lvlJc w:val=\"left\"/>\
+             <w:pPr><w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr></w:lvl>"
+        )
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:numbering xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:abstractNum w:abstractNumId=\"0\">{}</w:abstractNum>\
+         <w:abstractNum w:abstractNumId=\"1\">{}</w:abstractNum>\
+         <w:num w:numId=\"{BULLETS_NUM_ID}\"><w:abstractNumId w:val=\"1\"/></w:num>",
+        level("decimal", "%1."),
+        level("bullet", "•"),
+    );
+    for k in 1..=lists.numbered {
+        let _ = write!(
+            out,
+            "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"0\"/>\
+             <w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>",
+            BULLETS_NUM_ID + k
+        );
+    }
+    out.push_str("</w:numbering>");
+    out
+}
+
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
@@ -756,6 +875,9 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
 <Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
+<Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>\
+<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>\
+<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>\
 <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
 <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
 </Types>";
@@ -771,6 +893,9 @@ const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
+<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>\
+<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>\
+<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>\
 </Relationships>";
 
 const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
@@ -830,6 +955,52 @@ mod tests {
         assert!(out.contains("<w:gridSpan w:val=\"2\"/>"));
         // The short body row is padded with one more cell.
         assert_eq!(out.matches("<w:tc>").count(), 3);
+    }
+
+    #[test]
+    fn each_numbered_list_restarts_and_bullets_share_one_list() {
+        let list = |ordered| Block::List {
+            ordered,
+            items: vec![vec![Run::plain("a")], vec![Run::plain("b")]],
+        };
+        let doc = Document {
+            lang: Lang::Ru,
+            title: "t".into(),
+            landscape: false,
+            blocks: vec![list(true), list(false), list(true), list(false)],
+        };
+        let mut lists = Lists::default();
+        let xml = document_xml(&doc, &mut lists);
+        assert_eq!(lists.numbered, 2);
+        let ids: Vec<&str> = xml
+            .split("<w:numId w:val=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(ids, ["2", "2", "1", "1", "3", "3", "1", "1"]);
+        let numbering = numbering_xml(&lists);
+        for id in [2, 3] {
+            assert!(numbering.contains(&format!(
+                "<w:num w:numId=\"{id}\"><w:abstractNumId w:val=\"0\"/>\
+                 <w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+            )));
+        }
+        assert!(!numbering.contains("w:numId=\"4\""));
+    }
+
+    #[test]
+    fn footer_numbers_pages_in_the_documents_language() {
+        let ru = footer_xml(Some(Lang::Ru));
+        assert!(
+            ru.contains(">стр. </w:t>") && ru.contains("> из </w:t>"),
+            "{ru}"
+        );
+        let kk = footer_xml(Some(Lang::Kk));
+        assert!(
+            kk.contains(">бет </w:t>") && kk.contains("> / </w:t>"),
+            "{kk}"
+        );
+        assert!(!footer_xml(None).contains("fldChar"));
     }
 
     #[test]

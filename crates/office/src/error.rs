@@ -34,6 +34,10 @@ pub enum OfficeError {
         stderr: String,
     },
 
+    /// The browser broke the DevTools protocol, closed the connection or did not answer in time.
+    #[error("Chromium (протокол DevTools): {0}")]
+    Browser(String),
+
     /// An external program exited successfully but did not produce the expected output.
     #[error("{program} не создал ожидаемый результат: {detail}")]
     NoOutput { program: String, detail: String },

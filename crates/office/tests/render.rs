@@ -229,6 +229,39 @@ fn docx_contains_text_tables_and_breaks() {
     assert!(doc.contains("w:val=\"dotted\""), "blank editable as lines");
     assert!(files["docProps/core.xml"].contains(&format!("<dc:title>{KNOWN}</dc:title>")));
 
+    // Word's own lists: items reference a numbering, no typed «1.» or «•» markers.
+    let numbering = &files["word/numbering.xml"];
+    assert!(numbering.contains("<w:numFmt w:val=\"decimal\"/>"));
+    assert!(numbering.contains("<w:numFmt w:val=\"bullet\"/>"));
+    assert!(doc.contains("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>"));
+    assert!(doc.contains("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>"));
+    assert!(numbering.contains("<w:num w:numId=\"2\"><w:abstractNumId w:val=\"0\"/>"));
+    assert!(!doc.contains(">1.\t<") && !doc.contains("<w:t xml:space=\"preserve\">•"));
+    // Fonts and sizes only from styles.xml.
+    assert!(
+        !doc.contains("<w:sz ") && !doc.contains("<w:rFonts"),
+        "{doc}"
+    );
+    assert!(files["word/styles.xml"].contains("<w:rFonts w:ascii=\"Times New Roman\""));
+    // Page numbers «стр. N из M» in the footer, none on the first page.
+    let footer = &files["word/footer1.xml"];
+    assert!(
+        footer.contains("стр. </w:t>") && footer.contains(" из </w:t>"),
+        "{footer}"
+    );
+    assert!(
+        footer.contains("> PAGE <") && footer.contains("> NUMPAGES <"),
+        "{footer}"
+    );
+    assert!(!files["word/footer2.xml"].contains("PAGE"));
+    assert!(doc.contains("<w:footerReference w:type=\"default\" r:id=\"rId4\"/>"));
+    assert!(doc.contains("<w:titlePg/>"));
+    let rels = &files["word/_rels/document.xml.rels"];
+    for target in ["numbering.xml", "footer1.xml", "footer2.xml"] {
+        assert!(rels.contains(&format!("Target=\"{target}\"")), "{target}");
+        assert!(files["[Content_Types].xml"].contains(&format!("/word/{target}")));
+    }
+
     let landscape = to_docx(&Document {
         landscape: true,
         ..sample()

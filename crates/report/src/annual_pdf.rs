@@ -21,12 +21,17 @@ use crate::ReportError;
 pub fn annual_pdf(a: &Annual, lang: Lang) -> Result<Vec<u8>, ReportError> {
     let (_, entries) = annual_paged(a, lang, None);
     let mut pages = vec![0usize; entries.len()];
+    // One browser for every pass.
+    let mut session =
+        bagalau_office::PdfSession::start().map_err(|e| ReportError::Render(e.to_string()))?;
     for _ in 0..4 {
         let (doc, entries) = annual_paged(a, lang, Some(&pages));
-        let pdf = bagalau_office::html_to_pdf(&bagalau_office::to_html(&doc))
+        let pdf = session
+            .print(&bagalau_office::to_html(&doc))
             .map_err(|e| ReportError::Render(e.to_string()))?;
         let found = locate(&page_texts(&pdf)?, &entries)?;
         if found == pages {
+            session.close();
             return Ok(pdf);
         }
         pages = found;
