@@ -131,6 +131,18 @@ pub struct Cycle {
     commissions: BTreeMap<String, Commission>,
     submitted: BTreeSet<(String, Option<String>)>,
     published: bool,
+    runs: Vec<RecordedRun>,
+    corrected: BTreeSet<(String, String, String)>,
+}
+
+/// A run recorded in the cycle and the administrator's decision on the bodies it moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRun {
+    pub id: String,
+    pub recorded: NaiveDate,
+    pub moved_others: Vec<String>,
+    /// Bodies (of `moved_others`) that receive corrected conclusions, once decided.
+    pub send_to: Option<Vec<String>>,
 }
 
 fn is_hash(s: &str) -> bool {
@@ -253,6 +265,8 @@ impl Cycle {
             commissions: BTreeMap::new(),
             submitted: BTreeSet::new(),
             published: false,
+            runs: Vec::new(),
+            corrected: BTreeSet::new(),
         }
     }
 
@@ -300,6 +314,20 @@ impl Cycle {
 
     pub fn is_published(&self) -> bool {
         self.published
+    }
+
+    /// The runs recorded, in order (the last is the current one).
+    pub fn runs(&self) -> &[RecordedRun] {
+        &self.runs
+    }
+
+    /// The bodies moved by the last run whose corrected conclusions await the administrator's
+    /// decision (empty when decided or when nothing moved).
+    pub fn undecided_moved(&self) -> &[String] {
+        match self.runs.last() {
+            Some(r) if r.send_to.is_none() => &r.moved_others,
+            _ => &[],
+        }
     }
 
     /// The actions `party` may take in the current stage.
@@ -590,6 +618,21 @@ impl Cycle {
             return Ok(());
         }
 
+        if matches!(
+            ev.what,
+            Action::RecordRun { .. }
+                | Action::DecideCorrectedConclusions { .. }
+                | Action::IssueCorrectedConclusion { .. }
+        ) {
+            if ev.actor.party != Party::Administrator {
+                return Err(CycleError::WrongOrganisation {
+                    action: ev.what.name_ru(),
+                    expected: Party::Administrator.name_ru().to_string(),
+                    got: ev.actor.party.name_ru().to_string(),
+                });
+            }
+            return self.check_run_action(&ev.what, created);
+        }
         let Some(code) = ev.what.code() else {
             return Err(CycleError::NotCreated);
         };
@@ -736,7 +779,11 @@ impl Cycle {
     ) -> Result<(), CycleError> {
         let what = &ev.what;
         match what {
-            Action::Create(_) | Action::OpenStage { .. } => Ok(()),
+            Action::Create(_)
+            | Action::OpenStage { .. }
+            | Action::RecordRun { .. }
+            | Action::DecideCorrectedConclusions { .. }
+            | Action::IssueCorrectedConclusion { .. } => Ok(()),
             Action::RecordReorganisation {
                 body,
                 date,
@@ -930,6 +977,7 @@ impl Cycle {
                 Ok(())
             }
             Action::SubmitResults { direction, body } => {
+                self.check_moved_decided(what)?;
                 if self.submitted.contains(&(direction.clone(), body.clone())) {
                     return Err(out_of_order(what, "итоговые заключения уже внесены"));
                 }
@@ -955,7 +1003,177 @@ impl Cycle {
                 }
                 Ok(())
             }
-            Action::Publish => Ok(()),
+            Action::Publish => self.check_moved_decided(what),
+        }
+    }
+
+    /// No silent default: results are not submitted or published while the bodies the last run
+    /// moved wait for the administrator's decision.
+    fn check_moved_decided(&self, what: &Action) -> Result<(), CycleError> {
+        let moved = self.undecided_moved();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        Err(out_of_order(
+            what,
+            format!(
+                "пересчёт изменил результаты органов, не подававших возражений ({}), а решение о направлении им исправленных заключений не принято",
+                moved.join(", ")
+            ),
+        ))
+    }
+
+    /// Recording runs, the decision on moved bodies and corrected conclusions.
+    fn check_run_action(&self, what: &Action, created: &Created) -> Result<(), CycleError> {
+        let known = |b: &str| -> Result<(), CycleError> {
+            if created.def.bodies.iter().any(|x| x.id == b) {
+                Ok(())
+            } else {
+                Err(CycleError::UnknownBody(b.to_string()))
+            }
+        };
+        let last = self.runs.last();
+        match what {
+            Action::RecordRun {
+                run,
+                previous,
+                moved_others,
+            } => {
+                if !is_hash(run) {
+                    return Err(invalid(
+                        what,
+                        format!("«{run}» — не хеш расчёта (sha256:…)"),
+                    ));
+                }
+                if self.runs.iter().any(|r| &r.id == run) {
+                    return Err(out_of_order(
+                        what,
+                        format!("расчёт {run} уже зарегистрирован"),
+                    ));
+                }
+                if previous.as_deref() != last.map(|r| r.id.as_str()) {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "предыдущий расчёт — {}, а указан {}",
+                            last.map_or("нет", |r| r.id.as_str()),
+                            previous.as_deref().unwrap_or("нет")
+                        ),
+                    ));
+                }
+                if previous.is_none() && !moved_others.is_empty() {
+                    return Err(invalid(
+                        what,
+                        "первый расчёт не может изменить результаты других органов",
+                    ));
+                }
+                if let Some(b) = last.filter(|r| r.send_to.is_none() && !r.moved_others.is_empty())
+                {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "не принято решение о направлении исправленных заключений органам, чьи результаты изменил расчёт {}: {}",
+                            b.id,
+                            b.moved_others.join(", ")
+                        ),
+                    ));
+                }
+                for b in moved_others {
+                    known(b)?;
+                }
+                Ok(())
+            }
+            Action::DecideCorrectedConclusions {
+                run,
+                send_to,
+                withheld,
+                reasons,
+            } => {
+                let Some(r) = last.filter(|r| &r.id == run) else {
+                    return Err(out_of_order(
+                        what,
+                        format!("{run} — не последний зарегистрированный расчёт"),
+                    ));
+                };
+                if r.send_to.is_some() {
+                    return Err(out_of_order(what, "решение по этому расчёту уже принято"));
+                }
+                if reasons.trim().is_empty() {
+                    return Err(invalid(what, "не указаны основания решения"));
+                }
+                let mut named: Vec<&String> = send_to.iter().chain(withheld).collect();
+                named.sort();
+                let n = named.len();
+                named.dedup();
+                if named.len() != n {
+                    return Err(invalid(what, "орган назван в решении дважды"));
+                }
+                let mut moved: Vec<&String> = r.moved_others.iter().collect();
+                moved.sort();
+                if named != moved {
+                    return Err(invalid(
+                        what,
+                        format!(
+                            "решение должно назвать каждый орган, чьи результаты изменились, ровно один раз: {}",
+                            r.moved_others.join(", ")
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Action::IssueCorrectedConclusion {
+                body,
+                direction,
+                run,
+                document,
+            } => {
+                known(body)?;
+                if self.direction_index(direction).is_none() {
+                    return Err(CycleError::UnknownDirection(direction.clone()));
+                }
+                if !is_hash(document) {
+                    return Err(invalid(
+                        what,
+                        format!("«{document}» — не хеш содержимого документа (sha256:…)"),
+                    ));
+                }
+                let Some(r) = last.filter(|r| &r.id == run) else {
+                    return Err(out_of_order(
+                        what,
+                        format!("{run} — не последний зарегистрированный расчёт"),
+                    ));
+                };
+                let upheld = self.case(body, direction).is_some_and(|c| {
+                    c.decisions_sent.is_some()
+                        && c.decisions.iter().any(|d| {
+                            d.as_ref()
+                                .is_some_and(|d| matches!(d.outcome, Outcome::Accepted { .. }))
+                        })
+                });
+                let decided = r
+                    .send_to
+                    .as_ref()
+                    .is_some_and(|s| s.iter().any(|x| x == body));
+                if !upheld && !decided {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "орган «{body}» не получил удовлетворённого решения по возражениям и не назван в решении администратора о направлении исправленных заключений"
+                        ),
+                    ));
+                }
+                if self
+                    .corrected
+                    .contains(&(body.clone(), direction.clone(), run.clone()))
+                {
+                    return Err(out_of_order(
+                        what,
+                        "исправленное заключение по этому расчёту уже направлено",
+                    ));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -1435,6 +1653,32 @@ impl Cycle {
                 self.submitted.insert((direction.clone(), body.clone()));
             }
             Action::Publish => self.published = true,
+            Action::RecordRun {
+                run, moved_others, ..
+            } => self.runs.push(RecordedRun {
+                id: run.clone(),
+                recorded: today,
+                moved_others: moved_others.clone(),
+                send_to: if moved_others.is_empty() {
+                    Some(Vec::new())
+                } else {
+                    None
+                },
+            }),
+            Action::DecideCorrectedConclusions { send_to, .. } => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.send_to = Some(send_to.clone());
+                }
+            }
+            Action::IssueCorrectedConclusion {
+                body,
+                direction,
+                run,
+                ..
+            } => {
+                self.corrected
+                    .insert((body.clone(), direction.clone(), run.clone()));
+            }
         }
     }
 }

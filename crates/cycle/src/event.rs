@@ -201,14 +201,44 @@ pub enum Action {
         body: Option<String>,
     },
     Publish,
+    /// A computation recorded (by the administrator): the run's id ([`crate::Run::id`]), the
+    /// run it replaces (the last recorded one, when there is one) and the bodies other than the
+    /// objecting ones whose results it moved ([`crate::RunDiff::moved_others`]).
+    RecordRun {
+        run: String,
+        previous: Option<String>,
+        moved_others: Vec<String>,
+    },
+    /// The administrator's decision on the bodies a recomputation moved without their having
+    /// objected (п.65 of 2014 names only the objecting bodies): which receive corrected
+    /// conclusions and which do not, with reasons. Every moved body must be named in one list.
+    DecideCorrectedConclusions {
+        run: String,
+        send_to: Vec<String>,
+        withheld: Vec<String>,
+        reasons: String,
+    },
+    /// A corrected (final) conclusion regenerated from a recorded run and sent to the body: to an
+    /// objecting body whose objection was upheld, or to a body the administrator decided to send
+    /// one to.
+    IssueCorrectedConclusion {
+        body: String,
+        direction: String,
+        run: String,
+        document: String,
+    },
 }
 
 impl Action {
-    /// The procedure's code of this action (`None` for creating the cycle and opening a stage,
-    /// which belong to the administrator at any time).
+    /// The procedure's code of this action (`None` for creating the cycle, opening a stage and
+    /// the actions on runs, which belong to the administrator at any time before publication).
     pub fn code(&self) -> Option<ActionCode> {
         Some(match self {
-            Action::Create(_) | Action::OpenStage { .. } => return None,
+            Action::Create(_)
+            | Action::OpenStage { .. }
+            | Action::RecordRun { .. }
+            | Action::DecideCorrectedConclusions { .. }
+            | Action::IssueCorrectedConclusion { .. } => return None,
             Action::RecordReorganisation { .. } => ActionCode::RecordReorganisation,
             Action::SubmitReporting { .. } => ActionCode::SubmitReporting,
             Action::SelectForReverification { .. } => ActionCode::SelectForReverification,
@@ -231,6 +261,11 @@ impl Action {
         match self {
             Action::Create(_) => "создание цикла оценки",
             Action::OpenStage { .. } => "переход к этапу",
+            Action::RecordRun { .. } => "регистрация расчёта",
+            Action::DecideCorrectedConclusions { .. } => {
+                "решение о направлении исправленных заключений"
+            }
+            Action::IssueCorrectedConclusion { .. } => "направление исправленного заключения",
             other => other.code().map_or("", ActionCode::name_ru),
         }
     }
