@@ -133,6 +133,15 @@ pub struct Cycle {
     published: bool,
     runs: Vec<RecordedRun>,
     corrected: BTreeSet<(String, String, String)>,
+    snapshot: Option<Snapshot>,
+}
+
+/// The imported data of a cycle: content hashes of the snapshot and of the edition folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub data: String,
+    pub edition: String,
+    pub edition_hash: String,
 }
 
 /// A run recorded in the cycle and the administrator's decision on the bodies it moved.
@@ -207,6 +216,35 @@ fn criterion_in_direction(ed: &Edition, code: &str, direction: &str) -> bool {
     false
 }
 
+/// The body-level input a penalty item counts its facts from (`facts = "<input>"`): facts found
+/// on re-verification replace it in the next run. An item whose facts are a formula of several
+/// values cannot take counted facts.
+pub fn penalty_input<'a>(ed: &'a Edition, item: &str) -> Result<&'a str, String> {
+    let found = ed.nodes.iter().find_map(|n| match &n.body {
+        bagalau_methodology::NodeBody::Penalty { items, .. } => {
+            items.iter().find(|i| i.code == item)
+        }
+        bagalau_methodology::NodeBody::Formula(_) => None,
+    });
+    let Some(it) = found else {
+        return Err(format!(
+            "в редакции «{}» нет пункта вычетов «{item}»",
+            ed.id
+        ));
+    };
+    match &it.facts {
+        bagalau_methodology::expr::Expr::Name(name, _)
+            if ed.inputs.iter().any(|i| &i.code == name && i.table.is_none()) =>
+        {
+            Ok(name.as_str())
+        }
+        _ => Err(format!(
+            "пункт вычетов «{item}» считает факты по формуле «{}»: число фактов перепроверки в неё не подставляется — исправление вносится решением по входным данным",
+            it.facts_text
+        )),
+    }
+}
+
 fn out_of_order(action: &Action, reason: impl Into<String>) -> CycleError {
     CycleError::OutOfOrder {
         action: action.name_ru(),
@@ -267,6 +305,7 @@ impl Cycle {
             published: false,
             runs: Vec::new(),
             corrected: BTreeSet::new(),
+            snapshot: None,
         }
     }
 
@@ -314,6 +353,47 @@ impl Cycle {
 
     pub fn is_published(&self) -> bool {
         self.published
+    }
+
+    /// The data imported, when it has been.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+
+    /// The facts of re-verification recorded for a body (all directions), in order.
+    pub fn penalty_facts(&self, body: &str) -> Vec<&crate::event::PenaltyFacts> {
+        self.events
+            .iter()
+            .filter_map(|e| match &e.what {
+                Action::RecordFacts {
+                    body: b, penalties, ..
+                } if b == body => Some(penalties.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The inputs corrected by accepted objections: (body, direction, input, value), in the
+    /// order decided.
+    pub fn corrections(&self) -> Vec<(String, String, crate::event::CorrectedInput)> {
+        let mut out = Vec::new();
+        for e in &self.events {
+            if let Action::Decide {
+                body,
+                direction,
+                decision,
+                ..
+            } = &e.what
+            {
+                if let Outcome::Accepted { corrected } = &decision.outcome {
+                    for c in corrected {
+                        out.push((body.clone(), direction.clone(), c.clone()));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The runs recorded, in order (the last is the current one).
@@ -620,7 +700,8 @@ impl Cycle {
 
         if matches!(
             ev.what,
-            Action::RecordRun { .. }
+            Action::ImportData { .. }
+                | Action::RecordRun { .. }
                 | Action::DecideCorrectedConclusions { .. }
                 | Action::IssueCorrectedConclusion { .. }
         ) {
@@ -781,6 +862,7 @@ impl Cycle {
         match what {
             Action::Create(_)
             | Action::OpenStage { .. }
+            | Action::ImportData { .. }
             | Action::RecordRun { .. }
             | Action::DecideCorrectedConclusions { .. }
             | Action::IssueCorrectedConclusion { .. } => Ok(()),
@@ -808,9 +890,20 @@ impl Cycle {
                 }
                 Ok(())
             }
-            Action::RecordFacts { description, .. } => {
+            Action::RecordFacts {
+                description,
+                direction,
+                penalties,
+                ..
+            } => {
                 if description.trim().is_empty() {
                     return Err(invalid(what, "пустое описание фактов"));
+                }
+                let ed = self
+                    .direction_edition(direction)
+                    .ok_or_else(|| CycleError::UnknownDirection(direction.clone()))?;
+                for p in penalties {
+                    penalty_input(ed, &p.item).map_err(|reason| invalid(what, reason))?;
                 }
                 Ok(())
             }
@@ -1034,6 +1127,33 @@ impl Cycle {
         };
         let last = self.runs.last();
         match what {
+            Action::ImportData {
+                snapshot,
+                edition,
+                edition_hash,
+            } => {
+                for h in [snapshot, edition_hash] {
+                    if !is_hash(h) {
+                        return Err(invalid(
+                            what,
+                            format!("«{h}» — не хеш содержимого (sha256:…)"),
+                        ));
+                    }
+                }
+                if !created.editions.iter().any(|e| &e.id == edition) {
+                    return Err(CycleError::UnknownEdition(edition.clone()));
+                }
+                if let Some(r) = last {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "расчёт {} уже зарегистрирован: после него данные исправляются только решениями комиссии и фактами перепроверки",
+                            r.id
+                        ),
+                    ));
+                }
+                Ok(())
+            }
             Action::RecordRun {
                 run,
                 previous,
@@ -1060,6 +1180,9 @@ impl Cycle {
                             previous.as_deref().unwrap_or("нет")
                         ),
                     ));
+                }
+                if self.snapshot.is_none() {
+                    return Err(out_of_order(what, "данные оценки не загружены"));
                 }
                 if previous.is_none() && !moved_others.is_empty() {
                     return Err(invalid(
@@ -1669,6 +1792,17 @@ impl Cycle {
                 if let Some(r) = self.runs.last_mut() {
                     r.send_to = Some(send_to.clone());
                 }
+            }
+            Action::ImportData {
+                snapshot,
+                edition,
+                edition_hash,
+            } => {
+                self.snapshot = Some(Snapshot {
+                    data: snapshot.clone(),
+                    edition: edition.clone(),
+                    edition_hash: edition_hash.clone(),
+                })
             }
             Action::IssueCorrectedConclusion {
                 body,

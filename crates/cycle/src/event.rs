@@ -97,6 +97,14 @@ pub struct Objection {
     pub evidence: Vec<String>,
 }
 
+/// The number of facts of one penalty item found on re-verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenaltyFacts {
+    /// The item's code in the edition's `[[penalty.item]]`.
+    pub item: String,
+    pub count: u32,
+}
+
 /// A member of the special commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -146,10 +154,15 @@ pub enum Action {
         direction: String,
         reason: String,
     },
+    /// Facts found on re-verification: the description and, per penalty item of the edition
+    /// whose facts are an input of the body, the number of facts (they replace that input in the
+    /// next run).
     RecordFacts {
         body: String,
         direction: String,
         description: String,
+        #[serde(default)]
+        penalties: Vec<PenaltyFacts>,
     },
     /// A conclusion sent to the body. `document`: its content hash; `prepared_by`: the persons
     /// who took part in evaluating the body (with the actor).
@@ -201,6 +214,14 @@ pub enum Action {
         body: Option<String>,
     },
     Publish,
+    /// The data of the evaluation imported (by the administrator): the content hash of the
+    /// snapshot and of the edition folder it is computed with. Allowed until the first run; later
+    /// changes go through decisions on objections and facts of re-verification.
+    ImportData {
+        snapshot: String,
+        edition: String,
+        edition_hash: String,
+    },
     /// A computation recorded (by the administrator): the run's id ([`crate::Run::id`]), the
     /// run it replaces (the last recorded one, when there is one) and the bodies other than the
     /// objecting ones whose results it moved ([`crate::RunDiff::moved_others`]).
@@ -236,6 +257,7 @@ impl Action {
         Some(match self {
             Action::Create(_)
             | Action::OpenStage { .. }
+            | Action::ImportData { .. }
             | Action::RecordRun { .. }
             | Action::DecideCorrectedConclusions { .. }
             | Action::IssueCorrectedConclusion { .. } => return None,
@@ -261,6 +283,7 @@ impl Action {
         match self {
             Action::Create(_) => "создание цикла оценки",
             Action::OpenStage { .. } => "переход к этапу",
+            Action::ImportData { .. } => "загрузка данных оценки",
             Action::RecordRun { .. } => "регистрация расчёта",
             Action::DecideCorrectedConclusions { .. } => {
                 "решение о направлении исправленных заключений"

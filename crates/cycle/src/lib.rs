@@ -18,11 +18,13 @@ mod event;
 mod run;
 
 pub use clock::{Clock, FixedClock};
-pub use cycle::{BodyStatus, Context, Cycle, DueItem, RecordedRun, Reorganised};
+pub use cycle::{
+    penalty_input, BodyStatus, Context, Cycle, DueItem, RecordedRun, Reorganised, Snapshot,
+};
 pub use error::CycleError;
 pub use event::{
     Action, Actor, BodyDef, CorrectedInput, CycleDefinition, Decision, DirectionState, Event,
-    Member, Objection, Outcome, PlannedStage, Schedule, Target,
+    Member, Objection, Outcome, PenaltyFacts, PlannedStage, Schedule, Target,
 };
 
 pub use run::{

@@ -115,6 +115,32 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
         ],
     )?;
     let (r1, r2) = (hash(0x11), hash(0x22));
+    let err = c
+        .apply(
+            &clock,
+            admin(),
+            Action::RecordRun {
+                run: r1.clone(),
+                previous: None,
+                moved_others: vec![],
+            },
+        )
+        .err()
+        .ok_or("a run before the data")?;
+    assert!(
+        err.to_string().contains("данные оценки не загружены"),
+        "{err}"
+    );
+    c.apply(
+        &clock,
+        admin(),
+        Action::ImportData {
+            snapshot: hash(0x33),
+            edition: ED.into(),
+            edition_hash: hash(0x44),
+        },
+    )?;
+    assert_eq!(c.snapshot().map(|s| s.data.clone()), Some(hash(0x33)));
     c.apply(
         &clock,
         admin(),
@@ -161,6 +187,23 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
         },
     )?;
     assert_eq!(c.undecided_moved(), ["MO", "MID"]);
+    // After the first run the data is corrected only by decisions and facts.
+    let err = c
+        .apply(
+            &clock,
+            admin(),
+            Action::ImportData {
+                snapshot: hash(0x55),
+                edition: ED.into(),
+                edition_hash: hash(0x44),
+            },
+        )
+        .err()
+        .ok_or("re-imported after a run")?;
+    assert!(
+        err.to_string().contains("после него данные исправляются"),
+        "{err}"
+    );
     // No silent default: publication and submission are refused until the decision.
     open_until(&mut c, &clock, "submission")?;
     let err = c
@@ -233,5 +276,51 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
         &events,
     )?;
     assert_eq!(again.runs(), c.runs());
+    Ok(())
+}
+
+/// Facts of re-verification name a penalty item whose facts are one input of the body (2014:
+/// `recon_unreliable_facts`); an item computed by a formula is refused with the formula.
+#[test]
+fn facts_of_reverification_name_penalty_items_counted_from_an_input() -> R {
+    let clock = FixedClock::at_date(ymd(2015, 1, 9));
+    let mut c = cycle_2014(&clock, &[("MZ", Group::Central)])?;
+    open_until(&mut c, &clock, "reverification")?;
+    let facts = |item: &str| Action::RecordFacts {
+        body: "MZ".into(),
+        direction: "public_services".into(),
+        description: "2 факта недостоверных сведений".into(),
+        penalties: vec![bagalau_cycle::PenaltyFacts {
+            item: item.into(),
+            count: 2,
+        }],
+    };
+    let who = evaluator(AGENCY_2014, "Иванов");
+    c.apply(
+        &clock,
+        who.clone(),
+        Action::SelectForReverification {
+            body: "MZ".into(),
+            direction: "public_services".into(),
+            reason: "риск".into(),
+        },
+    )?;
+    let err = c
+        .apply(&clock, who.clone(), facts("monitoring"))
+        .err()
+        .ok_or("a formula item took facts")?;
+    assert!(err.to_string().contains("monitoring_late_entries"), "{err}");
+    let err = c
+        .apply(&clock, who.clone(), facts("nonexistent"))
+        .err()
+        .ok_or("unknown item")?;
+    assert!(err.to_string().contains("нет пункта вычетов"), "{err}");
+    c.apply(&clock, who, facts("unreliable"))?;
+    let ed = edition("2014-services");
+    assert_eq!(
+        bagalau_cycle::penalty_input(&ed, "unreliable"),
+        Ok("recon_unreliable_facts")
+    );
+    assert_eq!(c.penalty_facts("MZ").len(), 1);
     Ok(())
 }
