@@ -1439,13 +1439,26 @@ impl Cycle {
                 .direction_edition(direction)
                 .ok_or_else(|| CycleError::UnknownDirection(direction.to_string()))?;
             for c in corrected {
-                if !ed.inputs.iter().any(|i| i.code == c.input) {
+                let Some(input) = ed.inputs.iter().find(|i| i.code == c.input) else {
                     return Err(invalid(
                         what,
                         format!("в редакции «{}» нет входных данных «{}»", ed.id, c.input),
                     ));
-                }
-                if bagalau_methodology::parse_decimal(&c.value).is_none() {
+                };
+                if input.ty == bagalau_methodology::InputType::Bool {
+                    if !matches!(
+                        c.value.trim().to_lowercase().as_str(),
+                        "true" | "false" | "да" | "нет"
+                    ) {
+                        return Err(invalid(
+                            what,
+                            format!(
+                                "«{}» — не логическое значение (true/false, да/нет; входные данные «{}»)",
+                                c.value, c.input
+                            ),
+                        ));
+                    }
+                } else if bagalau_methodology::parse_decimal(&c.value).is_none() {
                     return Err(invalid(
                         what,
                         format!("«{}» — не число (входные данные «{}»)", c.value, c.input),

@@ -1,0 +1,145 @@
+//! What the process needs from a store. The real one is `bagalau-store` (SQLite or PostgreSQL,
+//! [`crate::store`]); [`MemoryBackend`] keeps everything in memory for tests of the process logic.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use bagalau_cycle::{content_hash, Event, Run};
+
+use crate::ProcessError;
+
+/// Why an action was taken and what it changed, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    pub why: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A stored file: its content hash, declared type and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub hash: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The store as the process uses it. Every mutation of a cycle is one [`Backend::append`]
+/// (optimistic: `expected_last` is the last sequence number the caller saw).
+pub trait Backend {
+    fn create_cycle(&self, cycle: &str) -> Result<(), ProcessError>;
+    fn cycles(&self) -> Result<Vec<String>, ProcessError>;
+    fn events(&self, cycle: &str) -> Result<Vec<Event>, ProcessError>;
+    fn append(
+        &self,
+        cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
+    ) -> Result<(), ProcessError>;
+    /// Stores a file by content; returns its hash (`sha256:…`). Size and type are checked.
+    fn put_blob(
+        &self,
+        bytes: &[u8],
+        media_type: &str,
+        max_size: u64,
+    ) -> Result<String, ProcessError>;
+    fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError>;
+    /// Stores a run (immutable; storing the same run again is not an error).
+    fn put_run(&self, cycle: &str, run: &Run) -> Result<(), ProcessError>;
+    fn run(&self, cycle: &str, id: &str) -> Result<Run, ProcessError>;
+    /// Checks the store's own integrity (audit chain, hashes); the first problem, if any.
+    fn verify(&self) -> Result<Option<String>, ProcessError>;
+}
+
+/// An in-memory store for tests.
+#[derive(Default)]
+pub struct MemoryBackend {
+    cycles: RefCell<BTreeMap<String, Vec<Event>>>,
+    blobs: RefCell<BTreeMap<String, Vec<u8>>>,
+    runs: RefCell<BTreeMap<String, Vec<u8>>>,
+    pub audits: RefCell<Vec<Audit>>,
+}
+
+impl Backend for MemoryBackend {
+    fn create_cycle(&self, cycle: &str) -> Result<(), ProcessError> {
+        let mut c = self.cycles.borrow_mut();
+        if c.contains_key(cycle) {
+            return Err(ProcessError::Store(format!(
+                "цикл «{cycle}» уже существует"
+            )));
+        }
+        c.insert(cycle.to_string(), Vec::new());
+        Ok(())
+    }
+    fn cycles(&self) -> Result<Vec<String>, ProcessError> {
+        Ok(self.cycles.borrow().keys().cloned().collect())
+    }
+    fn events(&self, cycle: &str) -> Result<Vec<Event>, ProcessError> {
+        self.cycles
+            .borrow()
+            .get(cycle)
+            .cloned()
+            .ok_or_else(|| ProcessError::UnknownCycle(cycle.to_string()))
+    }
+    fn append(
+        &self,
+        cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
+    ) -> Result<(), ProcessError> {
+        let mut c = self.cycles.borrow_mut();
+        let list = c
+            .get_mut(cycle)
+            .ok_or_else(|| ProcessError::UnknownCycle(cycle.to_string()))?;
+        if list.len() as u64 != expected_last {
+            return Err(ProcessError::Store(format!(
+                "цикл «{cycle}» изменён другим пользователем: ожидалось последнее событие №{expected_last}, в хранилище уже №{}",
+                list.len()
+            )));
+        }
+        list.push(event.clone());
+        self.audits.borrow_mut().push(audit.clone());
+        Ok(())
+    }
+    fn put_blob(
+        &self,
+        bytes: &[u8],
+        _media_type: &str,
+        max_size: u64,
+    ) -> Result<String, ProcessError> {
+        if bytes.len() as u64 > max_size {
+            return Err(ProcessError::Store(format!(
+                "файл слишком велик: {} байт при допустимых {max_size}",
+                bytes.len()
+            )));
+        }
+        let h = content_hash(bytes);
+        self.blobs.borrow_mut().insert(h.clone(), bytes.to_vec());
+        Ok(h)
+    }
+    fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError> {
+        self.blobs
+            .borrow()
+            .get(hash)
+            .cloned()
+            .ok_or_else(|| ProcessError::Store(format!("файл «{hash}» не найден в хранилище")))
+    }
+    fn put_run(&self, _cycle: &str, run: &Run) -> Result<(), ProcessError> {
+        self.runs.borrow_mut().insert(run.id(), run.canonical());
+        Ok(())
+    }
+    fn run(&self, _cycle: &str, id: &str) -> Result<Run, ProcessError> {
+        let bytes = self
+            .runs
+            .borrow()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ProcessError::Store(format!("расчёт «{id}» не найден")))?;
+        Ok(Run::from_canonical(&bytes)?)
+    }
+    fn verify(&self) -> Result<Option<String>, ProcessError> {
+        Ok(None)
+    }
+}
