@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use bagalau_cycle::{content_hash, Event, Run};
+use chrono::NaiveDateTime;
 
 use crate::ProcessError;
 
@@ -27,7 +28,8 @@ pub struct StoredFile {
 /// The store as the process uses it. Every mutation of a cycle is one [`Backend::append`]
 /// (optimistic: `expected_last` is the last sequence number the caller saw).
 pub trait Backend {
-    fn create_cycle(&self, cycle: &str) -> Result<(), ProcessError>;
+    /// Creates a cycle with its first event (its creation).
+    fn create_cycle(&self, cycle: &str, first: &Event, audit: &Audit) -> Result<(), ProcessError>;
     fn cycles(&self) -> Result<Vec<String>, ProcessError>;
     fn events(&self, cycle: &str) -> Result<Vec<Event>, ProcessError>;
     fn append(
@@ -45,8 +47,15 @@ pub trait Backend {
         max_size: u64,
     ) -> Result<String, ProcessError>;
     fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError>;
-    /// Stores a run (immutable; storing the same run again is not an error).
-    fn put_run(&self, cycle: &str, run: &Run) -> Result<(), ProcessError>;
+    /// Stores a run (immutable; a run of the cycle with the same [`Run::id`] already stored is
+    /// kept, not stored twice).
+    fn put_run(
+        &self,
+        cycle: &str,
+        run: &Run,
+        at: NaiveDateTime,
+        by: &str,
+    ) -> Result<(), ProcessError>;
     fn run(&self, cycle: &str, id: &str) -> Result<Run, ProcessError>;
     /// Checks the store's own integrity (audit chain, hashes); the first problem, if any.
     fn verify(&self) -> Result<Option<String>, ProcessError>;
@@ -62,14 +71,15 @@ pub struct MemoryBackend {
 }
 
 impl Backend for MemoryBackend {
-    fn create_cycle(&self, cycle: &str) -> Result<(), ProcessError> {
+    fn create_cycle(&self, cycle: &str, first: &Event, audit: &Audit) -> Result<(), ProcessError> {
         let mut c = self.cycles.borrow_mut();
         if c.contains_key(cycle) {
             return Err(ProcessError::Store(format!(
                 "цикл «{cycle}» уже существует"
             )));
         }
-        c.insert(cycle.to_string(), Vec::new());
+        c.insert(cycle.to_string(), vec![first.clone()]);
+        self.audits.borrow_mut().push(audit.clone());
         Ok(())
     }
     fn cycles(&self) -> Result<Vec<String>, ProcessError> {
@@ -126,7 +136,13 @@ impl Backend for MemoryBackend {
             .cloned()
             .ok_or_else(|| ProcessError::Store(format!("файл «{hash}» не найден в хранилище")))
     }
-    fn put_run(&self, _cycle: &str, run: &Run) -> Result<(), ProcessError> {
+    fn put_run(
+        &self,
+        _cycle: &str,
+        run: &Run,
+        _at: NaiveDateTime,
+        _by: &str,
+    ) -> Result<(), ProcessError> {
         self.runs.borrow_mut().insert(run.id(), run.canonical());
         Ok(())
     }
@@ -141,5 +157,52 @@ impl Backend for MemoryBackend {
     }
     fn verify(&self) -> Result<Option<String>, ProcessError> {
         Ok(None)
+    }
+}
+
+impl<T: Backend + ?Sized> Backend for Box<T> {
+    fn create_cycle(&self, cycle: &str, first: &Event, audit: &Audit) -> Result<(), ProcessError> {
+        (**self).create_cycle(cycle, first, audit)
+    }
+    fn cycles(&self) -> Result<Vec<String>, ProcessError> {
+        (**self).cycles()
+    }
+    fn events(&self, cycle: &str) -> Result<Vec<Event>, ProcessError> {
+        (**self).events(cycle)
+    }
+    fn append(
+        &self,
+        cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
+    ) -> Result<(), ProcessError> {
+        (**self).append(cycle, expected_last, event, audit)
+    }
+    fn put_blob(
+        &self,
+        bytes: &[u8],
+        media_type: &str,
+        max_size: u64,
+    ) -> Result<String, ProcessError> {
+        (**self).put_blob(bytes, media_type, max_size)
+    }
+    fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError> {
+        (**self).blob(hash)
+    }
+    fn put_run(
+        &self,
+        cycle: &str,
+        run: &Run,
+        at: NaiveDateTime,
+        by: &str,
+    ) -> Result<(), ProcessError> {
+        (**self).put_run(cycle, run, at, by)
+    }
+    fn run(&self, cycle: &str, id: &str) -> Result<Run, ProcessError> {
+        (**self).run(cycle, id)
+    }
+    fn verify(&self) -> Result<Option<String>, ProcessError> {
+        (**self).verify()
     }
 }

@@ -272,10 +272,8 @@ impl<B: Backend> Process<B> {
             .first()
             .cloned()
             .ok_or_else(|| ProcessError::Invalid("цикл не создан".into()))?;
-        self.backend.create_cycle(&req.id)?;
-        self.backend.append(
+        self.backend.create_cycle(
             &req.id,
-            0,
             &ev,
             &Audit {
                 why: format!("создание цикла оценки за {period} год"),
@@ -421,7 +419,13 @@ impl<B: Backend> Process<B> {
         if previous.as_deref() == Some(id.as_str()) {
             return Ok((run, d, false));
         }
-        self.backend.put_run(cycle, &run)?;
+        let by = format!(
+            "{}:{}:{}",
+            actor.party.code(),
+            actor.organisation,
+            actor.person
+        );
+        self.backend.put_run(cycle, &run, at, &by)?;
         let moved_others = d
             .as_ref()
             .map(|d| d.moved_others.clone())
