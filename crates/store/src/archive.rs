@@ -1,0 +1,290 @@
+//! Backup and restore: one archive file of JSON lines — a header, one line per row of every
+//! table (bytes as hexadecimal), and a trailer with the number of rows and the SHA-256 of
+//! everything before it. Restoring checks the trailer first, refuses a non-empty store, inserts
+//! every row as it was (so every run's results and hashes come back bit for bit) and verifies
+//! the result.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use crate::hash::{hex, unhex, ContentHash};
+use crate::store::begin_write;
+use crate::{Store, StoreError};
+
+const FORMAT: &str = "bagalau-backup";
+const VERSION: u64 = 1;
+
+#[derive(Clone, Copy)]
+enum Col {
+    Int,
+    Text,
+    Bytes,
+    OptInt,
+    OptText,
+}
+
+/// The tables in the order they are restored (references point backwards), with the order of
+/// their rows.
+/// A table in the archive: its name, the order of its rows, its columns.
+type Table = (&'static str, &'static str, &'static [(&'static str, Col)]);
+
+const TABLES: &[Table] = &[
+    (
+        "cycles",
+        "id",
+        &[("id", Col::Text), ("created_at", Col::Text)],
+    ),
+    (
+        "audit",
+        "seq",
+        &[
+            ("seq", Col::Int),
+            ("at", Col::Text),
+            ("cycle_id", Col::OptText),
+            ("event_seq", Col::OptInt),
+            ("who", Col::Text),
+            ("what", Col::Text),
+            ("details", Col::Text),
+            ("why", Col::Text),
+            ("before_state", Col::OptText),
+            ("after_state", Col::OptText),
+            ("prev_hash", Col::Text),
+            ("hash", Col::Text),
+        ],
+    ),
+    (
+        "events",
+        "cycle_id, seq",
+        &[
+            ("cycle_id", Col::Text),
+            ("seq", Col::Int),
+            ("at", Col::Text),
+            ("body", Col::Text),
+            ("audit_seq", Col::Int),
+        ],
+    ),
+    (
+        "runs",
+        "audit_seq",
+        &[
+            ("id", Col::Text),
+            ("cycle_id", Col::Text),
+            ("number", Col::Int),
+            ("edition_id", Col::Text),
+            ("edition_hash", Col::Text),
+            ("data_hash", Col::Text),
+            ("results", Col::Bytes),
+            ("results_hash", Col::Text),
+            ("trace", Col::Bytes),
+            ("trace_hash", Col::Text),
+            ("previous", Col::OptText),
+            ("created_at", Col::Text),
+            ("created_by", Col::Text),
+            ("audit_seq", Col::Int),
+        ],
+    ),
+    (
+        "blobs",
+        "hash",
+        &[
+            ("hash", Col::Text),
+            ("media_type", Col::Text),
+            ("size", Col::Int),
+            ("content", Col::Bytes),
+        ],
+    ),
+    (
+        "texts",
+        "key",
+        &[
+            ("key", Col::Text),
+            ("version", Col::Int),
+            ("text", Col::Text),
+            ("updated_at", Col::Text),
+            ("updated_by", Col::Text),
+        ],
+    ),
+];
+
+fn encode(row: &sqlx::any::AnyRow, cols: &[(&str, Col)]) -> Result<Value, StoreError> {
+    let mut values = Vec::with_capacity(cols.len());
+    for (name, col) in cols {
+        values.push(match col {
+            Col::Int => json!(row.try_get::<i64, _>(*name)?),
+            Col::OptInt => json!(row.try_get::<Option<i64>, _>(*name)?),
+            Col::Text => json!(row.try_get::<String, _>(*name)?),
+            Col::OptText => json!(row.try_get::<Option<String>, _>(*name)?),
+            Col::Bytes => json!(hex(&row.try_get::<Vec<u8>, _>(*name)?)),
+        });
+    }
+    Ok(Value::Array(values))
+}
+
+impl Store {
+    /// Writes every table into one new archive file at `path` (an existing file is not
+    /// overwritten). Writers wait while the backup reads, so the archive is one consistent state.
+    /// Returns the archive's SHA-256 (the trailer's).
+    pub fn backup(&self, path: &Path) -> Result<ContentHash, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        let mut out = Vec::new();
+        let mut rows = 0u64;
+        self.runtime.block_on(async {
+            let mut tx = begin_write(&self.pool).await?;
+            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).ok();
+            for (table, order, cols) in TABLES {
+                let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+                let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
+                for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
+                    let line = json!({"table": table, "row": encode(&row, cols)?});
+                    writeln!(out, "{line}").ok();
+                    rows += 1;
+                }
+            }
+            tx.rollback().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        let hash = ContentHash::of(&out);
+        writeln!(
+            out,
+            "{}",
+            json!({"end": {"rows": rows, "sha256": hash.as_str()}})
+        )
+        .ok();
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let tmp = path.with_extension("partial");
+        std::fs::write(&tmp, &out).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)?;
+        Ok(hash)
+    }
+
+    /// Restores an archive written by [`Store::backup`] into this store, which must be empty.
+    /// A damaged archive (its SHA-256, its structure or the restored chain do not check) is
+    /// refused.
+    pub fn restore(&self, path: &Path) -> Result<(), StoreError> {
+        let damaged = |reason: String| StoreError::Archive {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let lines = parse_archive(&bytes).map_err(damaged)?;
+        self.runtime.block_on(async {
+            let mut tx = begin_write(&self.pool).await?;
+            for (table, _, _) in TABLES {
+                let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+                let n: i64 = sqlx::query(&sql).fetch_one(&mut *tx).await?.try_get("n")?;
+                if n > 0 {
+                    return Err(StoreError::NotEmpty(format!("таблица {table}: {n} строк")));
+                }
+            }
+            let mut last_audit: Option<(i64, String)> = None;
+            for (table, row) in &lines {
+                let (_, _, cols) = TABLES
+                    .iter()
+                    .find(|(t, _, _)| t == table)
+                    .ok_or_else(|| damaged(format!("неизвестная таблица «{table}»")))?;
+                let values = row
+                    .as_array()
+                    .filter(|v| v.len() == cols.len())
+                    .ok_or_else(|| damaged(format!("строка таблицы {table} неполна")))?;
+                let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+                let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    names.join(", "),
+                    params.join(", ")
+                );
+                let mut query = sqlx::query(&sql);
+                for ((name, col), value) in cols.iter().zip(values) {
+                    let bad = || damaged(format!("поле {table}.{name} неверного типа"));
+                    query = match col {
+                        Col::Int => query.bind(value.as_i64().ok_or_else(bad)?),
+                        Col::OptInt if value.is_null() => query.bind(None::<i64>),
+                        Col::OptInt => query.bind(Some(value.as_i64().ok_or_else(bad)?)),
+                        Col::Text => query.bind(value.as_str().ok_or_else(bad)?.to_string()),
+                        Col::OptText if value.is_null() => query.bind(None::<String>),
+                        Col::OptText => {
+                            query.bind(Some(value.as_str().ok_or_else(bad)?.to_string()))
+                        }
+                        Col::Bytes => query.bind(value.as_str().and_then(unhex).ok_or_else(bad)?),
+                    };
+                }
+                query.execute(&mut *tx).await?;
+                if *table == "audit" {
+                    let seq = values[0].as_i64().unwrap_or_default();
+                    let hash = values[11].as_str().unwrap_or_default().to_string();
+                    last_audit = Some((seq, hash));
+                }
+            }
+            if let Some((seq, hash)) = last_audit {
+                sqlx::query("UPDATE store_head SET audit_seq = $1, audit_hash = $2 WHERE id = 1")
+                    .bind(seq)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        let report = self.verify()?;
+        match report.broken {
+            None => Ok(()),
+            Some(broken) => Err(damaged(format!(
+                "восстановленные данные не проходят проверку: {broken}"
+            ))),
+        }
+    }
+}
+
+/// Checks the header and the trailer's SHA-256 and row count; the rows as (table, values).
+fn parse_archive(bytes: &[u8]) -> Result<Vec<(String, Value)>, String> {
+    let body_end = bytes
+        .strip_suffix(b"\n")
+        .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+        .ok_or("нет завершающей строки")?
+        + 1;
+    let (body, trailer) = bytes.split_at(body_end);
+    let trailer: Value =
+        serde_json::from_slice(trailer).map_err(|_| "завершающая строка не читается")?;
+    let expected = trailer["end"]["sha256"]
+        .as_str()
+        .ok_or("в завершающей строке нет хеша")?;
+    if ContentHash::of(body).as_str() != expected {
+        return Err("хеш содержимого не совпадает с записанным в архиве".into());
+    }
+    let text = std::str::from_utf8(body).map_err(|_| "архив не в кодировке UTF-8")?;
+    let mut lines = text.lines();
+    let header: Value = lines
+        .next()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .ok_or("нет заголовка")?;
+    if header["format"] != FORMAT || header["version"] != VERSION {
+        return Err(format!(
+            "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+        ));
+    }
+    let rows: Vec<(String, Value)> = lines
+        .map(|line| {
+            let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+            let table = value["table"]
+                .as_str()
+                .ok_or("строка без таблицы")?
+                .to_string();
+            Ok((table, value["row"].take()))
+        })
+        .collect::<Result<_, String>>()?;
+    if trailer["end"]["rows"].as_u64() != Some(rows.len() as u64) {
+        return Err("число строк не совпадает с записанным в архиве".into());
+    }
+    Ok(rows)
+}

@@ -1,0 +1,376 @@
+//! [`Store::verify`]: the audit chain recomputed, every event matched with its audit row, every
+//! run's and blob's hashes recomputed; the first broken entry named.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use sqlx::Row;
+
+use crate::hash::{ContentHash, GENESIS};
+use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT};
+use crate::{Store, StoreError};
+
+/// The first entry that fails verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The table: `audit`, `events`, `runs` or `blobs`.
+    pub table: &'static str,
+    pub cycle: Option<String>,
+    /// The entry's number: the audit row's or the event's sequence number, the run's number.
+    pub seq: Option<u64>,
+    /// A blob's hash, where the entry is a blob.
+    pub key: Option<String>,
+    /// What is wrong, in Russian.
+    pub reason: String,
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let table = match self.table {
+            "audit" => "журнал аудита",
+            "events" => "события цикла",
+            "runs" => "расчёты",
+            "blobs" => "файлы",
+            other => other,
+        };
+        write!(f, "нарушена запись: {table}")?;
+        if let Some(cycle) = &self.cycle {
+            write!(f, ", цикл «{cycle}»")?;
+        }
+        if let Some(seq) = self.seq {
+            write!(f, ", №{seq}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", {key}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What [`Store::verify`] checked and the first broken entry, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VerifyReport {
+    pub audit_rows: u64,
+    pub events: u64,
+    pub runs: u64,
+    pub blobs: u64,
+    pub broken: Option<Broken>,
+}
+
+impl VerifyReport {
+    pub fn is_ok(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+impl fmt::Display for VerifyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.broken {
+            None => write!(
+                f,
+                "хранилище цело: записей журнала {}, событий {}, расчётов {}, файлов {}",
+                self.audit_rows, self.events, self.runs, self.blobs
+            ),
+            Some(broken) => write!(f, "{broken}"),
+        }
+    }
+}
+
+struct AuditRow {
+    cycle_id: Option<String>,
+    event_seq: Option<u64>,
+    what: String,
+    details: String,
+}
+
+fn broken(table: &'static str, cycle: Option<String>, seq: Option<u64>, reason: String) -> Broken {
+    Broken {
+        table,
+        cycle,
+        seq,
+        key: None,
+        reason,
+    }
+}
+
+impl Store {
+    /// Recomputes the audit chain (each row's hash and its link to the previous one, the head),
+    /// matches every event with its audit row, recomputes every run's and blob's hashes. A
+    /// broken entry is reported, not returned as an error: errors are for a store that cannot
+    /// be read at all.
+    pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.runtime.block_on(async {
+            let mut conn = self.pool.acquire().await?;
+            let mut report = VerifyReport::default();
+            let audit = match check_audit(&mut conn, &mut report).await? {
+                Ok(audit) => audit,
+                Err(b) => {
+                    report.broken = Some(b);
+                    return Ok(report);
+                }
+            };
+            for check in [check_events, check_runs] {
+                if let Err(b) = check(&mut conn, &audit, &mut report).await? {
+                    report.broken = Some(b);
+                    return Ok(report);
+                }
+            }
+            if let Err(b) = check_blobs(&mut conn, &mut report).await? {
+                report.broken = Some(b);
+            }
+            Ok(report)
+        })
+    }
+}
+
+type Checked<T> = Result<Result<T, Broken>, StoreError>;
+
+async fn check_audit(
+    conn: &mut sqlx::AnyConnection,
+    report: &mut VerifyReport,
+) -> Checked<BTreeMap<u64, AuditRow>> {
+    let rows = sqlx::query("SELECT * FROM audit ORDER BY seq")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut audit = BTreeMap::new();
+    let mut prev = GENESIS.to_string();
+    let mut expected = 1u64;
+    for row in &rows {
+        let seq = to_u64(row.try_get("seq")?);
+        let cycle_id: Option<String> = row.try_get("cycle_id")?;
+        if seq != expected {
+            return Ok(Err(broken(
+                "audit",
+                None,
+                Some(expected),
+                format!(
+                    "запись отсутствует (удалена): за №{} следует №{seq}",
+                    expected - 1
+                ),
+            )));
+        }
+        let prev_hash: String = row.try_get("prev_hash")?;
+        let hash: String = row.try_get("hash")?;
+        let event_seq = row.try_get::<Option<i64>, _>("event_seq")?.map(to_u64);
+        let what: String = row.try_get("what")?;
+        let details: String = row.try_get("details")?;
+        let before: Option<String> = row.try_get("before_state")?;
+        let after: Option<String> = row.try_get("after_state")?;
+        if prev_hash != prev {
+            return Ok(Err(broken(
+                "audit",
+                cycle_id,
+                Some(seq),
+                format!(
+                    "ссылка на предыдущую запись не совпадает с её хешем: запись №{} изменена \
+                     или удалена",
+                    seq - 1
+                ),
+            )));
+        }
+        let recomputed = audit_hash(
+            seq,
+            &row.try_get::<String, _>("at")?,
+            cycle_id.as_deref(),
+            event_seq,
+            &row.try_get::<String, _>("who")?,
+            &what,
+            &details,
+            &row.try_get::<String, _>("why")?,
+            before.as_deref(),
+            after.as_deref(),
+            &prev_hash,
+        );
+        if recomputed != hash {
+            return Ok(Err(broken(
+                "audit",
+                cycle_id,
+                Some(seq),
+                "содержимое записи изменено: её хеш не совпадает с сохранённым".into(),
+            )));
+        }
+        prev = hash;
+        expected += 1;
+        audit.insert(
+            seq,
+            AuditRow {
+                cycle_id,
+                event_seq,
+                what,
+                details,
+            },
+        );
+    }
+    report.audit_rows = expected - 1;
+    let head = sqlx::query("SELECT audit_seq, audit_hash FROM store_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let head_seq = to_u64(head.try_get("audit_seq")?);
+    let head_hash: String = head.try_get("audit_hash")?;
+    if head_seq != expected - 1 || head_hash != prev {
+        return Ok(Err(broken(
+            "audit",
+            None,
+            Some(expected),
+            format!(
+                "журнал обрывается на записи №{}, а последней записана №{head_seq}: \
+                 последние записи удалены",
+                expected - 1
+            ),
+        )));
+    }
+    Ok(Ok(audit))
+}
+
+fn check_events<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    audit: &'a BTreeMap<u64, AuditRow>,
+    report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let rows =
+            sqlx::query("SELECT cycle_id, seq, body, audit_seq FROM events ORDER BY cycle_id, seq")
+                .fetch_all(&mut *conn)
+                .await?;
+        let mut seen = BTreeSet::new();
+        let mut last: Option<(String, u64)> = None;
+        for row in &rows {
+            let cycle: String = row.try_get("cycle_id")?;
+            let seq = to_u64(row.try_get("seq")?);
+            let body: String = row.try_get("body")?;
+            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let fail = |reason: String| {
+                Ok(Err(broken(
+                    "events",
+                    Some(cycle.clone()),
+                    Some(seq),
+                    reason,
+                )))
+            };
+            let expected = match &last {
+                Some((c, s)) if *c == cycle => s + 1,
+                _ => 1,
+            };
+            if seq != expected {
+                return fail(format!("событие №{expected} отсутствует (удалено)"));
+            }
+            let matches = audit.get(&audit_seq).is_some_and(|a| {
+                a.cycle_id.as_deref() == Some(cycle.as_str())
+                    && a.event_seq == Some(seq)
+                    && a.details == body
+            });
+            if !matches {
+                return fail(format!(
+                    "событие не совпадает с записью №{audit_seq} журнала аудита: изменено"
+                ));
+            }
+            match serde_json::from_str::<bagalau_cycle::Event>(&body) {
+                Ok(event) if event.seq == seq => {}
+                _ => return fail("событие не читается".into()),
+            }
+            seen.insert((cycle.clone(), seq));
+            last = Some((cycle, seq));
+        }
+        report.events = rows.len() as u64;
+        for (audit_seq, row) in audit {
+            if let (Some(cycle), Some(seq)) = (&row.cycle_id, row.event_seq) {
+                if !seen.contains(&(cycle.clone(), seq)) {
+                    return Ok(Err(broken(
+                        "events",
+                        Some(cycle.clone()),
+                        Some(seq),
+                        format!("событие записано в журнал аудита (№{audit_seq}), но отсутствует"),
+                    )));
+                }
+            }
+        }
+        Ok(Ok(()))
+    })
+}
+
+fn check_runs<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    audit: &'a BTreeMap<u64, AuditRow>,
+    report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let rows = sqlx::query("SELECT * FROM runs ORDER BY cycle_id, number")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut ids = BTreeSet::new();
+        for row in &rows {
+            let cycle: String = row.try_get("cycle_id")?;
+            let number = to_u64(row.try_get("number")?);
+            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let fail = |reason: String| {
+                Ok(Err(broken(
+                    "runs",
+                    Some(cycle.clone()),
+                    Some(number),
+                    reason,
+                )))
+            };
+            let run = match decode_run(row) {
+                Ok(run) => run,
+                Err(e) => return fail(e.to_string()),
+            };
+            if let Err(reason) = check_run(&run) {
+                return fail(reason);
+            }
+            let recorded = audit.get(&audit_seq).is_some_and(|a| {
+                a.what == RUN_WHAT
+                    && run_in_details(&a.details).as_deref() == Some(run.id.0.as_str())
+            });
+            if !recorded {
+                return fail(format!(
+                    "расчёт не совпадает с записью №{audit_seq} журнала аудита"
+                ));
+            }
+            ids.insert(run.id.0.as_str().to_string());
+        }
+        report.runs = rows.len() as u64;
+        for (audit_seq, row) in audit {
+            if row.what == RUN_WHAT {
+                let id = run_in_details(&row.details).unwrap_or_default();
+                if !ids.contains(&id) {
+                    return Ok(Err(broken(
+                        "runs",
+                        row.cycle_id.clone(),
+                        None,
+                        format!(
+                            "расчёт {id} записан в журнал аудита (№{audit_seq}), но отсутствует"
+                        ),
+                    )));
+                }
+            }
+        }
+        Ok(Ok(()))
+    })
+}
+
+fn run_in_details(details: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(details).ok()?;
+    value.get("run")?.as_str().map(str::to_string)
+}
+
+async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) -> Checked<()> {
+    let rows = sqlx::query("SELECT hash, size, content FROM blobs ORDER BY hash")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &rows {
+        let hash: String = row.try_get("hash")?;
+        let size = to_u64(row.try_get("size")?);
+        let content: Vec<u8> = row.try_get("content")?;
+        if ContentHash::of(&content).as_str() != hash || content.len() as u64 != size {
+            return Ok(Err(Broken {
+                table: "blobs",
+                cycle: None,
+                seq: None,
+                key: Some(hash),
+                reason: "содержимое файла не совпадает с его хешем".into(),
+            }));
+        }
+    }
+    report.blobs = rows.len() as u64;
+    Ok(Ok(()))
+}
