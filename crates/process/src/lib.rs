@@ -14,6 +14,7 @@ mod backend;
 mod bundle;
 mod demo;
 mod process;
+pub mod store;
 
 pub use backend::{Audit, Backend, MemoryBackend, StoredFile};
 pub use bundle::Bundle;
