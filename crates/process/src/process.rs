@@ -738,7 +738,8 @@ impl<B: Backend> Process<B> {
     }
 
     /// Checks everything: the store's own integrity, every cycle's events replayed, every
-    /// recorded run present with matching hashes, and the current run reproduced from the data.
+    /// recorded run present with matching hashes and reproduced from the stored data as the
+    /// events stood when it was recorded.
     pub fn verify(&self) -> Result<VerifyReport, ProcessError> {
         let mut report = VerifyReport::default();
         if let Some(p) = self.backend.verify()? {
@@ -768,13 +769,25 @@ impl<B: Backend> Process<B> {
                         .push(format!("цикл «{id}»: расчёт {}: {e}", r.id)),
                 }
             }
-            if let Some(last) = c.runs().last() {
-                match self.evaluate(&c, &ed) {
-                    Ok((_, _, run)) if run.id() == last.id => {}
-                    Ok((_, _, run)) => report.problems.push(format!(
-                        "цикл «{id}»: последний расчёт {} не воспроизводится из данных ({})",
-                        last.id,
-                        run.id()
+            // Every run reproduced from the data as the events stood when it was recorded.
+            let events = c.events();
+            for (k, ev) in events.iter().enumerate() {
+                let Action::RecordRun { run, .. } = &ev.what else {
+                    continue;
+                };
+                let ctx = Context {
+                    editions: vec![Arc::clone(&ed)],
+                    calendar: Arc::clone(&self.calendar),
+                };
+                let reproduced = Cycle::replay(ctx, &events[..k])
+                    .map_err(ProcessError::from)
+                    .and_then(|prefix| self.evaluate(&prefix, &ed));
+                match reproduced {
+                    Ok((_, _, r)) if &r.id() == run => {}
+                    Ok((_, _, r)) => report.problems.push(format!(
+                        "цикл «{id}»: расчёт {run} (событие № {}) не воспроизводится из данных ({})",
+                        ev.seq,
+                        r.id()
                     )),
                     Err(e) => report.problems.push(format!("цикл «{id}»: {e}")),
                 }
