@@ -95,6 +95,24 @@ pub enum CycleCommand {
         #[arg(long = "penalty")]
         penalties: Vec<String>,
     },
+    /// Сформировать акт сверки по зафиксированным фактам и подписать его (от имени --as)
+    Act {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Подписать акт сверки (вторая сторона): --document ХЕШ
+    SignAct {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        document: String,
+    },
     /// Рассчитать оценки (новый расчёт)
     Compute,
     /// Пересчитать после решений комиссии и перепроверки; показать различия
@@ -438,6 +456,26 @@ pub fn run(args: CycleArgs) -> Result<String> {
                 description,
             )?
         }
+        CycleCommand::Act {
+            body,
+            direction,
+            out,
+        } => {
+            let doc = p.reconciliation_act(cycle, who()?, at, body, direction)?;
+            format!("Акт сверки подписан. {}", save(&doc, out.as_deref())?)
+        }
+        CycleCommand::SignAct {
+            body,
+            direction,
+            document,
+        } => act(
+            Action::SignAct {
+                body: body.clone(),
+                direction: direction.clone(),
+                document: document.clone(),
+            },
+            "подписание акта сверки",
+        )?,
         CycleCommand::Compute | CycleCommand::Recompute => {
             let (run, diff, new) = p.compute(cycle, who()?, at)?;
             let mut s = if new {

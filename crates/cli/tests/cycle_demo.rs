@@ -71,7 +71,7 @@ fn the_demo_on_sqlite_and_postgres_gives_identical_runs() {
     let (runs, docs) = demo(&[], "demo");
     assert_eq!(runs.len(), 2, "{runs:?}");
     assert_ne!(runs[0], runs[1]);
-    assert_eq!(docs.len(), 27, "{docs:?}");
+    assert_eq!(docs.len(), 28, "{docs:?}");
     assert!(docs
         .iter()
         .any(|d| d == "итоговое-заключение-MO-openness.docx"));

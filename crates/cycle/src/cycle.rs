@@ -134,6 +134,8 @@ pub struct Cycle {
     runs: Vec<RecordedRun>,
     corrected: BTreeSet<(String, String, String)>,
     snapshot: Option<Snapshot>,
+    /// Signatures of reconciliation acts: (body, direction) → (document, party).
+    acts: BTreeMap<(String, String), Vec<(String, Party)>>,
 }
 
 /// The imported data of a cycle: content hashes of the snapshot and of the edition folder.
@@ -306,6 +308,7 @@ impl Cycle {
             runs: Vec::new(),
             corrected: BTreeSet::new(),
             snapshot: None,
+            acts: BTreeMap::new(),
         }
     }
 
@@ -353,6 +356,13 @@ impl Cycle {
 
     pub fn is_published(&self) -> bool {
         self.published
+    }
+
+    /// The signatures of a body's reconciliation acts in a direction: (document, party).
+    pub fn act_signatures(&self, body: &str, direction: &str) -> &[(String, Party)] {
+        self.acts
+            .get(&(body.to_string(), direction.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The data imported, when it has been.
@@ -698,6 +708,14 @@ impl Cycle {
             return Ok(());
         }
 
+        if let Action::SignAct {
+            body,
+            direction,
+            document,
+        } = &ev.what
+        {
+            return self.check_sign_act(ev, created, body, direction, document);
+        }
         if matches!(
             ev.what,
             Action::ImportData { .. }
@@ -863,6 +881,7 @@ impl Cycle {
             Action::Create(_)
             | Action::OpenStage { .. }
             | Action::ImportData { .. }
+            | Action::SignAct { .. }
             | Action::RecordRun { .. }
             | Action::DecideCorrectedConclusions { .. }
             | Action::IssueCorrectedConclusion { .. } => Ok(()),
@@ -1114,6 +1133,69 @@ impl Cycle {
                 moved.join(", ")
             ),
         ))
+    }
+
+    /// A reconciliation act signed: by the body's evaluator in the direction or by the body,
+    /// once facts of re-verification are recorded for it.
+    fn check_sign_act(
+        &self,
+        ev: &Event,
+        created: &Created,
+        body: &str,
+        direction: &str,
+        document: &str,
+    ) -> Result<(), CycleError> {
+        let what = &ev.what;
+        let Some(def) = created.def.bodies.iter().find(|b| b.id == body) else {
+            return Err(CycleError::UnknownBody(body.to_string()));
+        };
+        let ed = self
+            .direction_edition(direction)
+            .ok_or_else(|| CycleError::UnknownDirection(direction.to_string()))?;
+        match ev.actor.party {
+            Party::AuthorizedBody => {
+                let expected = evaluators_of(ed, direction, body, def.group);
+                if !expected.contains(&ev.actor.organisation.as_str()) {
+                    return Err(CycleError::WrongOrganisation {
+                        action: what.name_ru(),
+                        expected: expected
+                            .iter()
+                            .map(|e| format!("«{e}»"))
+                            .collect::<Vec<_>>()
+                            .join(" или "),
+                        got: ev.actor.organisation.clone(),
+                    });
+                }
+            }
+            Party::EvaluatedBody if ev.actor.organisation == body => {}
+            _ => {
+                return Err(CycleError::WrongOrganisation {
+                    action: what.name_ru(),
+                    expected: format!("уполномоченный орган или сам орган «{body}»"),
+                    got: ev.actor.organisation.clone(),
+                })
+            }
+        }
+        if !is_hash(document) {
+            return Err(invalid(
+                what,
+                format!("«{document}» — не хеш содержимого документа (sha256:…)"),
+            ));
+        }
+        if self.case(body, direction).is_none_or(|c| c.facts == 0) {
+            return Err(out_of_order(
+                what,
+                "факты перепроверки по органу в этом направлении не зафиксированы",
+            ));
+        }
+        if self
+            .act_signatures(body, direction)
+            .iter()
+            .any(|(d, p)| d == document && *p == ev.actor.party)
+        {
+            return Err(out_of_order(what, "акт уже подписан этой стороной"));
+        }
+        Ok(())
     }
 
     /// Recording runs, the decision on moved bodies and corrected conclusions.
@@ -1805,6 +1887,22 @@ impl Cycle {
                 if let Some(r) = self.runs.last_mut() {
                     r.send_to = Some(send_to.clone());
                 }
+            }
+            Action::SignAct {
+                body,
+                direction,
+                document,
+            } => {
+                if ev.actor.party == Party::AuthorizedBody {
+                    self.participants
+                        .entry(body.clone())
+                        .or_default()
+                        .insert(person);
+                }
+                self.acts
+                    .entry((body.clone(), direction.clone()))
+                    .or_default()
+                    .push((document.clone(), ev.actor.party));
             }
             Action::ImportData {
                 snapshot,

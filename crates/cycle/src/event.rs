@@ -239,6 +239,13 @@ pub enum Action {
         withheld: Vec<String>,
         reasons: String,
     },
+    /// A reconciliation act (appendix 9: the facts of re-verification) signed by one side: the
+    /// body's evaluator in the direction or the body itself. `document`: the act's content hash.
+    SignAct {
+        body: String,
+        direction: String,
+        document: String,
+    },
     /// A corrected (final) conclusion regenerated from a recorded run and sent to the body: to an
     /// objecting body whose objection was upheld, or to a body the administrator decided to send
     /// one to.
@@ -260,7 +267,8 @@ impl Action {
             | Action::ImportData { .. }
             | Action::RecordRun { .. }
             | Action::DecideCorrectedConclusions { .. }
-            | Action::IssueCorrectedConclusion { .. } => return None,
+            | Action::IssueCorrectedConclusion { .. }
+            | Action::SignAct { .. } => return None,
             Action::RecordReorganisation { .. } => ActionCode::RecordReorganisation,
             Action::SubmitReporting { .. } => ActionCode::SubmitReporting,
             Action::SelectForReverification { .. } => ActionCode::SelectForReverification,
@@ -284,6 +292,7 @@ impl Action {
             Action::Create(_) => "создание цикла оценки",
             Action::OpenStage { .. } => "переход к этапу",
             Action::ImportData { .. } => "загрузка данных оценки",
+            Action::SignAct { .. } => "подписание акта сверки",
             Action::RecordRun { .. } => "регистрация расчёта",
             Action::DecideCorrectedConclusions { .. } => {
                 "решение о направлении исправленных заключений"

@@ -167,6 +167,27 @@ pub fn demo<B: Backend>(
     )?;
     let (run, _, _) = p.compute(cycle, admin(), at(2024, 2, 28)?)?;
     s.runs.push(run.id());
+    // The reconciliation act (appendix 9), signed by the Agency and by the akimat.
+    let t = at(2024, 2, 29)?;
+    let act = p.reconciliation_act(
+        cycle,
+        Actor::new(Party::AuthorizedBody, AGENCY, "Сервисова А."),
+        t,
+        "ast",
+        "services",
+    )?;
+    p.act(
+        cycle,
+        body("ast"),
+        t,
+        Action::SignAct {
+            body: "ast".into(),
+            direction: "services".into(),
+            document: act.hash.clone(),
+        },
+        "акт сверки подписан органом",
+    )?;
+    write(out, &act, &mut s)?;
 
     // Conclusions, issued and received on Monday 4 March 2024 (window until 12.03).
     stage("appeal", at(2024, 3, 1)?)?;

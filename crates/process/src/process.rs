@@ -687,6 +687,74 @@ impl<B: Backend> Process<B> {
         })
     }
 
+    /// The reconciliation act of a body (appendix 9) generated from the facts recorded for it in
+    /// the direction and the current run (which must include them: recompute after the facts),
+    /// stored and signed by `actor` (the evaluator or the body).
+    pub fn reconciliation_act(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        body: &str,
+        direction: &str,
+    ) -> Result<Issued, ProcessError> {
+        let (mut c, ed) = self.open(cycle)?;
+        let (loaded, out, _) = self.current(&c, &ed)?;
+        let mut facts = Vec::new();
+        for e in c.events() {
+            if let Action::RecordFacts {
+                body: b,
+                direction: d,
+                description,
+                penalties,
+            } = &e.what
+            {
+                if b != body || d != direction {
+                    continue;
+                }
+                for p in penalties {
+                    for _ in 0..p.count {
+                        facts.push(bagalau_report::act::Fact {
+                            body: body.to_string(),
+                            item: p.item.clone(),
+                            description: description.clone(),
+                            dates: None,
+                            file: "журнал цикла".into(),
+                            row: e.seq as usize,
+                        });
+                    }
+                }
+            }
+        }
+        let run = bagalau_report::Run {
+            ed: &ed,
+            out: &out,
+            period: loaded.meta.period,
+        };
+        let doc = bagalau_report::act::act(&run, body, &facts, bagalau_report::Lang::Ru)
+            .map_err(|e| ProcessError::Report(e.to_string()))?;
+        let bytes =
+            bagalau_office::to_docx(&doc).map_err(|e| ProcessError::Report(e.to_string()))?;
+        let hash = self.backend.put_blob(&bytes, DOCX, MAX_FILE)?;
+        self.commit(
+            cycle,
+            &mut c,
+            actor,
+            at,
+            Action::SignAct {
+                body: body.into(),
+                direction: direction.into(),
+                document: hash.clone(),
+            },
+            &format!("акт сверки {hash}"),
+        )?;
+        Ok(Issued {
+            hash,
+            name: format!("акт-сверки-{body}-{direction}.docx"),
+            bytes,
+        })
+    }
+
     /// The diff of two recorded runs (by default the last two).
     pub fn diff(
         &self,

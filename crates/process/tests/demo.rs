@@ -27,8 +27,8 @@ fn the_demo_cycle_runs_to_publication() -> Result<(), Box<dyn std::error::Error>
         "{}",
         s.late_objection
     );
-    // 21 conclusions, 2 tables, 3 corrected conclusions, 1 evidence file.
-    assert_eq!(s.documents.len(), 27, "{:#?}", s.documents);
+    // 21 conclusions, 1 act, 2 tables, 3 corrected conclusions, 1 evidence file.
+    assert_eq!(s.documents.len(), 28, "{:#?}", s.documents);
     for d in &s.documents {
         assert!(std::fs::metadata(d)?.len() > 0, "{}", d.display());
     }

@@ -85,6 +85,60 @@ fn facts_of_reverification_flow_into_the_next_run() -> Result<(), Box<dyn std::e
     let before_pen: rust_decimal::Decimal = mj.penalties.as_deref().unwrap_or("0").parse()?;
     let after_pen: rust_decimal::Decimal = after.penalties.as_deref().unwrap_or("0").parse()?;
     assert_eq!(after_pen - before_pen, "0.4".parse()?);
+    // The act (appendix 9) from the recorded facts, signed by both sides.
+    let act = p.reconciliation_act(
+        "c",
+        Actor::new(Party::AuthorizedBody, AGENCY, "Б"),
+        at(2, 26),
+        "MJ",
+        "public_services",
+    )?;
+    assert!(act.bytes.starts_with(b"PK"));
+    let mj_side = Actor::new(Party::EvaluatedBody, "MJ", "В");
+    p.act(
+        "c",
+        mj_side.clone(),
+        at(2, 26),
+        Action::SignAct {
+            body: "MJ".into(),
+            direction: "public_services".into(),
+            document: act.hash.clone(),
+        },
+        "",
+    )?;
+    assert!(
+        p.act(
+            "c",
+            mj_side,
+            at(2, 26),
+            Action::SignAct {
+                body: "MJ".into(),
+                direction: "public_services".into(),
+                document: act.hash.clone()
+            },
+            ""
+        )
+        .is_err(),
+        "signed twice"
+    );
+    let other = Actor::new(Party::EvaluatedBody, "MZSR", "Г");
+    assert!(
+        p.act(
+            "c",
+            other,
+            at(2, 26),
+            Action::SignAct {
+                body: "MJ".into(),
+                direction: "public_services".into(),
+                document: act.hash.clone()
+            },
+            ""
+        )
+        .is_err(),
+        "another body signed"
+    );
+    let (c, _) = p.open("c")?;
+    assert_eq!(c.act_signatures("MJ", "public_services").len(), 2);
     // The same data again: nothing new is recorded.
     let (third, _, new) = p.compute("c", admin, at(2, 26))?;
     assert!(!new);
