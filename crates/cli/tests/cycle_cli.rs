@@ -130,6 +130,30 @@ fn objections_on_the_last_day_and_the_day_after() {
     let evidence = d.join("скан.txt");
     std::fs::write(&evidence, "подтверждение\n").expect("write");
     let ev = evidence.display().to_string();
+    // Evidence is type-checked by the store: a text file declared as PDF is refused, and the
+    // objection with it is not recorded.
+    let fake = d.join("скан.pdf");
+    std::fs::write(&fake, "не PDF\n").expect("write");
+    let fake = fake.display().to_string();
+    let r = cycle(
+        d,
+        "2024-03-12",
+        "evaluated_body:MF:сотрудник",
+        &[
+            "object",
+            "--body",
+            "MF",
+            "--direction",
+            "services",
+            "--input",
+            "svc_violations",
+            "--text",
+            "т",
+            "--evidence",
+            &fake,
+        ],
+    );
+    assert!(!r.0 && r.1.contains("application/pdf"), "{}", r.1);
     ok(cycle(
         d,
         "2024-03-12",

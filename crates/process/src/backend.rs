@@ -70,6 +70,13 @@ pub struct MemoryBackend {
     pub audits: RefCell<Vec<Audit>>,
 }
 
+impl MemoryBackend {
+    /// The number of files stored.
+    pub fn blob_count(&self) -> usize {
+        self.blobs.borrow().len()
+    }
+}
+
 impl Backend for MemoryBackend {
     fn create_cycle(&self, cycle: &str, first: &Event, audit: &Audit) -> Result<(), ProcessError> {
         let mut c = self.cycles.borrow_mut();

@@ -89,6 +89,8 @@ pub struct Process<B: Backend> {
     pub backend: B,
     methodologies: PathBuf,
     calendar: Arc<Calendar>,
+    /// Editions loaded by this process, with their folder hashes (loaded once per process).
+    editions: std::cell::RefCell<BTreeMap<String, (Arc<Edition>, String)>>,
 }
 
 fn summary(c: &Cycle) -> String {
@@ -120,6 +122,7 @@ impl<B: Backend> Process<B> {
             backend,
             methodologies: methodologies.to_path_buf(),
             calendar: Arc::new(calendar),
+            editions: Default::default(),
         })
     }
 
@@ -131,13 +134,20 @@ impl<B: Backend> Process<B> {
                 message: "недопустимый идентификатор".into(),
             });
         }
+        if let Some(hit) = self.editions.borrow().get(id) {
+            return Ok(hit.clone());
+        }
         let dir = self.methodologies.join(id);
         let ed = bagalau_methodology::load(&dir).map_err(|e| ProcessError::Edition {
             id: id.to_string(),
             message: e.to_string(),
         })?;
         let hash = content_hash(&Bundle::read(&dir)?.to_bytes());
-        Ok((Arc::new(ed), hash))
+        let loaded = (Arc::new(ed), hash);
+        self.editions
+            .borrow_mut()
+            .insert(id.to_string(), loaded.clone());
+        Ok(loaded)
     }
 
     /// The cycle rebuilt from its stored events (each checked again) and its edition.
@@ -185,6 +195,33 @@ impl<B: Backend> Process<B> {
         };
         self.backend.append(cycle_id, last, &ev, &audit)?;
         Ok(ev)
+    }
+
+    /// Checks `action` on a copy of the cycle, then stores the files it names (so a refused action
+    /// stores nothing), then records it.
+    #[allow(clippy::too_many_arguments)]
+    fn store_and_commit(
+        &self,
+        cycle_id: &str,
+        c: &mut Cycle,
+        actor: Actor,
+        at: NaiveDateTime,
+        action: Action,
+        why: &str,
+        files: &[(&[u8], &str, u64)],
+    ) -> Result<Event, ProcessError> {
+        c.clone()
+            .apply(&FixedClock::new(at), actor.clone(), action.clone())?;
+        for (bytes, media_type, max) in files {
+            let stored = self.backend.put_blob(bytes, media_type, *max)?;
+            if stored != content_hash(bytes) {
+                return Err(ProcessError::Corrupt(format!(
+                    "хранилище вернуло хеш {stored} вместо {}",
+                    content_hash(bytes)
+                )));
+            }
+        }
+        self.commit(cycle_id, c, actor, at, action, why)
     }
 
     /// Any action that needs nothing but the cycle (stages, reorganisations, reporting,
@@ -315,8 +352,8 @@ impl<B: Backend> Process<B> {
             )));
         }
         let bytes = Bundle::read(dir)?.to_bytes();
-        let snapshot = self.backend.put_blob(&bytes, JSON, MAX_SNAPSHOT)?;
-        self.commit(
+        let snapshot = content_hash(&bytes);
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -327,6 +364,7 @@ impl<B: Backend> Process<B> {
                 edition_hash,
             },
             &format!("загрузка данных из «{}»", dir.display()),
+            &[(&bytes, JSON, MAX_SNAPSHOT)],
         )?;
         Ok(snapshot)
     }
@@ -487,7 +525,7 @@ impl<B: Backend> Process<B> {
         .map_err(|e| ProcessError::Report(e.to_string()))?;
         let bytes =
             bagalau_office::to_docx(&doc).map_err(|e| ProcessError::Report(e.to_string()))?;
-        let hash = self.backend.put_blob(&bytes, DOCX, MAX_FILE)?;
+        let hash = content_hash(&bytes);
         Ok(Issued {
             hash,
             name: format!("заключение-{body}-{direction}.docx"),
@@ -507,7 +545,7 @@ impl<B: Backend> Process<B> {
     ) -> Result<Issued, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let doc = self.conclusion_doc(&c, &ed, body, direction)?;
-        self.commit(
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -519,6 +557,7 @@ impl<B: Backend> Process<B> {
                 prepared_by,
             },
             &format!("заключение {}", doc.hash),
+            &[(&doc.bytes, DOCX, MAX_FILE)],
         )?;
         Ok(doc)
     }
@@ -540,7 +579,7 @@ impl<B: Backend> Process<B> {
             .ok_or_else(|| ProcessError::Invalid("расчёт ещё не выполнен".into()))?;
         let mut doc = self.conclusion_doc(&c, &ed, body, direction)?;
         doc.name = format!("итоговое-заключение-{body}-{direction}.docx");
-        self.commit(
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -552,6 +591,7 @@ impl<B: Backend> Process<B> {
                 document: doc.hash.clone(),
             },
             &format!("исправленное заключение {}", doc.hash),
+            &[(&doc.bytes, DOCX, MAX_FILE)],
         )?;
         Ok(doc)
     }
@@ -568,6 +608,7 @@ impl<B: Backend> Process<B> {
     ) -> Result<Event, ProcessError> {
         let (mut c, _) = self.open(cycle)?;
         let mut list = Vec::new();
+        let mut files: Vec<(Vec<u8>, String)> = Vec::new();
         for o in objections {
             let mut evidence = Vec::new();
             for f in &o.evidence {
@@ -575,7 +616,8 @@ impl<B: Backend> Process<B> {
                     path: f.path.clone(),
                     message: e.to_string(),
                 })?;
-                evidence.push(self.backend.put_blob(&bytes, &f.media_type, MAX_FILE)?);
+                evidence.push(content_hash(&bytes));
+                files.push((bytes, f.media_type.clone()));
             }
             list.push(Objection {
                 target: o.target.clone(),
@@ -583,7 +625,11 @@ impl<B: Backend> Process<B> {
                 evidence,
             });
         }
-        self.commit(
+        let files: Vec<(&[u8], &str, u64)> = files
+            .iter()
+            .map(|(b, t)| (b.as_slice(), t.as_str(), MAX_FILE))
+            .collect();
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -594,6 +640,7 @@ impl<B: Backend> Process<B> {
                 objections: list,
             },
             &format!("возражения органа «{body}»"),
+            &files,
         )
     }
 
@@ -609,7 +656,7 @@ impl<B: Backend> Process<B> {
     ) -> Result<Issued, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let doc = self.table_doc(&c, &ed, body, direction)?;
-        self.commit(
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -619,6 +666,7 @@ impl<B: Backend> Process<B> {
                 direction: direction.into(),
             },
             &format!("таблица разногласий {}", doc.hash),
+            &[(&doc.bytes, DOCX, MAX_FILE)],
         )?;
         Ok(doc)
     }
@@ -679,7 +727,7 @@ impl<B: Backend> Process<B> {
         .map_err(|e| ProcessError::Report(e.to_string()))?;
         let bytes =
             bagalau_office::to_docx(&doc).map_err(|e| ProcessError::Report(e.to_string()))?;
-        let hash = self.backend.put_blob(&bytes, DOCX, MAX_FILE)?;
+        let hash = content_hash(&bytes);
         Ok(Issued {
             hash,
             name: format!("таблица-разногласий-{body}-{direction}.docx"),
@@ -735,8 +783,8 @@ impl<B: Backend> Process<B> {
             .map_err(|e| ProcessError::Report(e.to_string()))?;
         let bytes =
             bagalau_office::to_docx(&doc).map_err(|e| ProcessError::Report(e.to_string()))?;
-        let hash = self.backend.put_blob(&bytes, DOCX, MAX_FILE)?;
-        self.commit(
+        let hash = content_hash(&bytes);
+        self.store_and_commit(
             cycle,
             &mut c,
             actor,
@@ -747,6 +795,7 @@ impl<B: Backend> Process<B> {
                 document: hash.clone(),
             },
             &format!("акт сверки {hash}"),
+            &[(&bytes, DOCX, MAX_FILE)],
         )?;
         Ok(Issued {
             hash,
