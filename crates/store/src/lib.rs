@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use hash::ContentHash;
 pub use media::MediaType;
 pub use store::{
-    Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, Store,
-    StoredRun, Text,
+    Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, RunSummary,
+    Store, StoredRun, Text,
 };
 pub use verify::{Broken, VerifyReport};

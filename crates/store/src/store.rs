@@ -209,6 +209,18 @@ pub struct StoredRun {
     pub trace_hash: ContentHash,
 }
 
+/// A run without its results and trace: what lists of runs show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub id: RunId,
+    pub number: u64,
+    pub edition_id: String,
+    pub results_hash: ContentHash,
+    pub previous: Option<RunId>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
 /// A stored file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blob {
@@ -640,6 +652,46 @@ impl Store {
                     let run = decode_run(row)?;
                     check_run(&run).map_err(StoreError::Corrupt)?;
                     Ok(run)
+                })
+                .collect()
+        })
+    }
+
+    /// The cycle's runs by number, without their results and trace (nothing is recomputed:
+    /// [`Store::run`] and [`Store::verify`] check the hashes).
+    pub fn run_summaries(&self, cycle_id: &str) -> Result<Vec<RunSummary>, StoreError> {
+        self.runtime.block_on(async {
+            let mut conn = self.pool.acquire().await?;
+            last_seq(&mut conn, cycle_id).await?;
+            let rows = sqlx::query(
+                "SELECT id, number, edition_id, results_hash, previous, created_at, created_by \
+                 FROM runs WHERE cycle_id = $1 ORDER BY number",
+            )
+            .bind(cycle_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let hash = |name: &str| -> Result<ContentHash, StoreError> {
+                        let value: String = row.try_get(name)?;
+                        value.parse().map_err(|_| {
+                            StoreError::Corrupt(format!(
+                                "поле {name} = «{value}» не является хешем"
+                            ))
+                        })
+                    };
+                    Ok(RunSummary {
+                        id: RunId(hash("id")?),
+                        number: to_u64(row.try_get("number")?),
+                        edition_id: row.try_get("edition_id")?,
+                        results_hash: hash("results_hash")?,
+                        previous: match row.try_get::<Option<String>, _>("previous")? {
+                            Some(_) => Some(RunId(hash("previous")?)),
+                            None => None,
+                        },
+                        created_at: parse_at(&row.try_get::<String, _>("created_at")?)?,
+                        created_by: row.try_get("created_by")?,
+                    })
                 })
                 .collect()
         })
