@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::hash::{hex, unhex, ContentHash};
@@ -109,6 +110,33 @@ const TABLES: &[Table] = &[
     ),
 ];
 
+/// The key by which rows of a table with large values are read one at a time.
+fn large_row_key(table: &str) -> Option<&'static str> {
+    match table {
+        "runs" => Some("id"),
+        "blobs" => Some("hash"),
+        _ => None,
+    }
+}
+
+/// Writes through to a file and hashes what it wrote.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 fn encode(row: &sqlx::any::AnyRow, cols: &[(&str, Col)]) -> Result<Value, StoreError> {
     let mut values = Vec::with_capacity(cols.len());
     for (name, col) in cols {
@@ -131,37 +159,82 @@ impl Store {
         if path.exists() {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        let mut out = Vec::new();
+        let tmp = path.with_extension("partial");
+        let result = self.write_backup(&tmp).and_then(|hash| {
+            std::fs::rename(&tmp, path).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Ok(hash)
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn write_backup(&self, path: &Path) -> Result<ContentHash, StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::create(path).map_err(io)?;
+        let mut out = HashingWriter {
+            inner: std::io::BufWriter::new(file),
+            hasher: Sha256::new(),
+        };
         let mut rows = 0u64;
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
-            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).ok();
+            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).map_err(io)?;
             for (table, order, cols) in TABLES {
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-                let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
-                for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
-                    let line = json!({"table": table, "row": encode(&row, cols)?});
-                    writeln!(out, "{line}").ok();
+                let select = format!("SELECT {} FROM {table}", names.join(", "));
+                let mut write_row = |row: &sqlx::any::AnyRow| -> Result<(), StoreError> {
+                    let line = json!({"table": table, "row": encode(row, cols)?});
+                    writeln!(out, "{line}").map_err(io)?;
                     rows += 1;
+                    Ok(())
+                };
+                match large_row_key(table) {
+                    // Runs and blobs one at a time: their bytes are not all held in memory.
+                    Some(key) => {
+                        let keys =
+                            sqlx::query(&format!("SELECT {key} FROM {table} ORDER BY {order}"))
+                                .fetch_all(&mut *tx)
+                                .await?;
+                        for k in keys {
+                            let k: String = k.try_get(0)?;
+                            let row = sqlx::query(&format!("{select} WHERE {key} = $1"))
+                                .bind(k)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            write_row(&row)?;
+                        }
+                    }
+                    None => {
+                        let all = sqlx::query(&format!("{select} ORDER BY {order}"))
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        for row in &all {
+                            write_row(row)?;
+                        }
+                    }
                 }
             }
             tx.rollback().await?;
             Ok::<_, StoreError>(())
         })?;
-        let hash = ContentHash::of(&out);
+        let hash = ContentHash::from_digest(&out.hasher.finalize_reset());
+        let mut inner = out.inner;
         writeln!(
-            out,
+            inner,
             "{}",
             json!({"end": {"rows": rows, "sha256": hash.as_str()}})
         )
-        .ok();
-        let io = |source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let tmp = path.with_extension("partial");
-        std::fs::write(&tmp, &out).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
+        .map_err(io)?;
+        let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
         Ok(hash)
     }
 

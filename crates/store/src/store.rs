@@ -182,22 +182,19 @@ pub(crate) fn run_id(
     created_at: &str,
     created_by: &str,
 ) -> RunId {
-    RunId(
-        ContentHash::from_str(&hash_fields(&[
-            json!("run/1"),
-            json!(cycle_id),
-            json!(number),
-            json!(edition_id),
-            json!(edition_hash),
-            json!(data_hash),
-            json!(results_hash),
-            json!(trace_hash),
-            json!(previous),
-            json!(created_at),
-            json!(created_by),
-        ]))
-        .unwrap_or_else(|_| unreachable!("hash_fields makes well-formed hashes")),
-    )
+    RunId(hash_fields(&[
+        json!("run/1"),
+        json!(cycle_id),
+        json!(number),
+        json!(edition_id),
+        json!(edition_hash),
+        json!(data_hash),
+        json!(results_hash),
+        json!(trace_hash),
+        json!(previous),
+        json!(created_at),
+        json!(created_by),
+    ]))
 }
 
 /// A run as stored, its hashes checked when read.
@@ -979,6 +976,7 @@ pub(crate) fn audit_hash(
         json!(after),
         json!(prev_hash),
     ])
+    .to_string()
 }
 
 /// Appends a row to the audit log (inside a writing transaction) and moves the chain's head.

@@ -294,11 +294,17 @@ fn check_runs<'a>(
     report: &'a mut VerifyReport,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
     Box::pin(async move {
-        let rows = sqlx::query("SELECT * FROM runs ORDER BY cycle_id, number")
+        // One run at a time: their results are not all held in memory.
+        let keys = sqlx::query("SELECT id FROM runs ORDER BY cycle_id, number")
             .fetch_all(&mut *conn)
             .await?;
         let mut ids = BTreeSet::new();
-        for row in &rows {
+        for key in &keys {
+            let row = sqlx::query("SELECT * FROM runs WHERE id = $1")
+                .bind(key.try_get::<String, _>("id")?)
+                .fetch_one(&mut *conn)
+                .await?;
+            let row = &row;
             let cycle: String = row.try_get("cycle_id")?;
             let number = to_u64(row.try_get("number")?);
             let audit_seq = to_u64(row.try_get("audit_seq")?);
@@ -328,7 +334,7 @@ fn check_runs<'a>(
             }
             ids.insert(run.id.0.as_str().to_string());
         }
-        report.runs = rows.len() as u64;
+        report.runs = keys.len() as u64;
         for (audit_seq, row) in audit {
             if row.what == RUN_WHAT {
                 let id = run_in_details(&row.details).unwrap_or_default();
@@ -354,11 +360,15 @@ fn run_in_details(details: &str) -> Option<String> {
 }
 
 async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) -> Checked<()> {
-    let rows = sqlx::query("SELECT hash, size, content FROM blobs ORDER BY hash")
+    let keys = sqlx::query("SELECT hash FROM blobs ORDER BY hash")
         .fetch_all(&mut *conn)
         .await?;
-    for row in &rows {
-        let hash: String = row.try_get("hash")?;
+    for key in &keys {
+        let hash: String = key.try_get("hash")?;
+        let row = sqlx::query("SELECT size, content FROM blobs WHERE hash = $1")
+            .bind(&hash)
+            .fetch_one(&mut *conn)
+            .await?;
         let size = to_u64(row.try_get("size")?);
         let content: Vec<u8> = row.try_get("content")?;
         if ContentHash::of(&content).as_str() != hash || content.len() as u64 != size {
@@ -371,6 +381,6 @@ async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) 
             }));
         }
     }
-    report.blobs = rows.len() as u64;
+    report.blobs = keys.len() as u64;
     Ok(Ok(()))
 }
