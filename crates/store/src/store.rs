@@ -332,6 +332,7 @@ impl Store {
         let pool = runtime.block_on(async {
             AnyPoolOptions::new()
                 .max_connections(4)
+                .acquire_timeout(std::time::Duration::from_secs(20))
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
                         if engine == Engine::Sqlite {

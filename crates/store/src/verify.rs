@@ -370,7 +370,8 @@ async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) 
             .fetch_one(&mut *conn)
             .await?;
         let size = to_u64(row.try_get("size")?);
-        let content: Vec<u8> = row.try_get("content")?;
+        // A value of another type written directly (SQLite allows it) is a broken entry too.
+        let content: Vec<u8> = row.try_get("content").unwrap_or_default();
         if ContentHash::of(&content).as_str() != hash || content.len() as u64 != size {
             return Ok(Err(Broken {
                 table: "blobs",
