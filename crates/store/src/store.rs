@@ -545,77 +545,44 @@ impl Store {
 
     /// Stores a run (and its audit row) in one transaction; returns its id.
     pub fn put_run(&self, run: &RunRecord, audit: &AuditInfo) -> Result<RunId, StoreError> {
-        let id = run.id();
-        let results_hash = run.results_hash();
-        let trace_hash = run.trace_hash();
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
-            last_seq(&mut tx, &run.cycle_id).await?;
-            let number = to_i64(run.number)?;
-            let taken = sqlx::query("SELECT id FROM runs WHERE cycle_id = $1 AND number = $2")
-                .bind(&run.cycle_id)
-                .bind(number)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if taken.is_some() {
-                return Err(StoreError::RunExists {
-                    cycle: run.cycle_id.clone(),
-                    number: run.number,
+            let id = insert_run(&mut tx, run, audit).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Stores a run and appends the event that records it in one transaction: both or neither
+    /// (a conflict on `expected_last_seq` stores no run). `run_audit` is the run's audit row's,
+    /// `event_audit` the event's.
+    pub fn append_with_run(
+        &self,
+        expected_last_seq: u64,
+        event: &Event,
+        event_audit: &AuditInfo,
+        run: &RunRecord,
+        run_audit: &AuditInfo,
+    ) -> Result<RunId, StoreError> {
+        let cycle_id = run.cycle_id.as_str();
+        self.runtime.block_on(async {
+            let mut tx = begin_write(&self.pool).await?;
+            let actual = last_seq(&mut tx, cycle_id).await?;
+            if actual != expected_last_seq {
+                return Err(StoreError::Conflict {
+                    cycle: cycle_id.to_string(),
+                    expected: expected_last_seq,
+                    actual,
                 });
             }
-            if let Some(previous) = &run.previous {
-                let found = sqlx::query("SELECT id FROM runs WHERE id = $1")
-                    .bind(previous.0.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if found.is_none() {
-                    return Err(StoreError::UnknownRun(previous.to_string()));
-                }
+            if event.seq != actual + 1 {
+                return Err(StoreError::BadSeq {
+                    last: actual,
+                    got: event.seq,
+                });
             }
-            let details = json!({
-                "run": id.0.as_str(),
-                "number": run.number,
-                "edition": run.edition_id,
-                "edition_hash": run.edition_hash,
-                "data_hash": run.data_hash,
-                "results_hash": results_hash.as_str(),
-                "trace_hash": trace_hash.as_str(),
-                "previous": run.previous.as_ref().map(|p| p.0.as_str()),
-            });
-            let audit_seq = append_audit(
-                &mut tx,
-                NewAudit {
-                    at: &run.created_at,
-                    cycle_id: Some(&run.cycle_id),
-                    event_seq: None,
-                    who: &run.created_by,
-                    what: RUN_WHAT,
-                    details: serde_json::to_string(&details)?,
-                    audit,
-                },
-            )
-            .await?;
-            sqlx::query(
-                "INSERT INTO runs (id, cycle_id, number, edition_id, edition_hash, data_hash, \
-                 results, results_hash, trace, trace_hash, previous, created_at, created_by, \
-                 audit_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            )
-            .bind(id.0.as_str())
-            .bind(&run.cycle_id)
-            .bind(number)
-            .bind(&run.edition_id)
-            .bind(&run.edition_hash)
-            .bind(&run.data_hash)
-            .bind(run.results.clone())
-            .bind(results_hash.as_str())
-            .bind(run.trace.clone())
-            .bind(trace_hash.as_str())
-            .bind(run.previous.as_ref().map(|p| p.0.as_str().to_string()))
-            .bind(format_at(&run.created_at))
-            .bind(&run.created_by)
-            .bind(to_i64(audit_seq)?)
-            .execute(&mut *tx)
-            .await?;
+            let id = insert_run(&mut tx, run, run_audit).await?;
+            insert_event(&mut tx, cycle_id, event, event_audit).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -877,6 +844,84 @@ pub(crate) async fn begin_write(
         .execute(&mut *tx)
         .await?;
     Ok(tx)
+}
+
+/// Inserts a run and its audit row (inside a writing transaction).
+async fn insert_run(
+    tx: &mut AnyConnection,
+    run: &RunRecord,
+    audit: &AuditInfo,
+) -> Result<RunId, StoreError> {
+    let id = run.id();
+    let results_hash = run.results_hash();
+    let trace_hash = run.trace_hash();
+    last_seq(tx, &run.cycle_id).await?;
+    let number = to_i64(run.number)?;
+    let taken = sqlx::query("SELECT id FROM runs WHERE cycle_id = $1 AND number = $2")
+        .bind(&run.cycle_id)
+        .bind(number)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::RunExists {
+            cycle: run.cycle_id.clone(),
+            number: run.number,
+        });
+    }
+    if let Some(previous) = &run.previous {
+        let found = sqlx::query("SELECT id FROM runs WHERE id = $1")
+            .bind(previous.0.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::UnknownRun(previous.to_string()));
+        }
+    }
+    let details = json!({
+        "run": id.0.as_str(),
+        "number": run.number,
+        "edition": run.edition_id,
+        "edition_hash": run.edition_hash,
+        "data_hash": run.data_hash,
+        "results_hash": results_hash.as_str(),
+        "trace_hash": trace_hash.as_str(),
+        "previous": run.previous.as_ref().map(|p| p.0.as_str()),
+    });
+    let audit_seq = append_audit(
+        tx,
+        NewAudit {
+            at: &run.created_at,
+            cycle_id: Some(&run.cycle_id),
+            event_seq: None,
+            who: &run.created_by,
+            what: RUN_WHAT,
+            details: serde_json::to_string(&details)?,
+            audit,
+        },
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO runs (id, cycle_id, number, edition_id, edition_hash, data_hash, \
+         results, results_hash, trace, trace_hash, previous, created_at, created_by, \
+         audit_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(id.0.as_str())
+    .bind(&run.cycle_id)
+    .bind(number)
+    .bind(&run.edition_id)
+    .bind(&run.edition_hash)
+    .bind(&run.data_hash)
+    .bind(run.results.clone())
+    .bind(results_hash.as_str())
+    .bind(run.trace.clone())
+    .bind(trace_hash.as_str())
+    .bind(run.previous.as_ref().map(|p| p.0.as_str().to_string()))
+    .bind(format_at(&run.created_at))
+    .bind(&run.created_by)
+    .bind(to_i64(audit_seq)?)
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
 }
 
 /// The cycle's last sequence number; an unknown cycle is an error.

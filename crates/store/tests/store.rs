@@ -765,3 +765,46 @@ fn open_refuses_what_is_not_a_store_location() {
         Store::open("postgres://bagalau:secret@localhost/none?host=/nonexistent").unwrap_err();
     assert!(!err.to_string().contains("secret"), "{err}");
 }
+
+#[test]
+fn a_run_and_the_event_recording_it_are_stored_together_or_not_at_all() {
+    for db in databases("append_with_run") {
+        let store = cycle_with(&db, "c", 2);
+        let other = Store::open(&db.url).unwrap();
+        let run = run_record("c", 1, None);
+        let id = store
+            .append_with_run(2, &event(3), &why(), &run, &AuditInfo::new("расчёт"))
+            .unwrap();
+        assert_eq!(store.run(&id).unwrap().record, run);
+        assert_eq!(store.events("c").unwrap().len(), 3);
+        // A writer who saw event 2 stores neither its run nor its event.
+        let stale = run_record("c", 2, Some(id.clone()));
+        let err = other
+            .append_with_run(2, &event(3), &why(), &stale, &why())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    expected: 2,
+                    actual: 3,
+                    ..
+                }
+            ),
+            "{}: {err:?}",
+            db.label
+        );
+        // A run that cannot be stored takes its event with it.
+        let err = other
+            .append_with_run(3, &event(4), &why(), &run_record("c", 1, None), &why())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::RunExists { number: 1, .. }),
+            "{err:?}"
+        );
+        assert_eq!(other.runs("c").unwrap().len(), 1);
+        assert_eq!(other.events("c").unwrap().len(), 3);
+        assert_eq!(other.audit(None).unwrap().len(), 4);
+        assert!(other.verify().unwrap().is_ok());
+    }
+}
