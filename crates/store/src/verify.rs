@@ -7,13 +7,13 @@ use std::fmt;
 use sqlx::Row;
 
 use crate::hash::{ContentHash, GENESIS};
-use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT};
+use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT, TEXT_WHAT};
 use crate::{Store, StoreError};
 
 /// The first entry that fails verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
-    /// The table: `audit`, `events`, `runs` or `blobs`.
+    /// The table: `audit`, `cycles`, `events`, `runs`, `texts` or `blobs`.
     pub table: &'static str,
     pub cycle: Option<String>,
     /// The entry's number: the audit row's or the event's sequence number, the run's number.
@@ -31,6 +31,8 @@ impl fmt::Display for Broken {
             "events" => "события цикла",
             "runs" => "расчёты",
             "blobs" => "файлы",
+            "cycles" => "циклы",
+            "texts" => "тексты",
             other => other,
         };
         write!(f, "нарушена запись: {table}")?;
@@ -109,7 +111,7 @@ impl Store {
                     return Ok(report);
                 }
             };
-            for check in [check_events, check_runs] {
+            for check in [check_cycles, check_events, check_runs, check_texts] {
                 if let Err(b) = check(&mut conn, &audit, &mut report).await? {
                     report.broken = Some(b);
                     return Ok(report);
@@ -349,6 +351,86 @@ fn check_runs<'a>(
                     )));
                 }
             }
+        }
+        Ok(Ok(()))
+    })
+}
+
+/// Every cycle begins with event 1, created at its time.
+fn check_cycles<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    _audit: &'a BTreeMap<u64, AuditRow>,
+    _report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let rows = sqlx::query(
+            "SELECT c.id AS id, c.created_at AS created_at, e.at AS first_at FROM cycles c \
+             LEFT JOIN events e ON e.cycle_id = c.id AND e.seq = 1 ORDER BY c.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let created_at: String = row.try_get("created_at")?;
+            let first_at: Option<String> = row.try_get("first_at")?;
+            if first_at.as_deref() != Some(created_at.as_str()) {
+                return Ok(Err(broken(
+                    "cycles",
+                    Some(id),
+                    Some(1),
+                    "у цикла нет первого события или время его создания изменено".into(),
+                )));
+            }
+        }
+        Ok(Ok(()))
+    })
+}
+
+/// Every text is as its last change in the audit log left it.
+fn check_texts<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    audit: &'a BTreeMap<u64, AuditRow>,
+    _report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let mut logged: BTreeMap<String, (u64, String)> = BTreeMap::new();
+        for row in audit.values().filter(|a| a.what == TEXT_WHAT) {
+            let value: serde_json::Value = serde_json::from_str(&row.details).unwrap_or_default();
+            if let (Some(key), Some(version), Some(text)) = (
+                value["key"].as_str(),
+                value["version"].as_u64(),
+                value["text"].as_str(),
+            ) {
+                logged.insert(key.to_string(), (version, text.to_string()));
+            }
+        }
+        let rows = sqlx::query("SELECT key, version, text FROM texts ORDER BY key")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut seen = BTreeSet::new();
+        for row in &rows {
+            let key: String = row.try_get("key")?;
+            let version = to_u64(row.try_get("version")?);
+            let text: String = row.try_get("text")?;
+            if logged.get(&key) != Some(&(version, text)) {
+                return Ok(Err(Broken {
+                    table: "texts",
+                    cycle: None,
+                    seq: Some(version),
+                    key: Some(key),
+                    reason: "текст не совпадает с последним изменением в журнале аудита".into(),
+                }));
+            }
+            seen.insert(key);
+        }
+        if let Some(key) = logged.keys().find(|k| !seen.contains(*k)) {
+            return Ok(Err(Broken {
+                table: "texts",
+                cycle: None,
+                seq: None,
+                key: Some(key.clone()),
+                reason: "текст записан в журнал аудита, но отсутствует".into(),
+            }));
         }
         Ok(Ok(()))
     })

@@ -808,3 +808,30 @@ fn a_run_and_the_event_recording_it_are_stored_together_or_not_at_all() {
         assert!(other.verify().unwrap().is_ok());
     }
 }
+
+#[test]
+fn verify_detects_a_text_or_a_cycle_changed_directly() {
+    for db in databases("verify_texts") {
+        let store = populated(&db);
+        raw(&db.url, "UPDATE texts SET text = 'подменено'").unwrap();
+        let broken = store.verify().unwrap().broken.expect("a changed text");
+        assert_eq!(
+            (broken.table, broken.key.as_deref()),
+            ("texts", Some("c/kar")),
+            "{}: {broken}",
+            db.label
+        );
+        raw(&db.url, "UPDATE texts SET text = 'рекомендации'").unwrap();
+        assert!(store.verify().unwrap().is_ok());
+        raw(
+            &db.url,
+            "UPDATE cycles SET created_at = '2020-01-01T00:00:00'",
+        )
+        .unwrap();
+        let broken = store.verify().unwrap().broken.expect("a changed cycle");
+        assert_eq!(
+            (broken.table, broken.cycle.as_deref()),
+            ("cycles", Some("c"))
+        );
+    }
+}
