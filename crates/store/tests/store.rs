@@ -192,12 +192,14 @@ fn the_database_refuses_update_and_delete_of_audit_events_runs_and_blobs() {
             "UPDATE blobs SET media_type = 'text/plain'",
             "DELETE FROM blobs",
             "DELETE FROM cycles",
+            "UPDATE cycles SET created_at = '2020-01-01T00:00:00'",
         ] {
             let err = raw(&db.url, sql).expect_err(sql);
             assert!(
                 err.contains("только дополняется")
                     || err.contains("запрещено")
-                    || err.contains("не удаляются"),
+                    || err.contains("не удаляются")
+                    || err.contains("не изменяются"),
                 "{}: {sql}: {err}",
                 db.label
             );
@@ -823,11 +825,16 @@ fn verify_detects_a_text_or_a_cycle_changed_directly() {
         );
         raw(&db.url, "UPDATE texts SET text = 'рекомендации'").unwrap();
         assert!(store.verify().unwrap().is_ok());
-        raw(
-            &db.url,
-            "UPDATE cycles SET created_at = '2020-01-01T00:00:00'",
-        )
-        .unwrap();
+        let tamper = "UPDATE cycles SET created_at = '2020-01-01T00:00:00'";
+        let err = raw(&db.url, tamper).expect_err("cycles are immutable");
+        assert!(err.contains("запрещено"), "{err}");
+        let unprotect = if db.postgres {
+            "ALTER TABLE cycles DISABLE TRIGGER cycles_no_update"
+        } else {
+            "DROP TRIGGER cycles_no_update"
+        };
+        raw(&db.url, unprotect).unwrap();
+        raw(&db.url, tamper).unwrap();
         let broken = store.verify().unwrap().broken.expect("a changed cycle");
         assert_eq!(
             (broken.table, broken.cycle.as_deref()),
