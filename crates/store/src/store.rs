@@ -351,6 +351,15 @@ impl Store {
             engine,
             runtime,
         };
+        if engine == Engine::Sqlite {
+            // Write-ahead logging: one fsync per commit instead of the rollback journal's several
+            // (measured: 30 ms per appended event before, on this machine's disk). The mode is
+            // kept in the file; switching needs a moment without other connections, so a busy
+            // database is left as it is and switched at a later open.
+            let _ = store
+                .runtime
+                .block_on(sqlx::query("PRAGMA journal_mode = WAL").execute(&store.pool));
+        }
         store.runtime.block_on(async {
             match engine {
                 Engine::Sqlite => SQLITE_MIGRATIONS.run(&store.pool).await,
