@@ -35,6 +35,7 @@ mod verify;
 pub use error::StoreError;
 pub use hash::ContentHash;
 pub use media::MediaType;
+pub use store::{default_data_dir, SQLITE_FILE};
 pub use store::{
     Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, RunSummary,
     Store, StoredRun, Text,

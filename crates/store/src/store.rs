@@ -21,6 +21,19 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// The file name of the SQLite database when a data directory is given.
 pub const SQLITE_FILE: &str = "bagalau.sqlite3";
 
+/// The data directory when none is given: `$BAGALAU_DATA_DIR`, else `$XDG_DATA_HOME/bagalau`,
+/// else `$HOME/.local/share/bagalau`; `None` when none of them is set.
+pub fn default_data_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("BAGALAU_DATA_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("bagalau")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/bagalau")))
+}
+
 /// The Russian name of the audit action that records a run.
 pub(crate) const RUN_WHAT: &str = "сохранение расчёта";
 pub(crate) const TEXT_WHAT: &str = "изменение текста";
@@ -1145,6 +1158,26 @@ pub(crate) fn check_run(run: &StoredRun) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_data_dir_follows_the_environment() {
+        // The only test of this binary that touches the environment.
+        std::env::set_var("BAGALAU_DATA_DIR", "/srv/bagalau");
+        std::env::set_var("XDG_DATA_HOME", "/home/u/.data");
+        assert_eq!(default_data_dir(), Some(PathBuf::from("/srv/bagalau")));
+        std::env::set_var("BAGALAU_DATA_DIR", "");
+        assert_eq!(
+            default_data_dir(),
+            Some(PathBuf::from("/home/u/.data/bagalau"))
+        );
+        std::env::remove_var("BAGALAU_DATA_DIR");
+        std::env::remove_var("XDG_DATA_HOME");
+        std::env::set_var("HOME", "/home/u");
+        assert_eq!(
+            default_data_dir(),
+            Some(PathBuf::from("/home/u/.local/share/bagalau"))
+        );
+    }
 
     #[test]
     fn passwords_are_redacted_from_messages() {
