@@ -4,7 +4,8 @@
 //! every row as it was (so every run's results and hashes come back bit for bit) and verifies
 //! the result.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use serde_json::{json, Value};
@@ -13,6 +14,7 @@ use sqlx::Row;
 
 use crate::hash::{hex, unhex, ContentHash};
 use crate::store::begin_write;
+use crate::verify::verify_on;
 use crate::{Store, StoreError};
 
 const FORMAT: &str = "bagalau-backup";
@@ -246,11 +248,15 @@ impl Store {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+        let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        let lines = parse_archive(&bytes).map_err(damaged)?;
+        };
+        let rows = check_archive(path)?.map_err(damaged)?;
+        // Second pass: the rows, one line at a time (the archive is never held whole).
+        let mut reader = BufReader::new(File::open(path).map_err(io)?);
+        let mut line = Vec::new();
+        reader.read_until(b'\n', &mut line).map_err(io)?; // the header, checked
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
             for (table, _, _) in TABLES {
@@ -261,10 +267,14 @@ impl Store {
                 }
             }
             let mut last_audit: Option<(i64, String)> = None;
-            for (table, row) in &lines {
+            for _ in 0..rows {
+                line.clear();
+                reader.read_until(b'\n', &mut line).map_err(io)?;
+                let (table, row) = parse_row(&line).map_err(damaged)?;
+                let table = table.as_str();
                 let (_, _, cols) = TABLES
                     .iter()
-                    .find(|(t, _, _)| t == table)
+                    .find(|(t, _, _)| *t == table)
                     .ok_or_else(|| damaged(format!("неизвестная таблица «{table}»")))?;
                 let values = row
                     .as_array()
@@ -293,7 +303,7 @@ impl Store {
                     };
                 }
                 query.execute(&mut *tx).await?;
-                if *table == "audit" {
+                if table == "audit" {
                     let seq = values[0].as_i64().unwrap_or_default();
                     let hash = values[11].as_str().unwrap_or_default().to_string();
                     last_audit = Some((seq, hash));
@@ -306,58 +316,82 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Verified before it is committed: a forged archive leaves the store empty.
+            let report = verify_on(&mut tx).await?;
+            if let Some(broken) = report.broken {
+                tx.rollback().await?;
+                return Err(damaged(format!(
+                    "восстановленные данные не проходят проверку: {broken}"
+                )));
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(())
-        })?;
-        let report = self.verify()?;
-        match report.broken {
-            None => Ok(()),
-            Some(broken) => Err(damaged(format!(
-                "восстановленные данные не проходят проверку: {broken}"
-            ))),
-        }
+        })
     }
 }
 
-/// Checks the header and the trailer's SHA-256 and row count; the rows as (table, values).
-fn parse_archive(bytes: &[u8]) -> Result<Vec<(String, Value)>, String> {
-    let body_end = bytes
-        .strip_suffix(b"\n")
-        .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
-        .ok_or("нет завершающей строки")?
-        + 1;
-    let (body, trailer) = bytes.split_at(body_end);
-    let trailer: Value =
-        serde_json::from_slice(trailer).map_err(|_| "завершающая строка не читается")?;
-    let expected = trailer["end"]["sha256"]
-        .as_str()
-        .ok_or("в завершающей строке нет хеша")?;
-    if ContentHash::of(body).as_str() != expected {
-        return Err("хеш содержимого не совпадает с записанным в архиве".into());
+/// First pass: checks the header, the trailer's SHA-256 over every line before it and its row
+/// count, reading one line at a time; the number of rows, or why the archive is damaged.
+fn check_archive(path: &Path) -> Result<Result<u64, String>, StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut hasher = Sha256::new();
+    let (mut previous, mut line) = (Vec::new(), Vec::new());
+    let mut lines = 0u64;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            break;
+        }
+        if !line.ends_with(b"\n") {
+            return Ok(Err("последняя строка не завершена: архив обрезан".into()));
+        }
+        if lines == 0 {
+            let header: Value = match serde_json::from_slice(&line) {
+                Ok(header) => header,
+                Err(_) => return Ok(Err("нет заголовка".into())),
+            };
+            if header["format"] != FORMAT || header["version"] != VERSION {
+                return Ok(Err(format!(
+                    "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+                )));
+            }
+        } else {
+            hasher.update(&previous);
+        }
+        std::mem::swap(&mut previous, &mut line);
+        lines += 1;
     }
-    let text = std::str::from_utf8(body).map_err(|_| "архив не в кодировке UTF-8")?;
-    let mut lines = text.lines();
-    let header: Value = lines
-        .next()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .ok_or("нет заголовка")?;
-    if header["format"] != FORMAT || header["version"] != VERSION {
-        return Err(format!(
-            "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+    if lines < 2 {
+        return Ok(Err("нет завершающей строки".into()));
+    }
+    let Ok(trailer) = serde_json::from_slice::<Value>(&previous) else {
+        return Ok(Err("завершающая строка не читается".into()));
+    };
+    let Some(expected) = trailer["end"]["sha256"].as_str() else {
+        return Ok(Err("в завершающей строке нет хеша".into()));
+    };
+    if ContentHash::from_digest(&hasher.finalize()).as_str() != expected {
+        return Ok(Err(
+            "хеш содержимого не совпадает с записанным в архиве".into()
         ));
     }
-    let rows: Vec<(String, Value)> = lines
-        .map(|line| {
-            let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-            let table = value["table"]
-                .as_str()
-                .ok_or("строка без таблицы")?
-                .to_string();
-            Ok((table, value["row"].take()))
-        })
-        .collect::<Result<_, String>>()?;
-    if trailer["end"]["rows"].as_u64() != Some(rows.len() as u64) {
-        return Err("число строк не совпадает с записанным в архиве".into());
+    let rows = lines - 2;
+    if trailer["end"]["rows"].as_u64() != Some(rows) {
+        return Ok(Err("число строк не совпадает с записанным в архиве".into()));
     }
-    Ok(rows)
+    Ok(Ok(rows))
+}
+
+/// One row line: its table and its values.
+fn parse_row(line: &[u8]) -> Result<(String, Value), String> {
+    let mut value: Value = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let table = value["table"]
+        .as_str()
+        .ok_or("строка без таблицы")?
+        .to_string();
+    Ok((table, value["row"].take()))
 }

@@ -103,26 +103,32 @@ impl Store {
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
         self.runtime.block_on(async {
             let mut conn = self.pool.acquire().await?;
-            let mut report = VerifyReport::default();
-            let audit = match check_audit(&mut conn, &mut report).await? {
-                Ok(audit) => audit,
-                Err(b) => {
-                    report.broken = Some(b);
-                    return Ok(report);
-                }
-            };
-            for check in [check_cycles, check_events, check_runs, check_texts] {
-                if let Err(b) = check(&mut conn, &audit, &mut report).await? {
-                    report.broken = Some(b);
-                    return Ok(report);
-                }
-            }
-            if let Err(b) = check_blobs(&mut conn, &mut report).await? {
-                report.broken = Some(b);
-            }
-            Ok(report)
+            verify_on(&mut conn).await
         })
     }
+}
+
+/// [`Store::verify`] on one connection (or inside a transaction: restore verifies before it
+/// commits).
+pub(crate) async fn verify_on(conn: &mut sqlx::AnyConnection) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    let audit = match check_audit(conn, &mut report).await? {
+        Ok(audit) => audit,
+        Err(b) => {
+            report.broken = Some(b);
+            return Ok(report);
+        }
+    };
+    for check in [check_cycles, check_events, check_runs, check_texts] {
+        if let Err(b) = check(conn, &audit, &mut report).await? {
+            report.broken = Some(b);
+            return Ok(report);
+        }
+    }
+    if let Err(b) = check_blobs(conn, &mut report).await? {
+        report.broken = Some(b);
+    }
+    Ok(report)
 }
 
 type Checked<T> = Result<Result<T, Broken>, StoreError>;

@@ -842,3 +842,46 @@ fn verify_detects_a_text_or_a_cycle_changed_directly() {
         );
     }
 }
+
+#[test]
+fn restore_refuses_a_forged_archive_and_leaves_the_store_empty() {
+    for db in databases("forged_archive") {
+        let store = populated(&db);
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a");
+        store.backup(&archive).unwrap();
+        // A row changed and the trailer's hash recomputed: the archive is consistent with itself,
+        // but the audit chain it carries is not.
+        let text = std::fs::read_to_string(&archive).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let i = lines
+            .iter()
+            .position(|l| l.contains("\"table\":\"audit\""))
+            .unwrap();
+        assert!(lines[i].contains("проверка"));
+        lines[i] = lines[i].replace("проверка", "подлог");
+        lines.pop();
+        let body = lines.join("\n") + "\n";
+        let trailer = serde_json::json!({"end": {
+            "rows": lines.len() - 1,
+            "sha256": ContentHash::of(body.as_bytes()).as_str(),
+        }});
+        std::fs::write(&archive, format!("{body}{trailer}\n")).unwrap();
+        for target in databases("forged_target") {
+            let fresh = Store::open(&target.url).unwrap();
+            let err = fresh.restore(&archive).unwrap_err();
+            assert!(
+                matches!(err, StoreError::Archive { .. }) && err.to_string().contains("№1"),
+                "{} → {}: {err}",
+                db.label,
+                target.label
+            );
+            assert!(fresh.cycles().unwrap().is_empty());
+            assert!(fresh.audit(None).unwrap().is_empty());
+            // Still empty, so a good archive can go in afterwards.
+            let good = dir.path().join(format!("good-{}", target.label));
+            store.backup(&good).unwrap();
+            fresh.restore(&good).unwrap();
+        }
+    }
+}
