@@ -375,9 +375,21 @@ impl Store {
         }
         store.runtime.block_on(async {
             match engine {
-                Engine::Sqlite => SQLITE_MIGRATIONS.run(&store.pool).await,
-                Engine::Postgres => POSTGRES_MIGRATIONS.run(&store.pool).await,
+                // sqlx takes no lock for SQLite migrations: two processes opening a new file at
+                // once would both create the tables. One IMMEDIATE transaction around the whole
+                // run takes the write lock first (the others wait, then find it done); sqlx
+                // runs each migration in a savepoint inside it.
+                Engine::Sqlite => {
+                    let mut conn = store.pool.acquire().await?;
+                    let mut tx =
+                        sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+                    SQLITE_MIGRATIONS.run(&mut *tx).await?;
+                    tx.commit().await?;
+                }
+                // PostgreSQL: sqlx holds an advisory lock while it migrates.
+                Engine::Postgres => POSTGRES_MIGRATIONS.run(&store.pool).await?,
             }
+            Ok::<_, StoreError>(())
         })?;
         Ok(store)
     }

@@ -885,3 +885,20 @@ fn restore_refuses_a_forged_archive_and_leaves_the_store_empty() {
         }
     }
 }
+
+#[test]
+fn several_first_opens_at_once_create_one_store() {
+    for db in databases("first_opens") {
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let url = db.url.clone();
+                std::thread::spawn(move || Store::open(&url).map(|_| ()))
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().unwrap();
+            assert!(opened.is_ok(), "{}: {opened:?}", db.label);
+        }
+        assert!(Store::open(&db.url).unwrap().verify().unwrap().is_ok());
+    }
+}
