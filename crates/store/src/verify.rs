@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::hash::{ContentHash, GENESIS};
 use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT, TEXT_WHAT};
-use crate::{Store, StoreError};
+use crate::{Engine, Store, StoreError};
 
 /// The first entry that fails verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,9 +101,18 @@ impl Store {
     /// broken entry is reported, not returned as an error: errors are for a store that cannot
     /// be read at all.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        // One snapshot for all the checks: rows appended while it reads would otherwise look
+        // like a chain cut short or an event without its audit row.
+        let begin = match self.engine() {
+            Engine::Sqlite => "BEGIN",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
         self.runtime.block_on(async {
             let mut conn = self.pool.acquire().await?;
-            verify_on(&mut conn).await
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+            let report = verify_on(&mut tx).await;
+            tx.rollback().await?;
+            report
         })
     }
 }

@@ -902,3 +902,36 @@ fn several_first_opens_at_once_create_one_store() {
         assert!(Store::open(&db.url).unwrap().verify().unwrap().is_ok());
     }
 }
+
+#[test]
+fn verify_sees_one_consistent_state_while_a_writer_appends() {
+    for db in databases("verify_concurrent") {
+        drop(cycle_with(&db, "c", 1));
+        let url = db.url.clone();
+        let writer = std::thread::spawn(move || {
+            let store = Store::open(&url).unwrap();
+            for seq in 2..=120 {
+                store.append("c", seq - 1, &event(seq), &why()).unwrap();
+                if seq % 10 == 0 {
+                    let mut run = run_record("c", seq / 10, None);
+                    run.previous = store
+                        .run_summaries("c")
+                        .unwrap()
+                        .last()
+                        .map(|r| r.id.clone());
+                    store.put_run(&run, &why()).unwrap();
+                }
+            }
+        });
+        let store = Store::open(&db.url).unwrap();
+        let mut checks = 0;
+        while !writer.is_finished() {
+            let report = store.verify().unwrap();
+            assert!(report.is_ok(), "{}: {report}", db.label);
+            checks += 1;
+        }
+        writer.join().unwrap();
+        assert!(checks > 1, "{}: verify ran {checks} times", db.label);
+        assert!(store.verify().unwrap().is_ok());
+    }
+}
