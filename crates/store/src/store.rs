@@ -248,7 +248,8 @@ pub struct Text {
     pub updated_by: Author,
 }
 
-/// The store. Blocking: every method runs its queries on the store's own runtime.
+/// The store. Blocking: every method runs its queries on the store's own current-thread
+/// runtime, so it must not be called (nor dropped) from inside another tokio runtime's task.
 pub struct Store {
     pub(crate) pool: AnyPool,
     engine: Engine,

@@ -122,6 +122,7 @@ fn a_stale_expected_seq_is_a_conflict_not_a_lost_update() {
             err.to_string().contains("изменён другим пользователем"),
             "{err}"
         );
+        assert!(err.is_conflict());
         // Nothing of the refused append is stored, not even in the audit log.
         assert_eq!(
             second.events("c").unwrap(),
@@ -487,6 +488,8 @@ fn texts_have_optimistic_versions() {
                 ..
             })
         ));
+        assert!(err.is_conflict());
+        assert!(!StoreError::UnknownCycle("c".into()).is_conflict());
         let text = store.text(key).unwrap().unwrap();
         assert_eq!((text.version, text.text.as_str()), (2, "второй вариант"));
         assert_eq!(
