@@ -4,14 +4,17 @@
 //! every row as it was (so every run's results and hashes come back bit for bit) and verifies
 //! the result.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::hash::{hex, unhex, ContentHash};
 use crate::store::begin_write;
+use crate::verify::verify_on;
 use crate::{Store, StoreError};
 
 const FORMAT: &str = "bagalau-backup";
@@ -109,6 +112,33 @@ const TABLES: &[Table] = &[
     ),
 ];
 
+/// The key by which rows of a table with large values are read one at a time.
+fn large_row_key(table: &str) -> Option<&'static str> {
+    match table {
+        "runs" => Some("id"),
+        "blobs" => Some("hash"),
+        _ => None,
+    }
+}
+
+/// Writes through to a file and hashes what it wrote.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 fn encode(row: &sqlx::any::AnyRow, cols: &[(&str, Col)]) -> Result<Value, StoreError> {
     let mut values = Vec::with_capacity(cols.len());
     for (name, col) in cols {
@@ -131,37 +161,82 @@ impl Store {
         if path.exists() {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        let mut out = Vec::new();
+        let tmp = path.with_extension("partial");
+        let result = self.write_backup(&tmp).and_then(|hash| {
+            std::fs::rename(&tmp, path).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Ok(hash)
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn write_backup(&self, path: &Path) -> Result<ContentHash, StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::create(path).map_err(io)?;
+        let mut out = HashingWriter {
+            inner: std::io::BufWriter::new(file),
+            hasher: Sha256::new(),
+        };
         let mut rows = 0u64;
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
-            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).ok();
+            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).map_err(io)?;
             for (table, order, cols) in TABLES {
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-                let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
-                for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
-                    let line = json!({"table": table, "row": encode(&row, cols)?});
-                    writeln!(out, "{line}").ok();
+                let select = format!("SELECT {} FROM {table}", names.join(", "));
+                let mut write_row = |row: &sqlx::any::AnyRow| -> Result<(), StoreError> {
+                    let line = json!({"table": table, "row": encode(row, cols)?});
+                    writeln!(out, "{line}").map_err(io)?;
                     rows += 1;
+                    Ok(())
+                };
+                match large_row_key(table) {
+                    // Runs and blobs one at a time: their bytes are not all held in memory.
+                    Some(key) => {
+                        let keys =
+                            sqlx::query(&format!("SELECT {key} FROM {table} ORDER BY {order}"))
+                                .fetch_all(&mut *tx)
+                                .await?;
+                        for k in keys {
+                            let k: String = k.try_get(0)?;
+                            let row = sqlx::query(&format!("{select} WHERE {key} = $1"))
+                                .bind(k)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            write_row(&row)?;
+                        }
+                    }
+                    None => {
+                        let all = sqlx::query(&format!("{select} ORDER BY {order}"))
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        for row in &all {
+                            write_row(row)?;
+                        }
+                    }
                 }
             }
             tx.rollback().await?;
             Ok::<_, StoreError>(())
         })?;
-        let hash = ContentHash::of(&out);
+        let hash = ContentHash::from_digest(&out.hasher.finalize_reset());
+        let mut inner = out.inner;
         writeln!(
-            out,
+            inner,
             "{}",
             json!({"end": {"rows": rows, "sha256": hash.as_str()}})
         )
-        .ok();
-        let io = |source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let tmp = path.with_extension("partial");
-        std::fs::write(&tmp, &out).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
+        .map_err(io)?;
+        let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
         Ok(hash)
     }
 
@@ -173,11 +248,15 @@ impl Store {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+        let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        let lines = parse_archive(&bytes).map_err(damaged)?;
+        };
+        let rows = check_archive(path)?.map_err(damaged)?;
+        // Second pass: the rows, one line at a time (the archive is never held whole).
+        let mut reader = BufReader::new(File::open(path).map_err(io)?);
+        let mut line = Vec::new();
+        reader.read_until(b'\n', &mut line).map_err(io)?; // the header, checked
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
             for (table, _, _) in TABLES {
@@ -188,10 +267,14 @@ impl Store {
                 }
             }
             let mut last_audit: Option<(i64, String)> = None;
-            for (table, row) in &lines {
+            for _ in 0..rows {
+                line.clear();
+                reader.read_until(b'\n', &mut line).map_err(io)?;
+                let (table, row) = parse_row(&line).map_err(damaged)?;
+                let table = table.as_str();
                 let (_, _, cols) = TABLES
                     .iter()
-                    .find(|(t, _, _)| t == table)
+                    .find(|(t, _, _)| *t == table)
                     .ok_or_else(|| damaged(format!("неизвестная таблица «{table}»")))?;
                 let values = row
                     .as_array()
@@ -220,7 +303,7 @@ impl Store {
                     };
                 }
                 query.execute(&mut *tx).await?;
-                if *table == "audit" {
+                if table == "audit" {
                     let seq = values[0].as_i64().unwrap_or_default();
                     let hash = values[11].as_str().unwrap_or_default().to_string();
                     last_audit = Some((seq, hash));
@@ -233,58 +316,82 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Verified before it is committed: a forged archive leaves the store empty.
+            let report = verify_on(&mut tx).await?;
+            if let Some(broken) = report.broken {
+                tx.rollback().await?;
+                return Err(damaged(format!(
+                    "восстановленные данные не проходят проверку: {broken}"
+                )));
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(())
-        })?;
-        let report = self.verify()?;
-        match report.broken {
-            None => Ok(()),
-            Some(broken) => Err(damaged(format!(
-                "восстановленные данные не проходят проверку: {broken}"
-            ))),
-        }
+        })
     }
 }
 
-/// Checks the header and the trailer's SHA-256 and row count; the rows as (table, values).
-fn parse_archive(bytes: &[u8]) -> Result<Vec<(String, Value)>, String> {
-    let body_end = bytes
-        .strip_suffix(b"\n")
-        .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
-        .ok_or("нет завершающей строки")?
-        + 1;
-    let (body, trailer) = bytes.split_at(body_end);
-    let trailer: Value =
-        serde_json::from_slice(trailer).map_err(|_| "завершающая строка не читается")?;
-    let expected = trailer["end"]["sha256"]
-        .as_str()
-        .ok_or("в завершающей строке нет хеша")?;
-    if ContentHash::of(body).as_str() != expected {
-        return Err("хеш содержимого не совпадает с записанным в архиве".into());
+/// First pass: checks the header, the trailer's SHA-256 over every line before it and its row
+/// count, reading one line at a time; the number of rows, or why the archive is damaged.
+fn check_archive(path: &Path) -> Result<Result<u64, String>, StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut hasher = Sha256::new();
+    let (mut previous, mut line) = (Vec::new(), Vec::new());
+    let mut lines = 0u64;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            break;
+        }
+        if !line.ends_with(b"\n") {
+            return Ok(Err("последняя строка не завершена: архив обрезан".into()));
+        }
+        if lines == 0 {
+            let header: Value = match serde_json::from_slice(&line) {
+                Ok(header) => header,
+                Err(_) => return Ok(Err("нет заголовка".into())),
+            };
+            if header["format"] != FORMAT || header["version"] != VERSION {
+                return Ok(Err(format!(
+                    "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+                )));
+            }
+        } else {
+            hasher.update(&previous);
+        }
+        std::mem::swap(&mut previous, &mut line);
+        lines += 1;
     }
-    let text = std::str::from_utf8(body).map_err(|_| "архив не в кодировке UTF-8")?;
-    let mut lines = text.lines();
-    let header: Value = lines
-        .next()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .ok_or("нет заголовка")?;
-    if header["format"] != FORMAT || header["version"] != VERSION {
-        return Err(format!(
-            "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+    if lines < 2 {
+        return Ok(Err("нет завершающей строки".into()));
+    }
+    let Ok(trailer) = serde_json::from_slice::<Value>(&previous) else {
+        return Ok(Err("завершающая строка не читается".into()));
+    };
+    let Some(expected) = trailer["end"]["sha256"].as_str() else {
+        return Ok(Err("в завершающей строке нет хеша".into()));
+    };
+    if ContentHash::from_digest(&hasher.finalize()).as_str() != expected {
+        return Ok(Err(
+            "хеш содержимого не совпадает с записанным в архиве".into()
         ));
     }
-    let rows: Vec<(String, Value)> = lines
-        .map(|line| {
-            let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-            let table = value["table"]
-                .as_str()
-                .ok_or("строка без таблицы")?
-                .to_string();
-            Ok((table, value["row"].take()))
-        })
-        .collect::<Result<_, String>>()?;
-    if trailer["end"]["rows"].as_u64() != Some(rows.len() as u64) {
-        return Err("число строк не совпадает с записанным в архиве".into());
+    let rows = lines - 2;
+    if trailer["end"]["rows"].as_u64() != Some(rows) {
+        return Ok(Err("число строк не совпадает с записанным в архиве".into()));
     }
-    Ok(rows)
+    Ok(Ok(rows))
+}
+
+/// One row line: its table and its values.
+fn parse_row(line: &[u8]) -> Result<(String, Value), String> {
+    let mut value: Value = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let table = value["table"]
+        .as_str()
+        .ok_or("строка без таблицы")?
+        .to_string();
+    Ok((table, value["row"].take()))
 }

@@ -71,3 +71,14 @@ pub enum StoreError {
     #[error("не удалось преобразовать в JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+impl StoreError {
+    /// Whether someone else changed the data since the caller read it (the caller should
+    /// re-read and decide again), as opposed to a refused or failed operation.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Conflict { .. } | StoreError::VersionConflict { .. }
+        )
+    }
+}

@@ -18,7 +18,11 @@ pub struct ContentHash(String);
 impl ContentHash {
     /// The hash of `bytes`.
     pub fn of(bytes: &[u8]) -> ContentHash {
-        ContentHash(format!("sha256:{}", hex(&Sha256::digest(bytes))))
+        ContentHash::from_digest(&Sha256::digest(bytes))
+    }
+
+    pub(crate) fn from_digest(digest: &[u8]) -> ContentHash {
+        ContentHash(format!("sha256:{}", hex(digest)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -79,9 +83,10 @@ pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The hash of a canonical serialisation of `fields`: a JSON array, compact, fields in a fixed
 /// order. Every stored hash over several fields (audit rows, runs) is made here.
-pub(crate) fn hash_fields(fields: &[serde_json::Value]) -> String {
+pub(crate) fn hash_fields(fields: &[serde_json::Value]) -> ContentHash {
+    // Serialising JSON values to a vector cannot fail.
     let canonical = serde_json::to_vec(fields).unwrap_or_default();
-    ContentHash::of(&canonical).0
+    ContentHash::of(&canonical)
 }
 
 #[cfg(test)]

@@ -10,9 +10,14 @@
 //!   JSON —, why, before/after), each row's SHA-256 over a canonical serialisation of its fields
 //!   and the previous row's hash;
 //! - runs: immutable computations (edition, data snapshot, results, trace) identified by the hash
-//!   of their record;
+//!   of their record ([`Store::append_with_run`] stores a run with the event recording it, in one
+//!   transaction);
 //! - blobs: files stored by content hash, size- and type-checked;
 //! - texts: small mutable records with optimistic versions.
+//!
+//! A plain path or `sqlite://PATH` opens SQLite (a directory holds [`SQLITE_FILE`];
+//! [`default_data_dir`] is where the command line keeps it by default), `postgres://…` opens
+//! PostgreSQL; either is created and migrated on first use.
 //!
 //! Every change is one transaction that first updates the single `store_head` row: writers are
 //! serialised on both engines, and the head holds the tip of the audit chain. The database
@@ -35,8 +40,9 @@ mod verify;
 pub use error::StoreError;
 pub use hash::ContentHash;
 pub use media::MediaType;
+pub use store::{default_data_dir, SQLITE_FILE};
 pub use store::{
-    Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, Store,
-    StoredRun, Text,
+    Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, RunSummary,
+    Store, StoredRun, Text,
 };
 pub use verify::{Broken, VerifyReport};

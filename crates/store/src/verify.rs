@@ -7,13 +7,13 @@ use std::fmt;
 use sqlx::Row;
 
 use crate::hash::{ContentHash, GENESIS};
-use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT};
-use crate::{Store, StoreError};
+use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT, TEXT_WHAT};
+use crate::{Engine, Store, StoreError};
 
 /// The first entry that fails verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
-    /// The table: `audit`, `events`, `runs` or `blobs`.
+    /// The table: `audit`, `cycles`, `events`, `runs`, `texts` or `blobs`.
     pub table: &'static str,
     pub cycle: Option<String>,
     /// The entry's number: the audit row's or the event's sequence number, the run's number.
@@ -31,6 +31,8 @@ impl fmt::Display for Broken {
             "events" => "события цикла",
             "runs" => "расчёты",
             "blobs" => "файлы",
+            "cycles" => "циклы",
+            "texts" => "тексты",
             other => other,
         };
         write!(f, "нарушена запись: {table}")?;
@@ -99,28 +101,43 @@ impl Store {
     /// broken entry is reported, not returned as an error: errors are for a store that cannot
     /// be read at all.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        // One snapshot for all the checks: rows appended while it reads would otherwise look
+        // like a chain cut short or an event without its audit row.
+        let begin = match self.engine() {
+            Engine::Sqlite => "BEGIN",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
         self.runtime.block_on(async {
             let mut conn = self.pool.acquire().await?;
-            let mut report = VerifyReport::default();
-            let audit = match check_audit(&mut conn, &mut report).await? {
-                Ok(audit) => audit,
-                Err(b) => {
-                    report.broken = Some(b);
-                    return Ok(report);
-                }
-            };
-            for check in [check_events, check_runs] {
-                if let Err(b) = check(&mut conn, &audit, &mut report).await? {
-                    report.broken = Some(b);
-                    return Ok(report);
-                }
-            }
-            if let Err(b) = check_blobs(&mut conn, &mut report).await? {
-                report.broken = Some(b);
-            }
-            Ok(report)
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+            let report = verify_on(&mut tx).await;
+            tx.rollback().await?;
+            report
         })
     }
+}
+
+/// [`Store::verify`] on one connection (or inside a transaction: restore verifies before it
+/// commits).
+pub(crate) async fn verify_on(conn: &mut sqlx::AnyConnection) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    let audit = match check_audit(conn, &mut report).await? {
+        Ok(audit) => audit,
+        Err(b) => {
+            report.broken = Some(b);
+            return Ok(report);
+        }
+    };
+    for check in [check_cycles, check_events, check_runs, check_texts] {
+        if let Err(b) = check(conn, &audit, &mut report).await? {
+            report.broken = Some(b);
+            return Ok(report);
+        }
+    }
+    if let Err(b) = check_blobs(conn, &mut report).await? {
+        report.broken = Some(b);
+    }
+    Ok(report)
 }
 
 type Checked<T> = Result<Result<T, Broken>, StoreError>;
@@ -294,11 +311,17 @@ fn check_runs<'a>(
     report: &'a mut VerifyReport,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
     Box::pin(async move {
-        let rows = sqlx::query("SELECT * FROM runs ORDER BY cycle_id, number")
+        // One run at a time: their results are not all held in memory.
+        let keys = sqlx::query("SELECT id FROM runs ORDER BY cycle_id, number")
             .fetch_all(&mut *conn)
             .await?;
         let mut ids = BTreeSet::new();
-        for row in &rows {
+        for key in &keys {
+            let row = sqlx::query("SELECT * FROM runs WHERE id = $1")
+                .bind(key.try_get::<String, _>("id")?)
+                .fetch_one(&mut *conn)
+                .await?;
+            let row = &row;
             let cycle: String = row.try_get("cycle_id")?;
             let number = to_u64(row.try_get("number")?);
             let audit_seq = to_u64(row.try_get("audit_seq")?);
@@ -328,7 +351,7 @@ fn check_runs<'a>(
             }
             ids.insert(run.id.0.as_str().to_string());
         }
-        report.runs = rows.len() as u64;
+        report.runs = keys.len() as u64;
         for (audit_seq, row) in audit {
             if row.what == RUN_WHAT {
                 let id = run_in_details(&row.details).unwrap_or_default();
@@ -348,19 +371,104 @@ fn check_runs<'a>(
     })
 }
 
+/// Every cycle begins with event 1, created at its time.
+fn check_cycles<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    _audit: &'a BTreeMap<u64, AuditRow>,
+    _report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let rows = sqlx::query(
+            "SELECT c.id AS id, c.created_at AS created_at, e.at AS first_at FROM cycles c \
+             LEFT JOIN events e ON e.cycle_id = c.id AND e.seq = 1 ORDER BY c.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let created_at: String = row.try_get("created_at")?;
+            let first_at: Option<String> = row.try_get("first_at")?;
+            if first_at.as_deref() != Some(created_at.as_str()) {
+                return Ok(Err(broken(
+                    "cycles",
+                    Some(id),
+                    Some(1),
+                    "у цикла нет первого события или время его создания изменено".into(),
+                )));
+            }
+        }
+        Ok(Ok(()))
+    })
+}
+
+/// Every text is as its last change in the audit log left it.
+fn check_texts<'a>(
+    conn: &'a mut sqlx::AnyConnection,
+    audit: &'a BTreeMap<u64, AuditRow>,
+    _report: &'a mut VerifyReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Checked<()>> + 'a>> {
+    Box::pin(async move {
+        let mut logged: BTreeMap<String, (u64, String)> = BTreeMap::new();
+        for row in audit.values().filter(|a| a.what == TEXT_WHAT) {
+            let value: serde_json::Value = serde_json::from_str(&row.details).unwrap_or_default();
+            if let (Some(key), Some(version), Some(text)) = (
+                value["key"].as_str(),
+                value["version"].as_u64(),
+                value["text"].as_str(),
+            ) {
+                logged.insert(key.to_string(), (version, text.to_string()));
+            }
+        }
+        let rows = sqlx::query("SELECT key, version, text FROM texts ORDER BY key")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut seen = BTreeSet::new();
+        for row in &rows {
+            let key: String = row.try_get("key")?;
+            let version = to_u64(row.try_get("version")?);
+            let text: String = row.try_get("text")?;
+            if logged.get(&key) != Some(&(version, text)) {
+                return Ok(Err(Broken {
+                    table: "texts",
+                    cycle: None,
+                    seq: Some(version),
+                    key: Some(key),
+                    reason: "текст не совпадает с последним изменением в журнале аудита".into(),
+                }));
+            }
+            seen.insert(key);
+        }
+        if let Some(key) = logged.keys().find(|k| !seen.contains(*k)) {
+            return Ok(Err(Broken {
+                table: "texts",
+                cycle: None,
+                seq: None,
+                key: Some(key.clone()),
+                reason: "текст записан в журнал аудита, но отсутствует".into(),
+            }));
+        }
+        Ok(Ok(()))
+    })
+}
+
 fn run_in_details(details: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(details).ok()?;
     value.get("run")?.as_str().map(str::to_string)
 }
 
 async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) -> Checked<()> {
-    let rows = sqlx::query("SELECT hash, size, content FROM blobs ORDER BY hash")
+    let keys = sqlx::query("SELECT hash FROM blobs ORDER BY hash")
         .fetch_all(&mut *conn)
         .await?;
-    for row in &rows {
-        let hash: String = row.try_get("hash")?;
+    for key in &keys {
+        let hash: String = key.try_get("hash")?;
+        let row = sqlx::query("SELECT size, content FROM blobs WHERE hash = $1")
+            .bind(&hash)
+            .fetch_one(&mut *conn)
+            .await?;
         let size = to_u64(row.try_get("size")?);
-        let content: Vec<u8> = row.try_get("content")?;
+        // A value of another type written directly (SQLite allows it) is a broken entry too.
+        let content: Vec<u8> = row.try_get("content").unwrap_or_default();
         if ContentHash::of(&content).as_str() != hash || content.len() as u64 != size {
             return Ok(Err(Broken {
                 table: "blobs",
@@ -371,6 +479,6 @@ async fn check_blobs(conn: &mut sqlx::AnyConnection, report: &mut VerifyReport) 
             }));
         }
     }
-    report.blobs = rows.len() as u64;
+    report.blobs = keys.len() as u64;
     Ok(Ok(()))
 }

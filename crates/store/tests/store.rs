@@ -122,6 +122,7 @@ fn a_stale_expected_seq_is_a_conflict_not_a_lost_update() {
             err.to_string().contains("изменён другим пользователем"),
             "{err}"
         );
+        assert!(err.is_conflict());
         // Nothing of the refused append is stored, not even in the audit log.
         assert_eq!(
             second.events("c").unwrap(),
@@ -192,12 +193,14 @@ fn the_database_refuses_update_and_delete_of_audit_events_runs_and_blobs() {
             "UPDATE blobs SET media_type = 'text/plain'",
             "DELETE FROM blobs",
             "DELETE FROM cycles",
+            "UPDATE cycles SET created_at = '2020-01-01T00:00:00'",
         ] {
             let err = raw(&db.url, sql).expect_err(sql);
             assert!(
                 err.contains("только дополняется")
                     || err.contains("запрещено")
-                    || err.contains("не удаляются"),
+                    || err.contains("не удаляются")
+                    || err.contains("не изменяются"),
                 "{}: {sql}: {err}",
                 db.label
             );
@@ -485,6 +488,8 @@ fn texts_have_optimistic_versions() {
                 ..
             })
         ));
+        assert!(err.is_conflict());
+        assert!(!StoreError::UnknownCycle("c".into()).is_conflict());
         let text = store.text(key).unwrap().unwrap();
         assert_eq!((text.version, text.text.as_str()), (2, "второй вариант"));
         assert_eq!(
@@ -626,5 +631,354 @@ fn restore_refuses_a_damaged_archive() {
             fresh.cycles().unwrap().is_empty(),
             "{case}: nothing restored"
         );
+    }
+}
+
+#[test]
+fn verify_detects_an_event_a_run_or_a_blob_removed_or_changed_directly() {
+    for db in databases("verify_other_tables") {
+        let store = populated(&db);
+        assert!(store.verify().unwrap().is_ok());
+        let unprotect = if db.postgres {
+            "ALTER TABLE events DISABLE TRIGGER events_append_only; \
+             ALTER TABLE runs DISABLE TRIGGER runs_append_only; \
+             ALTER TABLE blobs DISABLE TRIGGER blobs_append_only"
+        } else {
+            "DROP TRIGGER events_no_delete; DROP TRIGGER runs_no_delete; \
+             DROP TRIGGER blobs_no_update"
+        };
+        raw(&db.url, unprotect).unwrap();
+
+        raw(&db.url, "DELETE FROM events WHERE seq = 4").unwrap();
+        let broken = store.verify().unwrap().broken.expect("a deleted event");
+        assert_eq!(
+            (broken.table, broken.cycle.as_deref(), broken.seq),
+            ("events", Some("c"), Some(4)),
+            "{}: {broken}",
+            db.label
+        );
+        restore_event(&db, &store);
+
+        raw(&db.url, "DELETE FROM runs WHERE number = 2").unwrap();
+        let broken = store.verify().unwrap().broken.expect("a deleted run");
+        assert_eq!(
+            (broken.table, broken.cycle.as_deref()),
+            ("runs", Some("c")),
+            "{broken}"
+        );
+        assert!(broken.reason.contains("отсутствует"), "{broken}");
+    }
+}
+
+/// Puts event 4 back as it was, so that the next check starts from a sound event table.
+fn restore_event(db: &common::TestDb, store: &Store) {
+    let entry = store
+        .audit(Some("c"))
+        .unwrap()
+        .into_iter()
+        .find(|a| a.event_seq == Some(4))
+        .unwrap();
+    let sql = format!(
+        "INSERT INTO events (cycle_id, seq, at, body, audit_seq) VALUES ('c', 4, '{}', '{}', {})",
+        entry.at.format("%Y-%m-%dT%H:%M:%S"),
+        entry.details.replace('\'', "''"),
+        entry.seq
+    );
+    raw(&db.url, &sql).unwrap();
+    assert!(store.verify().unwrap().is_ok(), "{}", db.label);
+}
+
+#[test]
+fn verify_detects_a_blob_changed_directly() {
+    for db in databases("verify_blob") {
+        let store = populated(&db);
+        let sql = if db.postgres {
+            "ALTER TABLE blobs DISABLE TRIGGER blobs_append_only"
+        } else {
+            "DROP TRIGGER blobs_no_update"
+        };
+        raw(&db.url, sql).unwrap();
+        let tamper = if db.postgres {
+            "UPDATE blobs SET content = '\\x89504e47'::bytea"
+        } else {
+            "UPDATE blobs SET content = zeroblob(8)"
+        };
+        raw(&db.url, tamper).unwrap();
+        let broken = store.verify().unwrap().broken.expect("detected");
+        assert_eq!(broken.table, "blobs", "{}", db.label);
+        assert_eq!(
+            broken.key.as_deref(),
+            Some(ContentHash::of(b"\x89PNG\r\n\x1a\nimage").as_str())
+        );
+        let hash = broken.key.unwrap().parse().unwrap();
+        assert!(matches!(store.blob(&hash), Err(StoreError::Corrupt(_))));
+    }
+}
+
+#[test]
+fn both_engines_give_the_same_hashes_for_the_same_actions() {
+    let dbs = databases("same_hashes");
+    let chains: Vec<_> = dbs
+        .iter()
+        .map(|db| {
+            let store = populated(db);
+            let audit: Vec<String> = store
+                .audit(None)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.hash)
+                .collect();
+            let runs: Vec<_> = store.runs("c").unwrap().into_iter().map(|r| r.id).collect();
+            (audit, runs)
+        })
+        .collect();
+    // Pinned: the first audit row's hash depends only on the canonical serialisation, so a change
+    // of it (which would make every stored chain unverifiable) fails here.
+    assert_eq!(chains[0].0.len(), 7);
+    assert_eq!(chains[0].0[0], FIRST_AUDIT_HASH);
+    for other in &chains[1..] {
+        assert_eq!(other, &chains[0]);
+    }
+}
+
+const FIRST_AUDIT_HASH: &str =
+    "sha256:b0e0c9cb20772080a1b5891b21312d6bb8e236098f1b113d54a91ac34e9f3ce1";
+
+#[test]
+fn open_refuses_what_is_not_a_store_location() {
+    assert!(matches!(Store::open(""), Err(StoreError::Open { .. })));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"not a directory").unwrap();
+    let under_a_file = file.join("store.sqlite3");
+    assert!(matches!(
+        Store::open(under_a_file.to_str().unwrap()),
+        Err(StoreError::Io { .. })
+    ));
+    // A file that is not an SQLite database.
+    let err = Store::open(file.to_str().unwrap()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Open { .. } | StoreError::Migrate(_) | StoreError::Database(_)
+        ),
+        "{err:?}"
+    );
+    // A socket that does not exist fails at once (a refused TCP connection is retried for the
+    // pool's acquire timeout).
+    let err =
+        Store::open("postgres://bagalau:secret@localhost/none?host=/nonexistent").unwrap_err();
+    assert!(!err.to_string().contains("secret"), "{err}");
+}
+
+#[test]
+fn a_run_and_the_event_recording_it_are_stored_together_or_not_at_all() {
+    for db in databases("append_with_run") {
+        let store = cycle_with(&db, "c", 2);
+        let other = Store::open(&db.url).unwrap();
+        let run = run_record("c", 1, None);
+        let id = store
+            .append_with_run(2, &event(3), &why(), &run, &AuditInfo::new("расчёт"))
+            .unwrap();
+        assert_eq!(store.run(&id).unwrap().record, run);
+        assert_eq!(store.events("c").unwrap().len(), 3);
+        // A writer who saw event 2 stores neither its run nor its event.
+        let stale = run_record("c", 2, Some(id.clone()));
+        let err = other
+            .append_with_run(2, &event(3), &why(), &stale, &why())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    expected: 2,
+                    actual: 3,
+                    ..
+                }
+            ),
+            "{}: {err:?}",
+            db.label
+        );
+        // A run that cannot be stored takes its event with it.
+        let err = other
+            .append_with_run(3, &event(4), &why(), &run_record("c", 1, None), &why())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::RunExists { number: 1, .. }),
+            "{err:?}"
+        );
+        assert_eq!(other.runs("c").unwrap().len(), 1);
+        assert_eq!(other.events("c").unwrap().len(), 3);
+        assert_eq!(other.audit(None).unwrap().len(), 4);
+        assert!(other.verify().unwrap().is_ok());
+    }
+}
+
+#[test]
+fn verify_detects_a_text_or_a_cycle_changed_directly() {
+    for db in databases("verify_texts") {
+        let store = populated(&db);
+        raw(&db.url, "UPDATE texts SET text = 'подменено'").unwrap();
+        let broken = store.verify().unwrap().broken.expect("a changed text");
+        assert_eq!(
+            (broken.table, broken.key.as_deref()),
+            ("texts", Some("c/kar")),
+            "{}: {broken}",
+            db.label
+        );
+        raw(&db.url, "UPDATE texts SET text = 'рекомендации'").unwrap();
+        assert!(store.verify().unwrap().is_ok());
+        let tamper = "UPDATE cycles SET created_at = '2020-01-01T00:00:00'";
+        let err = raw(&db.url, tamper).expect_err("cycles are immutable");
+        assert!(err.contains("запрещено"), "{err}");
+        let unprotect = if db.postgres {
+            "ALTER TABLE cycles DISABLE TRIGGER cycles_no_update"
+        } else {
+            "DROP TRIGGER cycles_no_update"
+        };
+        raw(&db.url, unprotect).unwrap();
+        raw(&db.url, tamper).unwrap();
+        let broken = store.verify().unwrap().broken.expect("a changed cycle");
+        assert_eq!(
+            (broken.table, broken.cycle.as_deref()),
+            ("cycles", Some("c"))
+        );
+    }
+}
+
+#[test]
+fn restore_refuses_a_forged_archive_and_leaves_the_store_empty() {
+    for db in databases("forged_archive") {
+        let store = populated(&db);
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a");
+        store.backup(&archive).unwrap();
+        // A row changed and the trailer's hash recomputed: the archive is consistent with itself,
+        // but the audit chain it carries is not.
+        let text = std::fs::read_to_string(&archive).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let i = lines
+            .iter()
+            .position(|l| l.contains("\"table\":\"audit\""))
+            .unwrap();
+        assert!(lines[i].contains("проверка"));
+        lines[i] = lines[i].replace("проверка", "подлог");
+        lines.pop();
+        let body = lines.join("\n") + "\n";
+        let trailer = serde_json::json!({"end": {
+            "rows": lines.len() - 1,
+            "sha256": ContentHash::of(body.as_bytes()).as_str(),
+        }});
+        std::fs::write(&archive, format!("{body}{trailer}\n")).unwrap();
+        for target in databases("forged_target") {
+            let fresh = Store::open(&target.url).unwrap();
+            let err = fresh.restore(&archive).unwrap_err();
+            assert!(
+                matches!(err, StoreError::Archive { .. }) && err.to_string().contains("№1"),
+                "{} → {}: {err}",
+                db.label,
+                target.label
+            );
+            assert!(fresh.cycles().unwrap().is_empty());
+            assert!(fresh.audit(None).unwrap().is_empty());
+            // Still empty, so a good archive can go in afterwards.
+            let good = dir.path().join(format!("good-{}", target.label));
+            store.backup(&good).unwrap();
+            fresh.restore(&good).unwrap();
+        }
+    }
+}
+
+#[test]
+fn several_first_opens_at_once_create_one_store() {
+    for db in databases("first_opens") {
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let url = db.url.clone();
+                std::thread::spawn(move || Store::open(&url).map(|_| ()))
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().unwrap();
+            assert!(opened.is_ok(), "{}: {opened:?}", db.label);
+        }
+        assert!(Store::open(&db.url).unwrap().verify().unwrap().is_ok());
+    }
+}
+
+#[test]
+fn verify_sees_one_consistent_state_while_a_writer_appends() {
+    for db in databases("verify_concurrent") {
+        drop(cycle_with(&db, "c", 1));
+        let url = db.url.clone();
+        let writer = std::thread::spawn(move || {
+            let store = Store::open(&url).unwrap();
+            for seq in 2..=120 {
+                store.append("c", seq - 1, &event(seq), &why()).unwrap();
+                if seq % 10 == 0 {
+                    let mut run = run_record("c", seq / 10, None);
+                    run.previous = store
+                        .run_summaries("c")
+                        .unwrap()
+                        .last()
+                        .map(|r| r.id.clone());
+                    store.put_run(&run, &why()).unwrap();
+                }
+            }
+        });
+        let store = Store::open(&db.url).unwrap();
+        let mut checks = 0;
+        while !writer.is_finished() {
+            let report = store.verify().unwrap();
+            assert!(report.is_ok(), "{}: {report}", db.label);
+            checks += 1;
+        }
+        writer.join().unwrap();
+        assert!(checks > 1, "{}: verify ran {checks} times", db.label);
+        assert!(store.verify().unwrap().is_ok());
+    }
+}
+
+#[test]
+fn verify_names_exactly_the_audit_row_whatever_field_of_it_is_changed() {
+    // Every field of every row of a store with each kind of row (events, runs, a text), each
+    // change in a fresh store: SQLite only (84 stores).
+    let columns = [
+        ("seq", "seq + 100"),
+        ("at", "'2000-01-01T00:00:00'"),
+        ("cycle_id", "'другой'"),
+        ("event_seq", "77"),
+        ("who", "who || ' '"),
+        ("what", "what || ' '"),
+        ("details", "details || ' '"),
+        ("why", "why || ' '"),
+        ("before_state", "'{}'"),
+        ("after_state", "'{}'"),
+        ("prev_hash", "'sha256:00'"),
+        ("hash", "'sha256:00'"),
+    ];
+    let rows = {
+        let db = common::sqlite();
+        populated(&db).audit(None).unwrap().len() as u64
+    };
+    assert_eq!(rows, 7);
+    for seq in 1..=rows {
+        for (column, value) in columns {
+            let db = common::sqlite();
+            let store = populated(&db);
+            disable_audit_triggers(&db);
+            raw(
+                &db.url,
+                &format!("UPDATE audit SET {column} = {value} WHERE seq = {seq}"),
+            )
+            .unwrap();
+            let broken = store.verify().unwrap().broken;
+            let named = broken.as_ref().map(|b| (b.table, b.seq));
+            assert_eq!(
+                named,
+                Some(("audit", Some(seq))),
+                "{column} of row {seq}: {broken:?}"
+            );
+        }
     }
 }

@@ -1,0 +1,125 @@
+//! Issue 12's acceptance: 50 `kill -9` at random moments while a writer imports data, appends
+//! events, computes and recomputes runs leave a store that `verify` accepts, with no partial
+//! run. On SQLite always, on PostgreSQL when configured.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bagalau_store::Store;
+
+const KILLS: usize = 50;
+const RESULTS_SIZE: usize = 64 * 1024;
+
+/// xorshift64*: the test's only randomness, seeded from the clock (or `BAGALAU_KILL_SEED`) and
+/// printed, so that a failure can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn seed() -> u64 {
+    std::env::var("BAGALAU_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        })
+        | 1
+}
+
+fn kill_nine_times_fifty(db: &common::TestDb) {
+    let seed = seed();
+    let mut random = Random(seed);
+    eprintln!("{}: BAGALAU_KILL_SEED={seed}", db.label);
+    // How long the writer lives: from 0 (killed while opening) to the time a few runs take.
+    let max_ms = 600;
+    let started = Instant::now();
+    // Where the kills landed: the writer's last step before each.
+    let mut landed: BTreeMap<String, usize> = BTreeMap::new();
+    for kill in 0..KILLS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bagalau-store-torture"))
+            .args([db.url.as_str(), "cycle"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the writer starts");
+        std::thread::sleep(Duration::from_millis(random.next() % max_ms));
+        // SIGKILL on Unix: no destructor, no rollback by the writer.
+        let _ = child.kill();
+        let status = child.wait().expect("the writer is reaped");
+        let mut steps = String::new();
+        if let Some(mut out) = child.stdout.take() {
+            out.read_to_string(&mut steps).expect("the writer's steps");
+        }
+        *landed
+            .entry(steps.lines().last().unwrap_or("before open").to_string())
+            .or_insert(0) += 1;
+        assert!(
+            status.code().is_none(),
+            "{}: the writer stopped by itself before kill {kill} ({status}), seed {seed}",
+            db.label
+        );
+        if kill % 10 == 9 {
+            let report = Store::open(&db.url).unwrap().verify().unwrap();
+            assert!(
+                report.is_ok(),
+                "{}: after kill {kill}: {report}; seed {seed}",
+                db.label
+            );
+        }
+    }
+    let store = Store::open(&db.url).unwrap();
+    let report = store.verify().unwrap();
+    assert!(report.is_ok(), "{}: {report}; seed {seed}", db.label);
+    // No partial run: every run is whole, its results and trace of the written size, its
+    // hashes recomputed (by `runs`), and each recomputation points at the run before it.
+    let runs = store.runs("cycle").unwrap();
+    for (i, run) in runs.iter().enumerate() {
+        assert_eq!(run.record.number, i as u64 + 1);
+        assert_eq!(run.record.results.len(), RESULTS_SIZE);
+        assert_eq!(run.record.trace.len(), RESULTS_SIZE / 4);
+        assert_eq!(
+            run.record.previous.as_ref(),
+            i.checked_sub(1).map(|p| &runs[p].id)
+        );
+    }
+    let events = store.events("cycle").unwrap();
+    eprintln!(
+        "{}: {KILLS} kills in {:.1} s; the store holds {} events, {} runs, {} audit rows, {} blobs",
+        db.label,
+        started.elapsed().as_secs_f64(),
+        events.len(),
+        runs.len(),
+        report.audit_rows,
+        report.blobs
+    );
+    eprintln!(
+        "{}: kills landed in (the writer's step): {landed:?}",
+        db.label
+    );
+    // The writer must have made progress between kills, or the test proved nothing.
+    assert!(
+        runs.len() >= 5 && events.len() >= 5,
+        "{}: too little progress, seed {seed}",
+        db.label
+    );
+}
+
+#[test]
+fn fifty_kill_nines_leave_a_verified_store_without_a_partial_run() {
+    for db in common::databases("kill9") {
+        kill_nine_times_fifty(&db);
+    }
+}
