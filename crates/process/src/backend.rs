@@ -47,11 +47,15 @@ pub trait Backend {
         max_size: u64,
     ) -> Result<String, ProcessError>;
     fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError>;
-    /// Stores a run (immutable; a run of the cycle with the same [`Run::id`] already stored is
-    /// kept, not stored twice).
-    fn put_run(
+    /// Appends `event` (the one recording `run`) and stores the run in one transaction: both or
+    /// neither.
+    #[allow(clippy::too_many_arguments)]
+    fn append_with_run(
         &self,
         cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
         run: &Run,
         at: NaiveDateTime,
         by: &str,
@@ -143,13 +147,17 @@ impl Backend for MemoryBackend {
             .cloned()
             .ok_or_else(|| ProcessError::Store(format!("файл «{hash}» не найден в хранилище")))
     }
-    fn put_run(
+    fn append_with_run(
         &self,
-        _cycle: &str,
+        cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
         run: &Run,
         _at: NaiveDateTime,
         _by: &str,
     ) -> Result<(), ProcessError> {
+        self.append(cycle, expected_last, event, audit)?;
         self.runs.borrow_mut().insert(run.id(), run.canonical());
         Ok(())
     }
@@ -197,14 +205,17 @@ impl<T: Backend + ?Sized> Backend for Box<T> {
     fn blob(&self, hash: &str) -> Result<Vec<u8>, ProcessError> {
         (**self).blob(hash)
     }
-    fn put_run(
+    fn append_with_run(
         &self,
         cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        audit: &Audit,
         run: &Run,
         at: NaiveDateTime,
         by: &str,
     ) -> Result<(), ProcessError> {
-        (**self).put_run(cycle, run, at, by)
+        (**self).append_with_run(cycle, expected_last, event, audit, run, at, by)
     }
     fn run(&self, cycle: &str, id: &str) -> Result<Run, ProcessError> {
         (**self).run(cycle, id)

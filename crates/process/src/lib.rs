@@ -6,9 +6,9 @@
 //! Every mutation reads the cycle's events, replays them (every event checked again), applies the
 //! new action and makes **one** store append, optimistic on the last sequence number, with the
 //! audit information (who, why, a summary before and after). Files (data snapshots, documents,
-//! evidence) are stored by content hash before the event that names them; a run is stored before
-//! the event that records it — a crash in between leaves an unreferenced file or run, never an
-//! event naming something absent.
+//! evidence) are stored by content hash after the action has been checked and before the event
+//! that names them — a crash in between leaves an unreferenced file, never an event naming
+//! something absent; a run and the event recording it are one transaction (both or neither).
 
 mod backend;
 mod bundle;

@@ -463,23 +463,30 @@ impl<B: Backend> Process<B> {
             actor.organisation,
             actor.person
         );
-        self.backend.put_run(cycle, &run, at, &by)?;
         let moved_others = d
             .as_ref()
             .map(|d| d.moved_others.clone())
             .unwrap_or_default();
-        self.commit(
-            cycle,
-            &mut c,
-            actor,
-            at,
-            Action::RecordRun {
-                run: id,
-                previous,
-                moved_others,
-            },
-            "расчёт по данным цикла",
-        )?;
+        let last = c.events().len() as u64;
+        let before = summary(&c);
+        let ev = c
+            .apply(
+                &FixedClock::new(at),
+                actor,
+                Action::RecordRun {
+                    run: id,
+                    previous,
+                    moved_others,
+                },
+            )?
+            .clone();
+        let audit = Audit {
+            why: "расчёт по данным цикла".into(),
+            before,
+            after: summary(&c),
+        };
+        self.backend
+            .append_with_run(cycle, last, &ev, &audit, &run, at, &by)?;
         Ok((run, d, true))
     }
 

@@ -105,23 +105,17 @@ impl Backend for StoreBackend {
         Ok(self.0.blob(&hash(h)?).map_err(err)?.bytes)
     }
 
-    fn put_run(
+    fn append_with_run(
         &self,
         cycle: &str,
+        expected_last: u64,
+        event: &Event,
+        a: &Audit,
         run: &Run,
         at: NaiveDateTime,
         by: &str,
     ) -> Result<(), ProcessError> {
-        let stored = self.0.runs(cycle).map_err(err)?;
-        let id = run.id();
-        let mut previous = None;
-        for s in &stored {
-            if to_run(s)?.id() == id {
-                // Stored before a crash, never recorded: kept, not stored twice.
-                return Ok(());
-            }
-            previous = Some(s.id.clone());
-        }
+        let stored = self.0.run_summaries(cycle).map_err(err)?;
         let record = RunRecord {
             cycle_id: cycle.to_string(),
             number: stored.len() as u64 + 1,
@@ -130,12 +124,18 @@ impl Backend for StoreBackend {
             data_hash: run.data_hash.clone(),
             results: serde_json::to_vec(&run.results).unwrap_or_default(),
             trace: serde_json::to_vec(&run.trace).unwrap_or_default(),
-            previous,
+            previous: stored.last().map(|s| s.id.clone()),
             created_at: at,
             created_by: by.to_string(),
         };
         self.0
-            .put_run(&record, &AuditInfo::new(&format!("расчёт {id}")))
+            .append_with_run(
+                expected_last,
+                event,
+                &audit(a),
+                &record,
+                &AuditInfo::new(&format!("расчёт {}", run.id())),
+            )
             .map(|_| ())
             .map_err(err)
     }
