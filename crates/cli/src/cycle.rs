@@ -691,6 +691,9 @@ pub fn run(args: CycleArgs) -> Result<String> {
             for (i, r) in s.runs.iter().enumerate() {
                 t.push_str(&format!("Расчёт {}: {r}\n", i + 1));
             }
+            if s.stale {
+                t.push_str("Данные изменились после последнего расчёта: нужен пересчёт (cycle recompute)\n");
+            }
             if !s.undecided_moved.is_empty() {
                 t.push_str(&format!(
                     "Ожидает решения администратора (исправленные заключения): {}\n",

@@ -183,6 +183,8 @@ fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
                         "unreliable=2",
                     ],
                 );
+                let s = run(dir, "2015-02-24", &["status"]);
+                assert!(s.contains("нужен пересчёт"), "{s}");
             }
             let before = state(dir);
             let after = (phase.done)(before);

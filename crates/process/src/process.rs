@@ -73,6 +73,8 @@ pub struct Status {
     pub overdue: Vec<DueItem>,
     pub open: Vec<DueItem>,
     pub published: bool,
+    /// The data changed since the last run (facts or decisions recorded): a recomputation is due.
+    pub stale: bool,
 }
 
 /// What `verify` found.
@@ -848,8 +850,13 @@ impl<B: Backend> Process<B> {
     }
 
     pub fn status(&self, cycle: &str, today: NaiveDate) -> Result<Status, ProcessError> {
-        let (c, _) = self.open(cycle)?;
+        let (c, ed) = self.open(cycle)?;
+        let stale = match c.runs().last() {
+            Some(last) => self.evaluate(&c, &ed)?.2.id() != last.id,
+            None => false,
+        };
         Ok(Status {
+            stale,
             period: c.definition().map_or(0, |d| d.period),
             stage: c.stage().map(|s| format!("{} ({})", s.code, s.name)),
             events: c.events().len(),
