@@ -96,6 +96,27 @@ fn kill_nine_times_fifty(db: &common::TestDb) {
         );
     }
     let events = store.events("cycle").unwrap();
+    // Runs stored with their event (the even ones): each has it, and no such event lacks its run.
+    let recorded = |n: u64| {
+        events.iter().any(|e| {
+            e.what
+                == bagalau_cycle::Action::OpenStage {
+                    stage: format!("расчёт {n}"),
+                }
+        })
+    };
+    for run in &runs {
+        assert_eq!(
+            recorded(run.record.number),
+            run.record.number.is_multiple_of(2),
+            "run {}",
+            run.record.number
+        );
+    }
+    assert!(
+        !recorded(runs.len() as u64 + 1),
+        "an event whose run is missing"
+    );
     eprintln!(
         "{}: {KILLS} kills in {:.1} s; the store holds {} events, {} runs, {} audit rows, {} blobs",
         db.label,

@@ -94,7 +94,19 @@ fn run(url: &str, cycle: &str) -> Result<(), StoreError> {
             "перерасчёт"
         };
         step("store-run");
-        previous = Some(store.put_run(&record, &AuditInfo::new(why))?);
+        // Every other run is stored with the event that records it, in one transaction.
+        let id = if number.is_multiple_of(2) {
+            let last = store.events(cycle)?.len() as u64;
+            let mut recorded = event(last + 1);
+            recorded.what = Action::OpenStage {
+                stage: format!("расчёт {number}"),
+            };
+            let audit = AuditInfo::new("запись расчёта");
+            store.append_with_run(last, &recorded, &audit, &record, &AuditInfo::new(why))?
+        } else {
+            store.put_run(&record, &AuditInfo::new(why))?
+        };
+        previous = Some(id);
         step("stored");
     }
     Ok(())
