@@ -189,10 +189,19 @@ fn kill_restores(label: &str, fresh: impl Fn() -> common::TestDb) {
         let target = fresh();
         let mut child = Command::new(env!("CARGO_BIN_EXE_bagalau-store-torture"))
             .args(["restore", target.url.as_str(), archive.to_str().unwrap()])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .spawn()
             .expect("the restorer starts");
-        std::thread::sleep(Duration::from_millis(random.next() % (full + full / 2)));
+        // Wait until the restore has begun, then kill within the time a restore takes (a
+        // little past it, so that some kills come after the commit).
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("piped"));
+        let mut step = String::new();
+        while std::io::BufRead::read_line(&mut out, &mut step).unwrap_or(0) > 0
+            && step.trim() != "restore"
+        {
+            step.clear();
+        }
+        std::thread::sleep(Duration::from_millis(random.next() % (full + full / 4)));
         let _ = child.kill();
         child.wait().unwrap();
         let restored = Store::open(&target.url).unwrap();
