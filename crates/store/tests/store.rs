@@ -982,3 +982,32 @@ fn verify_names_exactly_the_audit_row_whatever_field_of_it_is_changed() {
         }
     }
 }
+
+#[test]
+fn restore_refuses_an_archive_of_another_schema_version() {
+    let db = common::sqlite();
+    let store = populated(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    store.backup(&archive).unwrap();
+    let text = std::fs::read_to_string(&archive).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(lines[0].contains("\"schema\":2"), "{}", lines[0]);
+    lines[0] = lines[0].replace("\"schema\":2", "\"schema\":1");
+    lines.pop();
+    let body = lines.join("\n") + "\n";
+    let trailer = serde_json::json!({"end": {
+        "rows": lines.len() - 1,
+        "sha256": ContentHash::of(body.as_bytes()).as_str(),
+    }});
+    std::fs::write(&archive, format!("{body}{trailer}\n")).unwrap();
+    let target = common::sqlite();
+    let err = Store::open(&target.url)
+        .unwrap()
+        .restore(&archive)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("схеме базы данных версии 1"),
+        "{err}"
+    );
+}
