@@ -303,8 +303,17 @@ fn check_events<'a>(
         for row in &rows {
             let cycle: String = row.try_get("cycle_id")?;
             let seq = to_u64(row.try_get("seq")?);
-            let body: String = row.try_get("body")?;
-            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let (Ok(body), Ok(audit_seq)) = (
+                row.try_get::<String, _>("body"),
+                row.try_get::<i64, _>("audit_seq").map(to_u64),
+            ) else {
+                return Ok(Err(broken(
+                    "events",
+                    Some(cycle),
+                    Some(seq),
+                    "событие не читается: поле неверного типа".into(),
+                )));
+            };
             let fail = |reason: String| {
                 Ok(Err(broken(
                     "events",
@@ -373,7 +382,14 @@ fn check_runs<'a>(
             let row = &row;
             let cycle: String = row.try_get("cycle_id")?;
             let number = to_u64(row.try_get("number")?);
-            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let Ok(audit_seq) = row.try_get::<i64, _>("audit_seq").map(to_u64) else {
+                return Ok(Err(broken(
+                    "runs",
+                    Some(cycle),
+                    Some(number),
+                    "расчёт не читается: поле неверного типа".into(),
+                )));
+            };
             let fail = |reason: String| {
                 Ok(Err(broken(
                     "runs",
@@ -474,9 +490,9 @@ fn check_texts<'a>(
         let mut seen = BTreeSet::new();
         for row in &rows {
             let key: String = row.try_get("key")?;
-            let version = to_u64(row.try_get("version")?);
-            let text: String = row.try_get("text")?;
-            if logged.get(&key) != Some(&(version, text)) {
+            let version = row.try_get::<i64, _>("version").map(to_u64).unwrap_or(0);
+            let text: Option<String> = row.try_get("text").ok();
+            if text.is_none() || logged.get(&key) != Some(&(version, text.unwrap_or_default())) {
                 return Ok(Err(Broken {
                     table: "texts",
                     cycle: None,
