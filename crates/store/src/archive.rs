@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::hash::{hex, unhex, ContentHash};
-use crate::store::begin_write;
+use crate::store::{begin_write, schema_version};
 use crate::verify::verify_on;
 use crate::{Store, StoreError};
 
@@ -188,7 +188,8 @@ impl Store {
         let mut rows = 0u64;
         self.runtime.block_on(async {
             let mut tx = begin_write(&self.pool).await?;
-            writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION})).map_err(io)?;
+            let header = json!({"format": FORMAT, "version": VERSION, "schema": schema_version()});
+            writeln!(out, "{header}").map_err(io)?;
             for (table, order, cols) in TABLES {
                 let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
                 let select = format!("SELECT {} FROM {table}", names.join(", "));
@@ -357,6 +358,14 @@ fn check_archive(path: &Path) -> Result<Result<u64, String>, StoreError> {
             if header["format"] != FORMAT || header["version"] != VERSION {
                 return Ok(Err(format!(
                     "заголовок «{header}» не является заголовком архива bagalau версии {VERSION}"
+                )));
+            }
+            // Rows are restored column by column as the current schema has them.
+            if header["schema"] != schema_version() {
+                return Ok(Err(format!(
+                    "архив записан при схеме базы данных версии {}, а хранилище имеет версию {}",
+                    header["schema"],
+                    schema_version()
                 )));
             }
         } else {

@@ -18,6 +18,15 @@ use crate::StoreError;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The schema's version: the last migration's (the same in both folders, tested).
+pub(crate) fn schema_version() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or_default()
+}
+
 /// The file name of the SQLite database when a data directory is given.
 pub const SQLITE_FILE: &str = "bagalau.sqlite3";
 
@@ -1171,6 +1180,17 @@ pub(crate) fn check_run(run: &StoredRun) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_engines_have_the_same_migrations() {
+        let versions = |m: &Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(versions(&SQLITE_MIGRATIONS), versions(&POSTGRES_MIGRATIONS));
+        assert_eq!(schema_version(), 2);
+    }
 
     #[test]
     fn the_default_data_dir_follows_the_environment() {

@@ -142,6 +142,41 @@ pub(crate) async fn verify_on(conn: &mut sqlx::AnyConnection) -> Result<VerifyRe
 
 type Checked<T> = Result<Result<T, Broken>, StoreError>;
 
+/// An audit row's fields as stored.
+struct StoredAudit {
+    seq: u64,
+    at: String,
+    cycle_id: Option<String>,
+    event_seq: Option<u64>,
+    who: String,
+    what: String,
+    details: String,
+    why: String,
+    before: Option<String>,
+    after: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl StoredAudit {
+    fn read(row: &sqlx::any::AnyRow) -> Result<StoredAudit, sqlx::Error> {
+        Ok(StoredAudit {
+            seq: to_u64(row.try_get("seq")?),
+            at: row.try_get("at")?,
+            cycle_id: row.try_get("cycle_id")?,
+            event_seq: row.try_get::<Option<i64>, _>("event_seq")?.map(to_u64),
+            who: row.try_get("who")?,
+            what: row.try_get("what")?,
+            details: row.try_get("details")?,
+            why: row.try_get("why")?,
+            before: row.try_get("before_state")?,
+            after: row.try_get("after_state")?,
+            prev_hash: row.try_get("prev_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }
+}
+
 async fn check_audit(
     conn: &mut sqlx::AnyConnection,
     report: &mut VerifyReport,
@@ -153,8 +188,29 @@ async fn check_audit(
     let mut prev = GENESIS.to_string();
     let mut expected = 1u64;
     for row in &rows {
-        let seq = to_u64(row.try_get("seq")?);
-        let cycle_id: Option<String> = row.try_get("cycle_id")?;
+        // A field of the wrong type (SQLite lets one be written directly) is a broken row.
+        let Ok(stored) = StoredAudit::read(row) else {
+            return Ok(Err(broken(
+                "audit",
+                None,
+                Some(expected),
+                "запись не читается: поле неверного типа".into(),
+            )));
+        };
+        let StoredAudit {
+            seq,
+            at,
+            cycle_id,
+            event_seq,
+            who,
+            what,
+            details,
+            why,
+            before,
+            after,
+            prev_hash,
+            hash,
+        } = stored;
         if seq != expected {
             return Ok(Err(broken(
                 "audit",
@@ -166,13 +222,6 @@ async fn check_audit(
                 ),
             )));
         }
-        let prev_hash: String = row.try_get("prev_hash")?;
-        let hash: String = row.try_get("hash")?;
-        let event_seq = row.try_get::<Option<i64>, _>("event_seq")?.map(to_u64);
-        let what: String = row.try_get("what")?;
-        let details: String = row.try_get("details")?;
-        let before: Option<String> = row.try_get("before_state")?;
-        let after: Option<String> = row.try_get("after_state")?;
         if prev_hash != prev {
             return Ok(Err(broken(
                 "audit",
@@ -187,13 +236,13 @@ async fn check_audit(
         }
         let recomputed = audit_hash(
             seq,
-            &row.try_get::<String, _>("at")?,
+            &at,
             cycle_id.as_deref(),
             event_seq,
-            &row.try_get::<String, _>("who")?,
+            &who,
             &what,
             &details,
-            &row.try_get::<String, _>("why")?,
+            &why,
             before.as_deref(),
             after.as_deref(),
             &prev_hash,
@@ -254,8 +303,17 @@ fn check_events<'a>(
         for row in &rows {
             let cycle: String = row.try_get("cycle_id")?;
             let seq = to_u64(row.try_get("seq")?);
-            let body: String = row.try_get("body")?;
-            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let (Ok(body), Ok(audit_seq)) = (
+                row.try_get::<String, _>("body"),
+                row.try_get::<i64, _>("audit_seq").map(to_u64),
+            ) else {
+                return Ok(Err(broken(
+                    "events",
+                    Some(cycle),
+                    Some(seq),
+                    "событие не читается: поле неверного типа".into(),
+                )));
+            };
             let fail = |reason: String| {
                 Ok(Err(broken(
                     "events",
@@ -324,7 +382,14 @@ fn check_runs<'a>(
             let row = &row;
             let cycle: String = row.try_get("cycle_id")?;
             let number = to_u64(row.try_get("number")?);
-            let audit_seq = to_u64(row.try_get("audit_seq")?);
+            let Ok(audit_seq) = row.try_get::<i64, _>("audit_seq").map(to_u64) else {
+                return Ok(Err(broken(
+                    "runs",
+                    Some(cycle),
+                    Some(number),
+                    "расчёт не читается: поле неверного типа".into(),
+                )));
+            };
             let fail = |reason: String| {
                 Ok(Err(broken(
                     "runs",
@@ -425,9 +490,9 @@ fn check_texts<'a>(
         let mut seen = BTreeSet::new();
         for row in &rows {
             let key: String = row.try_get("key")?;
-            let version = to_u64(row.try_get("version")?);
-            let text: String = row.try_get("text")?;
-            if logged.get(&key) != Some(&(version, text)) {
+            let version = row.try_get::<i64, _>("version").map(to_u64).unwrap_or(0);
+            let text: Option<String> = row.try_get("text").ok();
+            if text.is_none() || logged.get(&key) != Some(&(version, text.unwrap_or_default())) {
                 return Ok(Err(Broken {
                     table: "texts",
                     cycle: None,

@@ -96,6 +96,27 @@ fn kill_nine_times_fifty(db: &common::TestDb) {
         );
     }
     let events = store.events("cycle").unwrap();
+    // Runs stored with their event (the even ones): each has it, and no such event lacks its run.
+    let recorded = |n: u64| {
+        events.iter().any(|e| {
+            e.what
+                == bagalau_cycle::Action::OpenStage {
+                    stage: format!("расчёт {n}"),
+                }
+        })
+    };
+    for run in &runs {
+        assert_eq!(
+            recorded(run.record.number),
+            run.record.number.is_multiple_of(2),
+            "run {}",
+            run.record.number
+        );
+    }
+    assert!(
+        !recorded(runs.len() as u64 + 1),
+        "an event whose run is missing"
+    );
     eprintln!(
         "{}: {KILLS} kills in {:.1} s; the store holds {} events, {} runs, {} audit rows, {} blobs",
         db.label,
@@ -121,5 +142,92 @@ fn kill_nine_times_fifty(db: &common::TestDb) {
 fn fifty_kill_nines_leave_a_verified_store_without_a_partial_run() {
     for db in common::databases("kill9") {
         kill_nine_times_fifty(&db);
+    }
+}
+
+/// A restore killed at a random moment leaves the store empty (and restorable) or whole.
+fn kill_restores(label: &str, fresh: impl Fn() -> common::TestDb) {
+    let seed = seed();
+    let mut random = Random(seed);
+    let source = fresh();
+    let store = Store::open(&source.url).unwrap();
+    let why = bagalau_store::AuditInfo::new("источник");
+    store
+        .create_cycle("cycle", &common::event(1), &why)
+        .unwrap();
+    let mut previous = None;
+    for n in 1..=8 {
+        store
+            .append("cycle", n, &common::event(n + 1), &why)
+            .unwrap();
+        let run = bagalau_store::RunRecord {
+            cycle_id: "cycle".into(),
+            number: n,
+            edition_id: "e".into(),
+            edition_hash: "sha256:e".into(),
+            data_hash: "sha256:d".into(),
+            results: vec![n as u8; RESULTS_SIZE],
+            trace: vec![!(n as u8); RESULTS_SIZE],
+            previous: previous.clone(),
+            created_at: common::at(n),
+            created_by: "Петров П. П.".into(),
+        };
+        previous = Some(store.put_run(&run, &why).unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    store.backup(&archive).unwrap();
+    let source_rows = store.audit(None).unwrap().len();
+    let started = Instant::now();
+    Store::open(&fresh().url)
+        .unwrap()
+        .restore(&archive)
+        .unwrap();
+    let full = started.elapsed().as_millis() as u64 + 1;
+    let (mut empty, mut whole) = (0, 0);
+    for _ in 0..10 {
+        let target = fresh();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bagalau-store-torture"))
+            .args(["restore", target.url.as_str(), archive.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the restorer starts");
+        // Wait until the restore has begun, then kill within the time a restore takes (a
+        // little past it, so that some kills come after the commit).
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("piped"));
+        let mut step = String::new();
+        while std::io::BufRead::read_line(&mut out, &mut step).unwrap_or(0) > 0
+            && step.trim() != "restore"
+        {
+            step.clear();
+        }
+        std::thread::sleep(Duration::from_millis(random.next() % (full + full / 4)));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let restored = Store::open(&target.url).unwrap();
+        let report = restored.verify().unwrap();
+        assert!(report.is_ok(), "{label}: {report}; seed {seed}");
+        let rows = restored.audit(None).unwrap().len();
+        if rows == 0 {
+            empty += 1;
+            assert!(restored.cycles().unwrap().is_empty());
+            restored.restore(&archive).unwrap();
+        } else {
+            whole += 1;
+            assert_eq!(rows, source_rows, "{label}: a partial restore, seed {seed}");
+        }
+        assert_eq!(
+            restored.runs("cycle").unwrap(),
+            store.runs("cycle").unwrap()
+        );
+    }
+    eprintln!("{label}: 10 restores ({full} ms each) killed: {empty} left empty, {whole} whole");
+}
+
+#[test]
+fn a_restore_killed_midway_leaves_the_store_empty_or_whole() {
+    kill_restores("sqlite", common::sqlite);
+    if common::postgres("kill_restore").is_some() {
+        kill_restores("postgres", || common::postgres("kill_restore").unwrap());
     }
 }

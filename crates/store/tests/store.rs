@@ -649,6 +649,25 @@ fn verify_detects_an_event_a_run_or_a_blob_removed_or_changed_directly() {
         };
         raw(&db.url, unprotect).unwrap();
 
+        if !db.postgres {
+            // A body of another type, which SQLite accepts: reported, not an error.
+            raw(&db.url, "DROP TRIGGER events_no_update").unwrap();
+            raw(&db.url, "UPDATE events SET body = X'00' WHERE seq = 3").unwrap();
+            let broken = store.verify().unwrap().broken.expect("an unreadable event");
+            assert_eq!((broken.table, broken.seq), ("events", Some(3)), "{broken}");
+            let entry = store.audit(Some("c")).unwrap();
+            let original = &entry
+                .iter()
+                .find(|a| a.event_seq == Some(3))
+                .unwrap()
+                .details;
+            let sql = format!(
+                "UPDATE events SET body = '{}' WHERE seq = 3",
+                original.replace('\'', "''")
+            );
+            raw(&db.url, &sql).unwrap();
+            assert!(store.verify().unwrap().is_ok());
+        }
         raw(&db.url, "DELETE FROM events WHERE seq = 4").unwrap();
         let broken = store.verify().unwrap().broken.expect("a deleted event");
         assert_eq!(
@@ -942,7 +961,7 @@ fn verify_sees_one_consistent_state_while_a_writer_appends() {
 #[test]
 fn verify_names_exactly_the_audit_row_whatever_field_of_it_is_changed() {
     // Every field of every row of a store with each kind of row (events, runs, a text), each
-    // change in a fresh store: SQLite only (84 stores).
+    // change in a fresh store: SQLite only (98 stores).
     let columns = [
         ("seq", "seq + 100"),
         ("at", "'2000-01-01T00:00:00'"),
@@ -956,6 +975,9 @@ fn verify_names_exactly_the_audit_row_whatever_field_of_it_is_changed() {
         ("after_state", "'{}'"),
         ("prev_hash", "'sha256:00'"),
         ("hash", "'sha256:00'"),
+        // Values of another type, which SQLite accepts.
+        ("who", "42"),
+        ("details", "X'00ff'"),
     ];
     let rows = {
         let db = common::sqlite();
@@ -981,4 +1003,33 @@ fn verify_names_exactly_the_audit_row_whatever_field_of_it_is_changed() {
             );
         }
     }
+}
+
+#[test]
+fn restore_refuses_an_archive_of_another_schema_version() {
+    let db = common::sqlite();
+    let store = populated(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    store.backup(&archive).unwrap();
+    let text = std::fs::read_to_string(&archive).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(lines[0].contains("\"schema\":2"), "{}", lines[0]);
+    lines[0] = lines[0].replace("\"schema\":2", "\"schema\":1");
+    lines.pop();
+    let body = lines.join("\n") + "\n";
+    let trailer = serde_json::json!({"end": {
+        "rows": lines.len() - 1,
+        "sha256": ContentHash::of(body.as_bytes()).as_str(),
+    }});
+    std::fs::write(&archive, format!("{body}{trailer}\n")).unwrap();
+    let target = common::sqlite();
+    let err = Store::open(&target.url)
+        .unwrap()
+        .restore(&archive)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("схеме базы данных версии 1"),
+        "{err}"
+    );
 }

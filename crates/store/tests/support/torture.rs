@@ -1,7 +1,7 @@
 //! A writer for the kill -9 test (`tests/kill9.rs`): opens the store given as its argument and
 //! loops forever, as a cycle's administrator would in a hurry — importing data (a blob and a
 //! log entry), appending events, computing and recomputing runs — each change in its own
-//! transaction, until it is killed.
+//! transaction, until it is killed. With `restore`, it restores an archive instead.
 
 use std::io::Write;
 
@@ -15,11 +15,15 @@ const RESULTS_SIZE: usize = 64 * 1024;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, url, cycle] = args.as_slice() else {
-        eprintln!("usage: bagalau-store-torture STORE CYCLE");
-        std::process::exit(2);
+    let result = match args.as_slice() {
+        [_, mode, url, archive] if mode == "restore" => restore(url, archive),
+        [_, url, cycle] => run(url, cycle),
+        _ => {
+            eprintln!("usage: bagalau-store-torture STORE CYCLE | restore STORE ARCHIVE");
+            std::process::exit(2);
+        }
     };
-    if let Err(e) = run(url, cycle) {
+    if let Err(e) = result {
         eprintln!("{e}");
         std::process::exit(1);
     }
@@ -31,6 +35,15 @@ fn step(name: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{name}");
     let _ = out.flush();
+}
+
+/// Restores an archive (the test kills it midway).
+fn restore(url: &str, archive: &str) -> Result<(), StoreError> {
+    let store = Store::open(url)?;
+    step("restore");
+    store.restore(std::path::Path::new(archive))?;
+    step("restored");
+    Ok(())
 }
 
 fn run(url: &str, cycle: &str) -> Result<(), StoreError> {
@@ -94,7 +107,19 @@ fn run(url: &str, cycle: &str) -> Result<(), StoreError> {
             "перерасчёт"
         };
         step("store-run");
-        previous = Some(store.put_run(&record, &AuditInfo::new(why))?);
+        // Every other run is stored with the event that records it, in one transaction.
+        let id = if number.is_multiple_of(2) {
+            let last = store.events(cycle)?.len() as u64;
+            let mut recorded = event(last + 1);
+            recorded.what = Action::OpenStage {
+                stage: format!("расчёт {number}"),
+            };
+            let audit = AuditInfo::new("запись расчёта");
+            store.append_with_run(last, &recorded, &audit, &record, &AuditInfo::new(why))?
+        } else {
+            store.put_run(&record, &AuditInfo::new(why))?
+        };
+        previous = Some(id);
         step("stored");
     }
     Ok(())
