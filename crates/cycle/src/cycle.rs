@@ -1527,6 +1527,15 @@ impl Cycle {
                         format!("в редакции «{}» нет входных данных «{}»", ed.id, c.input),
                     ));
                 };
+                if input.table.is_some() {
+                    return Err(invalid(
+                        what,
+                        format!(
+                            "«{}» задаётся по строкам таблицы; решение исправляет только показатели органа",
+                            c.input
+                        ),
+                    ));
+                }
                 if input.ty == bagalau_methodology::InputType::Bool {
                     if !matches!(
                         c.value.trim().to_lowercase().as_str(),
