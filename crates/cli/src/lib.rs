@@ -1,6 +1,7 @@
 //! The commands of the `bagalau` binary, as functions returning their output, so that tests
 //! can call them. View models (JSON/text) live here: the engine does not serialize.
 
+pub mod cycle;
 pub mod documents;
 pub mod ingest;
 pub mod output;

@@ -29,6 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Цикл оценки: этапы, сроки, расчёты, заключения, возражения, комиссия, публикация
+    Cycle(bagalau::cycle::CycleArgs),
     /// Работа с редакциями методики
     Edition {
         #[command(subcommand)]
@@ -277,6 +279,7 @@ enum EditionCommand {
 
 fn run(cli: Cli) -> Result<()> {
     let (text, out) = match cli.command {
+        Command::Cycle(args) => (bagalau::cycle::run(args)?, None),
         Command::Edition { command } => match command {
             EditionCommand::Check { dir } => (bagalau::edition_check(&dir)?, None),
             EditionCommand::Describe { dir, format } => {

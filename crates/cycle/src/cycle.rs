@@ -131,6 +131,29 @@ pub struct Cycle {
     commissions: BTreeMap<String, Commission>,
     submitted: BTreeSet<(String, Option<String>)>,
     published: bool,
+    runs: Vec<RecordedRun>,
+    corrected: BTreeSet<(String, String, String)>,
+    snapshot: Option<Snapshot>,
+    /// Signatures of reconciliation acts: (body, direction) → (document, party).
+    acts: BTreeMap<(String, String), Vec<(String, Party)>>,
+}
+
+/// The imported data of a cycle: content hashes of the snapshot and of the edition folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub data: String,
+    pub edition: String,
+    pub edition_hash: String,
+}
+
+/// A run recorded in the cycle and the administrator's decision on the bodies it moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRun {
+    pub id: String,
+    pub recorded: NaiveDate,
+    pub moved_others: Vec<String>,
+    /// Bodies (of `moved_others`) that receive corrected conclusions, once decided.
+    pub send_to: Option<Vec<String>>,
 }
 
 fn is_hash(s: &str) -> bool {
@@ -195,6 +218,35 @@ fn criterion_in_direction(ed: &Edition, code: &str, direction: &str) -> bool {
     false
 }
 
+/// The body-level input a penalty item counts its facts from (`facts = "<input>"`): facts found
+/// on re-verification replace it in the next run. An item whose facts are a formula of several
+/// values cannot take counted facts.
+pub fn penalty_input<'a>(ed: &'a Edition, item: &str) -> Result<&'a str, String> {
+    let found = ed.nodes.iter().find_map(|n| match &n.body {
+        bagalau_methodology::NodeBody::Penalty { items, .. } => {
+            items.iter().find(|i| i.code == item)
+        }
+        bagalau_methodology::NodeBody::Formula(_) => None,
+    });
+    let Some(it) = found else {
+        return Err(format!(
+            "в редакции «{}» нет пункта вычетов «{item}»",
+            ed.id
+        ));
+    };
+    match &it.facts {
+        bagalau_methodology::expr::Expr::Name(name, _)
+            if ed.inputs.iter().any(|i| &i.code == name && i.table.is_none()) =>
+        {
+            Ok(name.as_str())
+        }
+        _ => Err(format!(
+            "пункт вычетов «{item}» считает факты по формуле «{}»: число фактов перепроверки в неё не подставляется — исправление вносится решением по входным данным",
+            it.facts_text
+        )),
+    }
+}
+
 fn out_of_order(action: &Action, reason: impl Into<String>) -> CycleError {
     CycleError::OutOfOrder {
         action: action.name_ru(),
@@ -253,6 +305,10 @@ impl Cycle {
             commissions: BTreeMap::new(),
             submitted: BTreeSet::new(),
             published: false,
+            runs: Vec::new(),
+            corrected: BTreeSet::new(),
+            snapshot: None,
+            acts: BTreeMap::new(),
         }
     }
 
@@ -300,6 +356,68 @@ impl Cycle {
 
     pub fn is_published(&self) -> bool {
         self.published
+    }
+
+    /// The signatures of a body's reconciliation acts in a direction: (document, party).
+    pub fn act_signatures(&self, body: &str, direction: &str) -> &[(String, Party)] {
+        self.acts
+            .get(&(body.to_string(), direction.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The data imported, when it has been.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+
+    /// The facts of re-verification recorded for a body (all directions), in order.
+    pub fn penalty_facts(&self, body: &str) -> Vec<&crate::event::PenaltyFacts> {
+        self.events
+            .iter()
+            .filter_map(|e| match &e.what {
+                Action::RecordFacts {
+                    body: b, penalties, ..
+                } if b == body => Some(penalties.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The inputs corrected by accepted objections: (body, direction, input, value), in the
+    /// order decided.
+    pub fn corrections(&self) -> Vec<(String, String, crate::event::CorrectedInput)> {
+        let mut out = Vec::new();
+        for e in &self.events {
+            if let Action::Decide {
+                body,
+                direction,
+                decision,
+                ..
+            } = &e.what
+            {
+                if let Outcome::Accepted { corrected } = &decision.outcome {
+                    for c in corrected {
+                        out.push((body.clone(), direction.clone(), c.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The runs recorded, in order (the last is the current one).
+    pub fn runs(&self) -> &[RecordedRun] {
+        &self.runs
+    }
+
+    /// The bodies moved by the last run whose corrected conclusions await the administrator's
+    /// decision (empty when decided or when nothing moved).
+    pub fn undecided_moved(&self) -> &[String] {
+        match self.runs.last() {
+            Some(r) if r.send_to.is_none() => &r.moved_others,
+            _ => &[],
+        }
     }
 
     /// The actions `party` may take in the current stage.
@@ -590,6 +708,30 @@ impl Cycle {
             return Ok(());
         }
 
+        if let Action::SignAct {
+            body,
+            direction,
+            document,
+        } = &ev.what
+        {
+            return self.check_sign_act(ev, created, body, direction, document);
+        }
+        if matches!(
+            ev.what,
+            Action::ImportData { .. }
+                | Action::RecordRun { .. }
+                | Action::DecideCorrectedConclusions { .. }
+                | Action::IssueCorrectedConclusion { .. }
+        ) {
+            if ev.actor.party != Party::Administrator {
+                return Err(CycleError::WrongOrganisation {
+                    action: ev.what.name_ru(),
+                    expected: Party::Administrator.name_ru().to_string(),
+                    got: ev.actor.party.name_ru().to_string(),
+                });
+            }
+            return self.check_run_action(&ev.what, created);
+        }
         let Some(code) = ev.what.code() else {
             return Err(CycleError::NotCreated);
         };
@@ -736,7 +878,13 @@ impl Cycle {
     ) -> Result<(), CycleError> {
         let what = &ev.what;
         match what {
-            Action::Create(_) | Action::OpenStage { .. } => Ok(()),
+            Action::Create(_)
+            | Action::OpenStage { .. }
+            | Action::ImportData { .. }
+            | Action::SignAct { .. }
+            | Action::RecordRun { .. }
+            | Action::DecideCorrectedConclusions { .. }
+            | Action::IssueCorrectedConclusion { .. } => Ok(()),
             Action::RecordReorganisation {
                 body,
                 date,
@@ -761,9 +909,20 @@ impl Cycle {
                 }
                 Ok(())
             }
-            Action::RecordFacts { description, .. } => {
+            Action::RecordFacts {
+                description,
+                direction,
+                penalties,
+                ..
+            } => {
                 if description.trim().is_empty() {
                     return Err(invalid(what, "пустое описание фактов"));
+                }
+                let ed = self
+                    .direction_edition(direction)
+                    .ok_or_else(|| CycleError::UnknownDirection(direction.clone()))?;
+                for p in penalties {
+                    penalty_input(ed, &p.item).map_err(|reason| invalid(what, reason))?;
                 }
                 Ok(())
             }
@@ -930,6 +1089,7 @@ impl Cycle {
                 Ok(())
             }
             Action::SubmitResults { direction, body } => {
+                self.check_moved_decided(what)?;
                 if self.submitted.contains(&(direction.clone(), body.clone())) {
                     return Err(out_of_order(what, "итоговые заключения уже внесены"));
                 }
@@ -955,7 +1115,270 @@ impl Cycle {
                 }
                 Ok(())
             }
-            Action::Publish => Ok(()),
+            Action::Publish => self.check_moved_decided(what),
+        }
+    }
+
+    /// No silent default: results are not submitted or published while the bodies the last run
+    /// moved wait for the administrator's decision.
+    fn check_moved_decided(&self, what: &Action) -> Result<(), CycleError> {
+        let moved = self.undecided_moved();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        Err(out_of_order(
+            what,
+            format!(
+                "пересчёт изменил результаты органов, не подававших возражений ({}), а решение о направлении им исправленных заключений не принято",
+                moved.join(", ")
+            ),
+        ))
+    }
+
+    /// A reconciliation act signed: by the body's evaluator in the direction or by the body,
+    /// once facts of re-verification are recorded for it.
+    fn check_sign_act(
+        &self,
+        ev: &Event,
+        created: &Created,
+        body: &str,
+        direction: &str,
+        document: &str,
+    ) -> Result<(), CycleError> {
+        let what = &ev.what;
+        let Some(def) = created.def.bodies.iter().find(|b| b.id == body) else {
+            return Err(CycleError::UnknownBody(body.to_string()));
+        };
+        let ed = self
+            .direction_edition(direction)
+            .ok_or_else(|| CycleError::UnknownDirection(direction.to_string()))?;
+        match ev.actor.party {
+            Party::AuthorizedBody => {
+                let expected = evaluators_of(ed, direction, body, def.group);
+                if !expected.contains(&ev.actor.organisation.as_str()) {
+                    return Err(CycleError::WrongOrganisation {
+                        action: what.name_ru(),
+                        expected: expected
+                            .iter()
+                            .map(|e| format!("«{e}»"))
+                            .collect::<Vec<_>>()
+                            .join(" или "),
+                        got: ev.actor.organisation.clone(),
+                    });
+                }
+            }
+            Party::EvaluatedBody if ev.actor.organisation == body => {}
+            _ => {
+                return Err(CycleError::WrongOrganisation {
+                    action: what.name_ru(),
+                    expected: format!("уполномоченный орган или сам орган «{body}»"),
+                    got: ev.actor.organisation.clone(),
+                })
+            }
+        }
+        if !is_hash(document) {
+            return Err(invalid(
+                what,
+                format!("«{document}» — не хеш содержимого документа (sha256:…)"),
+            ));
+        }
+        if self.case(body, direction).is_none_or(|c| c.facts == 0) {
+            return Err(out_of_order(
+                what,
+                "факты перепроверки по органу в этом направлении не зафиксированы",
+            ));
+        }
+        if self
+            .act_signatures(body, direction)
+            .iter()
+            .any(|(d, p)| d == document && *p == ev.actor.party)
+        {
+            return Err(out_of_order(what, "акт уже подписан этой стороной"));
+        }
+        Ok(())
+    }
+
+    /// Recording runs, the decision on moved bodies and corrected conclusions.
+    fn check_run_action(&self, what: &Action, created: &Created) -> Result<(), CycleError> {
+        let known = |b: &str| -> Result<(), CycleError> {
+            if created.def.bodies.iter().any(|x| x.id == b) {
+                Ok(())
+            } else {
+                Err(CycleError::UnknownBody(b.to_string()))
+            }
+        };
+        let last = self.runs.last();
+        match what {
+            Action::ImportData {
+                snapshot,
+                edition,
+                edition_hash,
+            } => {
+                for h in [snapshot, edition_hash] {
+                    if !is_hash(h) {
+                        return Err(invalid(
+                            what,
+                            format!("«{h}» — не хеш содержимого (sha256:…)"),
+                        ));
+                    }
+                }
+                if !created.editions.iter().any(|e| &e.id == edition) {
+                    return Err(CycleError::UnknownEdition(edition.clone()));
+                }
+                if let Some(r) = last {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "расчёт {} уже зарегистрирован: после него данные исправляются только решениями комиссии и фактами перепроверки",
+                            r.id
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Action::RecordRun {
+                run,
+                previous,
+                moved_others,
+            } => {
+                if !is_hash(run) {
+                    return Err(invalid(
+                        what,
+                        format!("«{run}» — не хеш расчёта (sha256:…)"),
+                    ));
+                }
+                if self.runs.iter().any(|r| &r.id == run) {
+                    return Err(out_of_order(
+                        what,
+                        format!("расчёт {run} уже зарегистрирован"),
+                    ));
+                }
+                if previous.as_deref() != last.map(|r| r.id.as_str()) {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "предыдущий расчёт — {}, а указан {}",
+                            last.map_or("нет", |r| r.id.as_str()),
+                            previous.as_deref().unwrap_or("нет")
+                        ),
+                    ));
+                }
+                if self.snapshot.is_none() {
+                    return Err(out_of_order(what, "данные оценки не загружены"));
+                }
+                if previous.is_none() && !moved_others.is_empty() {
+                    return Err(invalid(
+                        what,
+                        "первый расчёт не может изменить результаты других органов",
+                    ));
+                }
+                if let Some(b) = last.filter(|r| r.send_to.is_none() && !r.moved_others.is_empty())
+                {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "не принято решение о направлении исправленных заключений органам, чьи результаты изменил расчёт {}: {}",
+                            b.id,
+                            b.moved_others.join(", ")
+                        ),
+                    ));
+                }
+                for b in moved_others {
+                    known(b)?;
+                }
+                Ok(())
+            }
+            Action::DecideCorrectedConclusions {
+                run,
+                send_to,
+                withheld,
+                reasons,
+            } => {
+                let Some(r) = last.filter(|r| &r.id == run) else {
+                    return Err(out_of_order(
+                        what,
+                        format!("{run} — не последний зарегистрированный расчёт"),
+                    ));
+                };
+                if r.send_to.is_some() {
+                    return Err(out_of_order(what, "решение по этому расчёту уже принято"));
+                }
+                if reasons.trim().is_empty() {
+                    return Err(invalid(what, "не указаны основания решения"));
+                }
+                let mut named: Vec<&String> = send_to.iter().chain(withheld).collect();
+                named.sort();
+                let n = named.len();
+                named.dedup();
+                if named.len() != n {
+                    return Err(invalid(what, "орган назван в решении дважды"));
+                }
+                let mut moved: Vec<&String> = r.moved_others.iter().collect();
+                moved.sort();
+                if named != moved {
+                    return Err(invalid(
+                        what,
+                        format!(
+                            "решение должно назвать каждый орган, чьи результаты изменились, ровно один раз: {}",
+                            r.moved_others.join(", ")
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Action::IssueCorrectedConclusion {
+                body,
+                direction,
+                run,
+                document,
+            } => {
+                known(body)?;
+                if self.direction_index(direction).is_none() {
+                    return Err(CycleError::UnknownDirection(direction.clone()));
+                }
+                if !is_hash(document) {
+                    return Err(invalid(
+                        what,
+                        format!("«{document}» — не хеш содержимого документа (sha256:…)"),
+                    ));
+                }
+                let Some(r) = last.filter(|r| &r.id == run) else {
+                    return Err(out_of_order(
+                        what,
+                        format!("{run} — не последний зарегистрированный расчёт"),
+                    ));
+                };
+                let upheld = self.case(body, direction).is_some_and(|c| {
+                    c.decisions_sent.is_some()
+                        && c.decisions.iter().any(|d| {
+                            d.as_ref()
+                                .is_some_and(|d| matches!(d.outcome, Outcome::Accepted { .. }))
+                        })
+                });
+                let decided = r
+                    .send_to
+                    .as_ref()
+                    .is_some_and(|s| s.iter().any(|x| x == body));
+                if !upheld && !decided {
+                    return Err(out_of_order(
+                        what,
+                        format!(
+                            "орган «{body}» не получил удовлетворённого решения по возражениям и не назван в решении администратора о направлении исправленных заключений"
+                        ),
+                    ));
+                }
+                if self
+                    .corrected
+                    .contains(&(body.clone(), direction.clone(), run.clone()))
+                {
+                    return Err(out_of_order(
+                        what,
+                        "исправленное заключение по этому расчёту уже направлено",
+                    ));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -1098,13 +1521,35 @@ impl Cycle {
                 .direction_edition(direction)
                 .ok_or_else(|| CycleError::UnknownDirection(direction.to_string()))?;
             for c in corrected {
-                if !ed.inputs.iter().any(|i| i.code == c.input) {
+                let Some(input) = ed.inputs.iter().find(|i| i.code == c.input) else {
                     return Err(invalid(
                         what,
                         format!("в редакции «{}» нет входных данных «{}»", ed.id, c.input),
                     ));
+                };
+                if input.table.is_some() {
+                    return Err(invalid(
+                        what,
+                        format!(
+                            "«{}» задаётся по строкам таблицы; решение исправляет только показатели органа",
+                            c.input
+                        ),
+                    ));
                 }
-                if bagalau_methodology::parse_decimal(&c.value).is_none() {
+                if input.ty == bagalau_methodology::InputType::Bool {
+                    if !matches!(
+                        c.value.trim().to_lowercase().as_str(),
+                        "true" | "false" | "да" | "нет"
+                    ) {
+                        return Err(invalid(
+                            what,
+                            format!(
+                                "«{}» — не логическое значение (true/false, да/нет; входные данные «{}»)",
+                                c.value, c.input
+                            ),
+                        ));
+                    }
+                } else if bagalau_methodology::parse_decimal(&c.value).is_none() {
                     return Err(invalid(
                         what,
                         format!("«{}» — не число (входные данные «{}»)", c.value, c.input),
@@ -1435,6 +1880,59 @@ impl Cycle {
                 self.submitted.insert((direction.clone(), body.clone()));
             }
             Action::Publish => self.published = true,
+            Action::RecordRun {
+                run, moved_others, ..
+            } => self.runs.push(RecordedRun {
+                id: run.clone(),
+                recorded: today,
+                moved_others: moved_others.clone(),
+                send_to: if moved_others.is_empty() {
+                    Some(Vec::new())
+                } else {
+                    None
+                },
+            }),
+            Action::DecideCorrectedConclusions { send_to, .. } => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.send_to = Some(send_to.clone());
+                }
+            }
+            Action::SignAct {
+                body,
+                direction,
+                document,
+            } => {
+                if ev.actor.party == Party::AuthorizedBody {
+                    self.participants
+                        .entry(body.clone())
+                        .or_default()
+                        .insert(person);
+                }
+                self.acts
+                    .entry((body.clone(), direction.clone()))
+                    .or_default()
+                    .push((document.clone(), ev.actor.party));
+            }
+            Action::ImportData {
+                snapshot,
+                edition,
+                edition_hash,
+            } => {
+                self.snapshot = Some(Snapshot {
+                    data: snapshot.clone(),
+                    edition: edition.clone(),
+                    edition_hash: edition_hash.clone(),
+                })
+            }
+            Action::IssueCorrectedConclusion {
+                body,
+                direction,
+                run,
+                ..
+            } => {
+                self.corrected
+                    .insert((body.clone(), direction.clone(), run.clone()));
+            }
         }
     }
 }

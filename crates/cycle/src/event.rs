@@ -97,6 +97,14 @@ pub struct Objection {
     pub evidence: Vec<String>,
 }
 
+/// The number of facts of one penalty item found on re-verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenaltyFacts {
+    /// The item's code in the edition's `[[penalty.item]]`.
+    pub item: String,
+    pub count: u32,
+}
+
 /// A member of the special commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -146,10 +154,15 @@ pub enum Action {
         direction: String,
         reason: String,
     },
+    /// Facts found on re-verification: the description and, per penalty item of the edition
+    /// whose facts are an input of the body, the number of facts (they replace that input in the
+    /// next run).
     RecordFacts {
         body: String,
         direction: String,
         description: String,
+        #[serde(default)]
+        penalties: Vec<PenaltyFacts>,
     },
     /// A conclusion sent to the body. `document`: its content hash; `prepared_by`: the persons
     /// who took part in evaluating the body (with the actor).
@@ -201,14 +214,61 @@ pub enum Action {
         body: Option<String>,
     },
     Publish,
+    /// The data of the evaluation imported (by the administrator): the content hash of the
+    /// snapshot and of the edition folder it is computed with. Allowed until the first run; later
+    /// changes go through decisions on objections and facts of re-verification.
+    ImportData {
+        snapshot: String,
+        edition: String,
+        edition_hash: String,
+    },
+    /// A computation recorded (by the administrator): the run's id ([`crate::Run::id`]), the
+    /// run it replaces (the last recorded one, when there is one) and the bodies other than the
+    /// objecting ones whose results it moved ([`crate::RunDiff::moved_others`]).
+    RecordRun {
+        run: String,
+        previous: Option<String>,
+        moved_others: Vec<String>,
+    },
+    /// The administrator's decision on the bodies a recomputation moved without their having
+    /// objected (п.65 of 2014 names only the objecting bodies): which receive corrected
+    /// conclusions and which do not, with reasons. Every moved body must be named in one list.
+    DecideCorrectedConclusions {
+        run: String,
+        send_to: Vec<String>,
+        withheld: Vec<String>,
+        reasons: String,
+    },
+    /// A reconciliation act (appendix 9: the facts of re-verification) signed by one side: the
+    /// body's evaluator in the direction or the body itself. `document`: the act's content hash.
+    SignAct {
+        body: String,
+        direction: String,
+        document: String,
+    },
+    /// A corrected (final) conclusion regenerated from a recorded run and sent to the body: to an
+    /// objecting body whose objection was upheld, or to a body the administrator decided to send
+    /// one to.
+    IssueCorrectedConclusion {
+        body: String,
+        direction: String,
+        run: String,
+        document: String,
+    },
 }
 
 impl Action {
-    /// The procedure's code of this action (`None` for creating the cycle and opening a stage,
-    /// which belong to the administrator at any time).
+    /// The procedure's code of this action (`None` for creating the cycle, opening a stage and
+    /// the actions on runs, which belong to the administrator at any time before publication).
     pub fn code(&self) -> Option<ActionCode> {
         Some(match self {
-            Action::Create(_) | Action::OpenStage { .. } => return None,
+            Action::Create(_)
+            | Action::OpenStage { .. }
+            | Action::ImportData { .. }
+            | Action::RecordRun { .. }
+            | Action::DecideCorrectedConclusions { .. }
+            | Action::IssueCorrectedConclusion { .. }
+            | Action::SignAct { .. } => return None,
             Action::RecordReorganisation { .. } => ActionCode::RecordReorganisation,
             Action::SubmitReporting { .. } => ActionCode::SubmitReporting,
             Action::SelectForReverification { .. } => ActionCode::SelectForReverification,
@@ -231,6 +291,13 @@ impl Action {
         match self {
             Action::Create(_) => "создание цикла оценки",
             Action::OpenStage { .. } => "переход к этапу",
+            Action::ImportData { .. } => "загрузка данных оценки",
+            Action::SignAct { .. } => "подписание акта сверки",
+            Action::RecordRun { .. } => "регистрация расчёта",
+            Action::DecideCorrectedConclusions { .. } => {
+                "решение о направлении исправленных заключений"
+            }
+            Action::IssueCorrectedConclusion { .. } => "направление исправленного заключения",
             other => other.code().map_or("", ActionCode::name_ru),
         }
     }

@@ -15,13 +15,21 @@ mod clock;
 mod cycle;
 mod error;
 mod event;
+mod run;
 
 pub use clock::{Clock, FixedClock};
-pub use cycle::{BodyStatus, Context, Cycle, DueItem, Reorganised};
+pub use cycle::{
+    penalty_input, BodyStatus, Context, Cycle, DueItem, RecordedRun, Reorganised, Snapshot,
+};
 pub use error::CycleError;
 pub use event::{
     Action, Actor, BodyDef, CorrectedInput, CycleDefinition, Decision, DirectionState, Event,
-    Member, Objection, Outcome, PlannedStage, Schedule, Target,
+    Member, Objection, Outcome, PenaltyFacts, PlannedStage, Schedule, Target,
+};
+
+pub use run::{
+    content_hash, diff, BodyDiff, BodyResult, BodyTrace, Change, CriterionResult, GroupResult, Run,
+    RunDiff, RunError, RunResults,
 };
 
 pub use bagalau_methodology::procedure::{ActionCode, Party};

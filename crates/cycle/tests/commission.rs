@@ -227,6 +227,19 @@ fn decisions_are_reasoned_carry_corrected_inputs_and_are_final() -> R {
             .contains("нет входных данных «no_such_input»"),
         "{err}"
     );
+    // A row-table input cannot be corrected by a decision (it is final and must be applicable).
+    let err = c
+        .apply(
+            &clock,
+            commission("Ким"),
+            accepted(vec![CorrectedInput {
+                input: "satisfaction".into(),
+                value: "80".into(),
+            }]),
+        )
+        .err()
+        .ok_or("a table input corrected")?;
+    assert!(err.to_string().contains("по строкам таблицы"), "{err}");
     c.apply(
         &clock,
         commission("Ким"),

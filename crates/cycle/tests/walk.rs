@@ -122,6 +122,7 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
             body: "AKM_ALMATY".into(),
             direction: "services".into(),
             description: "3 факта недостоверных сведений в отчёте (акт сверки)".into(),
+            penalties: vec![],
         },
     )?;
 

@@ -1,0 +1,796 @@
+//! `bagalau cycle …`: the evaluation cycle from the command line — the interface tests and
+//! scripts use. Arguments are parsed here; every operation is `bagalau_process`'s.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use bagalau_cycle::{
+    Action, Actor, CorrectedInput, Decision, Member, Outcome as Decided, Party, PenaltyFacts,
+    PlannedStage, RunDiff, Target,
+};
+use bagalau_process::{Backend, CreateCycle, EvidenceFile, Issued, NewObjection, Process};
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Args, Subcommand};
+
+/// Options of every `cycle` command.
+#[derive(Args, Debug)]
+pub struct CycleArgs {
+    /// База данных: sqlite://ФАЙЛ или postgres://… (по умолчанию — переменная
+    /// BAGALAU_DATABASE_URL, иначе SQLite в папке данных)
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Папка данных (для SQLite по умолчанию: ПАПКА/store.sqlite)
+    #[arg(long, default_value = "bagalau-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Папка редакций методики
+    #[arg(long, default_value = "methodologies", global = true)]
+    pub methodologies: PathBuf,
+    /// Идентификатор цикла
+    #[arg(long, default_value = "main", global = true)]
+    pub cycle: String,
+    /// Кто действует: сторона:организация:лицо (administrator, authorized_body, evaluated_body, commission)
+    #[arg(long = "as", global = true)]
+    pub actor: Option<String>,
+    /// Сегодняшняя дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ); по умолчанию — системная
+    #[arg(long, global = true)]
+    pub today: Option<String>,
+    #[command(subcommand)]
+    pub command: CycleCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CycleCommand {
+    /// Создать цикл оценки: редакция для всех направлений блока, органы из данных
+    Create {
+        #[arg(long)]
+        edition: String,
+        #[arg(long)]
+        data: PathBuf,
+        /// Срок представления отчётных данных
+        #[arg(long)]
+        reporting_deadline: String,
+        /// Плановое окончание этапа: ЭТАП=ДАТА (можно несколько раз)
+        #[arg(long = "stage-end")]
+        stage_ends: Vec<String>,
+    },
+    /// Загрузить данные оценки (снимок сохраняется по хешу)
+    Import {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Перейти к следующему этапу
+    Stage { stage: String },
+    /// Зарегистрировать реорганизацию или упразднение органа
+    Reorganise {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        successor: Option<String>,
+    },
+    /// Отчётная информация органа представлена
+    Reporting {
+        #[arg(long)]
+        body: String,
+    },
+    /// Отобрать орган для перепроверки (с основанием — риском)
+    Select {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Зафиксировать факты перепроверки
+    Facts {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        description: String,
+        /// Пункт вычетов и число фактов: ПУНКТ=ЧИСЛО (можно несколько раз)
+        #[arg(long = "penalty")]
+        penalties: Vec<String>,
+    },
+    /// Сформировать акт сверки по зафиксированным фактам и подписать его (от имени --as)
+    Act {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Подписать акт сверки (вторая сторона): --document ХЕШ
+    SignAct {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        document: String,
+    },
+    /// Рассчитать оценки (новый расчёт)
+    Compute,
+    /// Пересчитать после решений комиссии и перепроверки; показать различия
+    Recompute,
+    /// Сравнить два расчёта (по умолчанию два последних)
+    Diff {
+        #[arg(long)]
+        before: Option<String>,
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Направить заключение органу по направлению
+    Issue {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        /// Участвовавшие в оценке органа (можно несколько раз)
+        #[arg(long = "prepared-by")]
+        prepared_by: Vec<String>,
+        /// Записать документ в файл
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Зарегистрировать получение заключения
+    Receipt {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        received: String,
+    },
+    /// Направить возражение (по показателю или критерию) с подтверждающими файлами
+    Object {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long, conflicts_with = "criterion")]
+        input: Option<String>,
+        #[arg(long)]
+        criterion: Option<String>,
+        #[arg(long)]
+        text: String,
+        /// Файл: ПУТЬ или ПУТЬ=ТИП (application/pdf, image/png, text/plain…); можно несколько раз
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
+    },
+    /// Уведомить об отсутствии возражений
+    NoObjection {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+    },
+    /// Сформировать таблицу разногласий
+    Table {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Образовать специальную комиссию: --member "ЛИЦО:ОРГАНИЗАЦИЯ" (не менее минимума редакции)
+    Commission {
+        #[arg(long)]
+        direction: String,
+        #[arg(long = "member")]
+        members: Vec<String>,
+    },
+    /// Решение комиссии по возражению (номер с 1)
+    Decide {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        objection: usize,
+        #[arg(long, conflicts_with = "reject")]
+        accept: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long)]
+        reasons: String,
+        /// Исправленное значение: ПОКАЗАТЕЛЬ=ЗНАЧЕНИЕ (для принятого возражения)
+        #[arg(long = "set")]
+        set: Vec<String>,
+    },
+    /// Направить органу заключения по возражениям
+    SendDecisions {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+    },
+    /// Решение администратора: кому из органов, чьи результаты изменил пересчёт, направить исправленные заключения
+    Corrections {
+        #[arg(long = "send")]
+        send: Vec<String>,
+        #[arg(long = "withhold")]
+        withhold: Vec<String>,
+        #[arg(long)]
+        reasons: String,
+    },
+    /// Направить исправленное (итоговое) заключение по последнему расчёту
+    Corrected {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Внести итоговые заключения по направлению
+    Finalize {
+        #[arg(long)]
+        direction: String,
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Опубликовать результаты
+    Publish,
+    /// Состояние цикла: этап, расчёты, сроки
+    Status,
+    /// Журнал событий цикла
+    Log,
+    /// Проверить хранилище: цепочку журнала, события, расчёты
+    Verify,
+    /// Полный цикл учебного примера (три направления) с записью всех документов
+    Demo {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "examples/2021-operational")]
+        data: PathBuf,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .map_err(|_| anyhow!("«{s}» — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"))
+}
+
+fn parse_actor(s: Option<&str>) -> Result<Actor> {
+    let s = s.ok_or_else(|| anyhow!("укажите, кто действует: --as сторона:организация:лицо"))?;
+    let mut parts = s.splitn(3, ':');
+    let (Some(p), Some(org), Some(person)) = (parts.next(), parts.next(), parts.next()) else {
+        bail!("--as: ожидается сторона:организация:лицо, а не «{s}»");
+    };
+    let party = Party::from_code(p).ok_or_else(|| {
+        anyhow!("--as: неизвестная сторона «{p}» (administrator, authorized_body, evaluated_body, commission)")
+    })?;
+    if person.trim().is_empty() {
+        bail!("--as: не указано лицо");
+    }
+    Ok(Actor::new(party, org, person))
+}
+
+fn pair(s: &str, what: &str) -> Result<(String, String)> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(|| anyhow!("{what}: ожидается КЛЮЧ=ЗНАЧЕНИЕ, а не «{s}»"))
+}
+
+/// The store behind a URL: `sqlite://…` or `postgres://…`; without one, SQLite in the data
+/// folder (created on first use).
+pub fn database_url(args: &CycleArgs) -> Result<String> {
+    if let Some(u) = &args.database_url {
+        return Ok(u.clone());
+    }
+    if let Ok(u) = std::env::var("BAGALAU_DATABASE_URL") {
+        if !u.is_empty() {
+            return Ok(u);
+        }
+    }
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("папка данных {}", args.data_dir.display()))?;
+    Ok(format!(
+        "sqlite://{}",
+        args.data_dir.join("store.sqlite").display()
+    ))
+}
+
+/// Opens the store for `args`.
+pub fn open(args: &CycleArgs) -> Result<Process<Box<dyn Backend>>> {
+    let backend = bagalau_process::store::open(&database_url(args)?)?;
+    Ok(Process::new(backend, &args.methodologies)?)
+}
+
+fn save(doc: &Issued, out: Option<&Path>) -> Result<String> {
+    let mut s = format!("Документ {} ({} байт)", doc.hash, doc.bytes.len());
+    if let Some(p) = out {
+        crate::output::write_file(p, &doc.bytes)?;
+        s.push_str(&format!(", записан в {}", p.display()));
+    }
+    Ok(s + "\n")
+}
+
+/// The Russian text of a diff.
+pub fn diff_text(d: &RunDiff) -> String {
+    let mut s = format!("Расчёт {} → {}\n", d.before, d.after);
+    for b in &d.bodies {
+        if !b.moved() {
+            continue;
+        }
+        let o = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
+        s.push_str(&format!(
+            "  {}: итог {} → {}; место {} → {}; степень {} → {}\n",
+            b.id,
+            o(&b.score.before),
+            o(&b.score.after),
+            b.rank.before.map_or("—".into(), |r| r.to_string()),
+            b.rank.after.map_or("—".into(), |r| r.to_string()),
+            o(&b.degree.before),
+            o(&b.degree.after),
+        ));
+        for (code, c) in &b.criteria {
+            s.push_str(&format!("    {code}: {} → {}\n", o(&c.before), o(&c.after)));
+        }
+    }
+    if d.moved_others.is_empty() {
+        s.push_str("Результаты органов, не подававших возражений, не изменились.\n");
+    } else {
+        s.push_str(&format!(
+            "Изменились результаты органов, не подававших возражений: {}. Решение о направлении им исправленных заключений принимает администратор (cycle corrections).\n",
+            d.moved_others.join(", ")
+        ));
+    }
+    s
+}
+
+/// Runs one `cycle` command; returns what to print.
+pub fn run(args: CycleArgs) -> Result<String> {
+    let at: NaiveDateTime = match &args.today {
+        Some(t) => parse_date(t)?
+            .and_hms_opt(12, 0, 0)
+            .ok_or_else(|| anyhow!("дата"))?,
+        None => chrono::Utc::now().naive_utc(),
+    };
+    let today = at.date();
+    let p = open(&args)?;
+    let cycle = args.cycle.as_str();
+    let who = || parse_actor(args.actor.as_deref());
+    let act = |action: Action, why: &str| -> Result<String> {
+        let ev = p.act(cycle, who()?, at, action, why)?;
+        Ok(format!("№ {}: {} — записано\n", ev.seq, ev.what.name_ru()))
+    };
+    Ok(match &args.command {
+        CycleCommand::Create {
+            edition,
+            data,
+            reporting_deadline,
+            stage_ends,
+        } => {
+            let stage_ends = stage_ends
+                .iter()
+                .map(|s| {
+                    let (stage, d) = pair(s, "--stage-end")?;
+                    Ok(PlannedStage {
+                        stage,
+                        until: parse_date(&d)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            p.create(
+                who()?,
+                at,
+                &CreateCycle {
+                    id: cycle.to_string(),
+                    edition: edition.clone(),
+                    data: data.clone(),
+                    reporting_deadline: parse_date(reporting_deadline)?,
+                    stage_ends,
+                },
+            )?;
+            format!("Цикл «{cycle}» создан\n")
+        }
+        CycleCommand::Import { data } => {
+            let h = p.import(cycle, who()?, at, data)?;
+            format!("Данные загружены: снимок {h}\n")
+        }
+        CycleCommand::Stage { stage } => act(
+            Action::OpenStage {
+                stage: stage.clone(),
+            },
+            "переход к этапу",
+        )?,
+        CycleCommand::Reorganise {
+            body,
+            date,
+            successor,
+        } => act(
+            Action::RecordReorganisation {
+                body: body.clone(),
+                date: parse_date(date)?,
+                successor: successor.clone(),
+            },
+            "реорганизация",
+        )?,
+        CycleCommand::Reporting { body } => act(
+            Action::SubmitReporting { body: body.clone() },
+            "отчётная информация",
+        )?,
+        CycleCommand::Select {
+            body,
+            direction,
+            reason,
+        } => act(
+            Action::SelectForReverification {
+                body: body.clone(),
+                direction: direction.clone(),
+                reason: reason.clone(),
+            },
+            reason,
+        )?,
+        CycleCommand::Facts {
+            body,
+            direction,
+            description,
+            penalties,
+        } => {
+            let penalties = penalties
+                .iter()
+                .map(|s| {
+                    let (item, n) = pair(s, "--penalty")?;
+                    let count = n
+                        .parse()
+                        .map_err(|_| anyhow!("--penalty: «{n}» — не целое число фактов"))?;
+                    Ok(PenaltyFacts { item, count })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            act(
+                Action::RecordFacts {
+                    body: body.clone(),
+                    direction: direction.clone(),
+                    description: description.clone(),
+                    penalties,
+                },
+                description,
+            )?
+        }
+        CycleCommand::Act {
+            body,
+            direction,
+            out,
+        } => {
+            let doc = p.reconciliation_act(cycle, who()?, at, body, direction)?;
+            format!("Акт сверки подписан. {}", save(&doc, out.as_deref())?)
+        }
+        CycleCommand::SignAct {
+            body,
+            direction,
+            document,
+        } => act(
+            Action::SignAct {
+                body: body.clone(),
+                direction: direction.clone(),
+                document: document.clone(),
+            },
+            "подписание акта сверки",
+        )?,
+        CycleCommand::Compute | CycleCommand::Recompute => {
+            let (run, diff, new) = p.compute(cycle, who()?, at)?;
+            let mut s = if new {
+                format!("Расчёт {} записан\n", run.id())
+            } else {
+                format!(
+                    "Данные не изменились: расчёт {} остаётся текущим\n",
+                    run.id()
+                )
+            };
+            if let (Some(d), true) = (diff, new) {
+                s.push_str(&diff_text(&d));
+            }
+            s
+        }
+        CycleCommand::Diff { before, after } => {
+            diff_text(&p.diff(cycle, before.as_deref(), after.as_deref())?)
+        }
+        CycleCommand::Issue {
+            body,
+            direction,
+            prepared_by,
+            out,
+        } => {
+            let doc = p.issue(cycle, who()?, at, body, direction, prepared_by.clone())?;
+            format!("Заключение направлено. {}", save(&doc, out.as_deref())?)
+        }
+        CycleCommand::Receipt {
+            body,
+            direction,
+            received,
+        } => act(
+            Action::RecordReceipt {
+                body: body.clone(),
+                direction: direction.clone(),
+                received: parse_date(received)?,
+            },
+            "получение заключения",
+        )?,
+        CycleCommand::Object {
+            body,
+            direction,
+            input,
+            criterion,
+            text,
+            evidence,
+        } => {
+            let target = match (input, criterion) {
+                (Some(i), None) => Target::Input(i.clone()),
+                (None, Some(c)) => Target::Criterion(c.clone()),
+                _ => bail!("укажите --input или --criterion"),
+            };
+            let evidence = evidence
+                .iter()
+                .map(|e| {
+                    let (path, ty) = match e.rsplit_once('=') {
+                        Some((p, t)) => (PathBuf::from(p), t.to_string()),
+                        None => (PathBuf::from(e), media_type(Path::new(e))?),
+                    };
+                    Ok(EvidenceFile {
+                        path,
+                        media_type: ty,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let ev = p.object(
+                cycle,
+                who()?,
+                at,
+                body,
+                direction,
+                &[NewObjection {
+                    target,
+                    text: text.clone(),
+                    evidence,
+                }],
+            )?;
+            format!("№ {}: возражение принято к рассмотрению\n", ev.seq)
+        }
+        CycleCommand::NoObjection { body, direction } => act(
+            Action::NotifyNoObjections {
+                body: body.clone(),
+                direction: direction.clone(),
+            },
+            "возражений нет",
+        )?,
+        CycleCommand::Table {
+            body,
+            direction,
+            out,
+        } => {
+            let doc = p.table(cycle, who()?, at, body, direction)?;
+            format!(
+                "Таблица разногласий сформирована. {}",
+                save(&doc, out.as_deref())?
+            )
+        }
+        CycleCommand::Commission { direction, members } => {
+            let members = members
+                .iter()
+                .map(|m| {
+                    let (person, org) = m.split_once(':').unwrap_or((m.as_str(), ""));
+                    Member {
+                        person: person.trim().to_string(),
+                        organisation: org.trim().to_string(),
+                    }
+                })
+                .collect();
+            act(
+                Action::NameCommission {
+                    direction: direction.clone(),
+                    members,
+                },
+                "образование специальной комиссии",
+            )?
+        }
+        CycleCommand::Decide {
+            body,
+            direction,
+            objection,
+            accept,
+            reject,
+            reasons,
+            set,
+        } => {
+            if !accept && !reject {
+                bail!("укажите --accept или --reject");
+            }
+            if *objection == 0 {
+                bail!("--objection: номера возражений начинаются с 1");
+            }
+            let outcome = if *accept {
+                Decided::Accepted {
+                    corrected: set
+                        .iter()
+                        .map(|s| {
+                            let (input, value) = pair(s, "--set")?;
+                            Ok(CorrectedInput { input, value })
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                }
+            } else {
+                Decided::Rejected
+            };
+            act(
+                Action::Decide {
+                    body: body.clone(),
+                    direction: direction.clone(),
+                    objection: objection - 1,
+                    decision: Decision {
+                        outcome,
+                        reasons: reasons.clone(),
+                    },
+                },
+                reasons,
+            )?
+        }
+        CycleCommand::SendDecisions { body, direction } => act(
+            Action::SendDecisions {
+                body: body.clone(),
+                direction: direction.clone(),
+            },
+            "заключения по возражениям",
+        )?,
+        CycleCommand::Corrections {
+            send,
+            withhold,
+            reasons,
+        } => {
+            let (c, _) = p.open(cycle)?;
+            let run = c
+                .runs()
+                .last()
+                .map(|r| r.id.clone())
+                .ok_or_else(|| anyhow!("в цикле нет расчётов"))?;
+            act(
+                Action::DecideCorrectedConclusions {
+                    run,
+                    send_to: send.clone(),
+                    withheld: withhold.clone(),
+                    reasons: reasons.clone(),
+                },
+                reasons,
+            )?
+        }
+        CycleCommand::Corrected {
+            body,
+            direction,
+            out,
+        } => {
+            let doc = p.issue_corrected(cycle, who()?, at, body, direction)?;
+            format!(
+                "Исправленное заключение направлено. {}",
+                save(&doc, out.as_deref())?
+            )
+        }
+        CycleCommand::Finalize { direction, body } => act(
+            Action::SubmitResults {
+                direction: direction.clone(),
+                body: body.clone(),
+            },
+            "итоговые заключения",
+        )?,
+        CycleCommand::Publish => act(Action::Publish, "публикация")?,
+        CycleCommand::Status => {
+            let s = p.status(cycle, today)?;
+            let mut t = format!(
+                "Цикл «{cycle}», оценка за {} год\nЭтап: {}\nСобытий: {}\n",
+                s.period,
+                s.stage.unwrap_or_else(|| "—".into()),
+                s.events
+            );
+            for (i, r) in s.runs.iter().enumerate() {
+                t.push_str(&format!("Расчёт {}: {r}\n", i + 1));
+            }
+            if s.stale {
+                t.push_str("Данные изменились после последнего расчёта: нужен пересчёт (cycle recompute)\n");
+            }
+            if !s.undecided_moved.is_empty() {
+                t.push_str(&format!(
+                    "Ожидает решения администратора (исправленные заключения): {}\n",
+                    s.undecided_moved.join(", ")
+                ));
+            }
+            for o in &s.overdue {
+                t.push_str(&format!("Просрочено: {o}\n"));
+            }
+            for o in &s.open {
+                t.push_str(&format!("Срок идёт: {o}\n"));
+            }
+            if s.published {
+                t.push_str("Результаты опубликованы\n");
+            }
+            t
+        }
+        CycleCommand::Log => {
+            let (c, _) = p.open(cycle)?;
+            let mut t = String::new();
+            for e in c.events() {
+                t.push_str(&format!(
+                    "{:>4}  {}  {} «{}» ({}): {}\n",
+                    e.seq,
+                    e.at.format("%d.%m.%Y %H:%M"),
+                    e.actor.party.name_ru(),
+                    e.actor.organisation,
+                    e.actor.person,
+                    describe(&e.what)
+                ));
+            }
+            t
+        }
+        CycleCommand::Verify => {
+            let r = p.verify()?;
+            if !r.problems.is_empty() {
+                bail!("хранилище не прошло проверку:\n{}", r.problems.join("\n"));
+            }
+            format!(
+                "Проверено: циклов {}, событий {}, расчётов {} — нарушений нет\n",
+                r.cycles, r.events, r.runs
+            )
+        }
+        CycleCommand::Demo { out, data } => {
+            let s = bagalau_process::demo(&p, cycle, data, out)?;
+            let mut t = format!(
+                "Демонстрационный цикл «{}»: событий {}, документов {} в {}\n",
+                s.cycle,
+                s.events,
+                s.documents.len(),
+                out.display()
+            );
+            for (i, r) in s.runs.iter().enumerate() {
+                t.push_str(&format!("Расчёт {}: {r}\n", i + 1));
+            }
+            t.push_str(&format!(
+                "Опоздавшее возражение отклонено: {}\nПересчёт изменил результаты органов без возражений: {}\n",
+                s.late_objection,
+                s.moved_others.join(", ")
+            ));
+            t
+        }
+    })
+}
+
+fn describe(a: &Action) -> String {
+    let name = a.name_ru();
+    match a.case() {
+        Some((b, d)) => format!("{name} — орган {b}, направление {d}"),
+        None => match a {
+            Action::RecordRun { run, .. } => format!("{name} {run}"),
+            Action::ImportData { snapshot, .. } => format!("{name}: снимок {snapshot}"),
+            Action::OpenStage { stage } => format!("{name} «{stage}»"),
+            _ => name.to_string(),
+        },
+    }
+}
+
+fn media_type(p: &Path) -> Result<String> {
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => bail!(
+            "{}: тип файла не определён по расширению; укажите ПУТЬ=ТИП",
+            p.display()
+        ),
+    }
+    .to_string())
+}
