@@ -31,18 +31,21 @@
 //! decides what is allowed; the store keeps what it was given, in order, and proves it unchanged.
 
 mod archive;
+mod blobs;
 mod error;
 mod hash;
 mod media;
+mod runs;
 mod store;
+mod texts;
 mod verify;
 
+pub use blobs::Blob;
 pub use error::StoreError;
 pub use hash::ContentHash;
 pub use media::MediaType;
+pub use runs::{RunId, RunRecord, RunSummary, StoredRun};
 pub use store::{default_data_dir, SQLITE_FILE};
-pub use store::{
-    Act, AuditEntry, AuditInfo, Author, Blob, CycleSummary, Engine, RunId, RunRecord, RunSummary,
-    Store, StoredRun, Text,
-};
+pub use store::{Act, AuditEntry, AuditInfo, Author, CycleSummary, Engine, Store};
+pub use texts::Text;
 pub use verify::{Broken, VerifyReport};

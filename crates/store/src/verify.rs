@@ -7,7 +7,8 @@ use std::fmt;
 use sqlx::Row;
 
 use crate::hash::{ContentHash, GENESIS};
-use crate::store::{audit_hash, check_run, decode_run, to_u64, RUN_WHAT, TEXT_WHAT};
+use crate::runs::{check_run, decode_run};
+use crate::store::{audit_hash, to_u64, RUN_WHAT, TEXT_WHAT};
 use crate::{Engine, Store, StoreError};
 
 /// The first entry that fails verification.
