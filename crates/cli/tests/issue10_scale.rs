@@ -26,8 +26,13 @@ fn edition() -> Edition {
 
 fn dataset(ed: &Edition, bodies: usize, rows: usize) -> bagalau_engine::Dataset {
     let dir = tempfile::tempdir().expect("temp dir");
-    generate(dir.path(), bodies, rows, 0x5eed_2014 ^ (bodies * 7919 + rows) as u64)
-        .expect("generate");
+    generate(
+        dir.path(),
+        bodies,
+        rows,
+        0x5eed_2014 ^ (bodies * 7919 + rows) as u64,
+    )
+    .expect("generate");
     bagalau_data::load_dataset(ed, dir.path())
         .unwrap_or_else(|e| panic!("{e}"))
         .dataset
