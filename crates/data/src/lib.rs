@@ -765,6 +765,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
         let mut unknown: Vec<(String, usize, usize)> = Vec::new();
         let mut unknown_at: HashMap<String, usize> = HashMap::new();
         let mut values: Vec<Option<Value>> = vec![None; row_inputs.len()];
+        let mut at_position: Vec<Option<(Arc<str>, usize)>> = Vec::new();
         let read = read::read_csv_each(
             path,
             &mut |f| {
@@ -814,7 +815,20 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 let Some(seen) = seen.get_mut(b) else {
                     return;
                 };
-                let (key, key_id) = interner.get(key);
+                // Bodies usually list their rows in one order (the services' register): the key
+                // at this position in the last body that had one is tried before the interner.
+                let pos = bodies[b].tables[t].len();
+                let (key, key_id) = match at_position.get(pos) {
+                    Some(Some((k, id))) if **k == *key => (Arc::clone(k), *id),
+                    _ => {
+                        let got = interner.get(key);
+                        if at_position.len() <= pos {
+                            at_position.resize(pos + 1, None);
+                        }
+                        at_position[pos] = Some((Arc::clone(&got.0), got.1));
+                        got
+                    }
+                };
                 if let Some(first) = seen.get(&key_id) {
                     c.push(
                         path,

@@ -377,7 +377,8 @@ fn csv_message(e: &csv::Error) -> String {
 pub fn parse_number(raw: &str) -> Result<Decimal, String> {
     let s = raw.trim();
     if let Some(d) = parse_plain(s) {
-        if d.abs() > MAX_MAGNITUDE {
+        // |d| > 10^15 on the integers: mantissa > 10^(15 + scale) (scale ≤ 18 here).
+        if d.mantissa().unsigned_abs() > 10u128.pow(15 + d.scale()) {
             return Err(too_large(s));
         }
         return Ok(d);
