@@ -206,8 +206,8 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
 }
 
 /// [`read_csv`] without keeping the rows: `on_header` sees the file's header (its `rows` are
-/// empty) before the first row, and `on_row` each row as it is read, in order (the same
-/// [`CsvRow`] refilled: a large table is never held twice). When `on_header` returns `false`
+/// empty) before the first row, and `on_row` each row as it is read, in order (the reader's
+/// record itself, reused from row to row: a large table is never held in memory). When `on_header` returns `false`
 /// the rows are still read for their problems but not handed over. The same checks and
 /// messages as [`read_csv`]; `on_header` is not called for a file refused as a whole.
 pub fn read_csv_each(
