@@ -81,8 +81,8 @@ fn round_trip(edition: &str, data: &str, tag: &str) {
             assert_eq!(ta.len(), tb.len());
             for (ra, rb) in ta.iter().zip(tb) {
                 assert_eq!(
-                    (&ra.key, &ra.name, &ra.values),
-                    (&rb.key, &rb.name, &rb.values)
+                    (&ra.key, &ra.name, ra.values()),
+                    (&rb.key, &rb.name, rb.values())
                 );
             }
         }

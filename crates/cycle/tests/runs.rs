@@ -33,7 +33,7 @@ fn run_with(
             .find(|b| b.id == body)
             .ok_or("body")?;
         b.values[i] = Some(value);
-        data_hash = content_hash(format!("{body}:{input}:{value}").as_bytes());
+        data_hash = content_hash(format!("{body}:{input}:{value:?}").as_bytes());
     }
     let out = bagalau_engine::evaluate(ed, &loaded.dataset)?;
     Ok(Run::new(ed, &content_hash(b"edition"), &data_hash, &out))

@@ -13,7 +13,7 @@ use bagalau_methodology::{Edition, Group};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
 
-use crate::{apply_checks, read, Collector, Place, Places};
+use crate::{apply_checks, read, Collector, Interner, Place, Places, RowPlaces};
 
 /// Collects the paths of keys that occur twice in one JSON object (`serde_json::Value` would
 /// keep the last silently).
@@ -185,6 +185,7 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
         .chain(ed.tables.iter().map(|t| t.code.as_str()))
         .collect();
     let mut bodies = Vec::new();
+    let mut interner = Interner::default();
     let mut places = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for (n, jb) in list.iter().enumerate() {
@@ -329,7 +330,14 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
             values[i] = c.cell(inp, &raw, group, &id, path, 0, Some(&col));
         }
         let mut tables = vec![Vec::new(); ed.tables.len()];
-        let mut row_places = vec![Vec::new(); ed.tables.len()];
+        let mut row_places: Vec<RowPlaces> = ed
+            .tables
+            .iter()
+            .map(|_| RowPlaces::Json {
+                file: Rc::clone(&file),
+                paths: Vec::new(),
+            })
+            .collect();
         for (t, table) in ed.tables.iter().enumerate() {
             let tat = format!("{at}.{}", table.code);
             let rows = match jobj.get(&table.code) {
@@ -395,13 +403,10 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
                     continue;
                 }
                 keys_seen.insert(key.clone(), rat.clone());
-                let mut rv = vec![None; ed.inputs.len()];
-                for (i, inp) in ed
-                    .inputs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, i)| i.table == Some(t))
-                {
+                // Sized to the table (`bagalau_engine::eval::table_slots`).
+                let mut rv = Vec::with_capacity(row_keys.len().saturating_sub(2));
+                for inp in ed.inputs.iter().filter(|i| i.table == Some(t)) {
+                    rv.push(None);
                     let col = format!("{rat}.{}", inp.code);
                     let raw = match robj.get(&inp.code) {
                         None => String::new(),
@@ -420,21 +425,20 @@ pub(crate) fn load_json(ed: &Edition, path: &Path, c: &mut Collector<'_>) -> Dat
                             }
                         }
                     };
-                    rv[i] = c.cell(inp, &raw, group, &id, path, 0, Some(&col));
+                    if let Some(slot) = rv.last_mut() {
+                        *slot = c.cell(inp, &raw, group, &id, path, 0, Some(&col));
+                    }
                 }
                 let name = match robj.get("name") {
                     Some(v @ (J::String(_) | J::Number(_))) => scalar(v).unwrap_or_default(),
                     _ => String::new(),
                 };
-                tables[t].push(Row {
-                    key,
-                    name,
-                    values: rv,
-                });
-                row_places[t].push(Place::Json {
-                    file: Rc::clone(&file),
-                    path: rat,
-                });
+                let (key, key_id) = interner.get(&key);
+                let name = interner.name(key_id, &name);
+                tables[t].push(Row::new(key, name, &rv));
+                if let Some(RowPlaces::Json { paths, .. }) = row_places.get_mut(t) {
+                    paths.push(rat);
+                }
             }
         }
         bodies.push(BodyData {

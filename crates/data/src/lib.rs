@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use bagalau_engine::{BodyData, Dataset, Row, Value};
 use bagalau_methodology::checks::CheckValue;
@@ -192,12 +193,12 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
         return Ok(None);
     }
     match input.ty {
-        InputType::Bool => match s.to_lowercase().as_str() {
-            "true" | "да" | "1" | "yes" => Ok(Some(Value::Bool(true))),
-            "false" | "нет" | "0" | "no" => Ok(Some(Value::Bool(false))),
-            _ => Err(format!(
-                "«{s}» — не логическое значение (ожидается true/false, да/нет)"
-            )),
+        InputType::Bool => match s {
+            "true" | "да" | "1" | "yes" | "TRUE" | "Да" | "ДА" => Ok(Some(Value::Bool(true))),
+            "false" | "нет" | "0" | "no" | "FALSE" | "Нет" | "НЕТ" => {
+                Ok(Some(Value::Bool(false)))
+            }
+            _ => parse_bool_lowercase(s),
         },
         InputType::Number | InputType::Integer => {
             let d = read::parse_number(s)?;
@@ -224,6 +225,17 @@ pub fn parse_cell(input: &Input, raw: &str) -> Result<Option<Value>, String> {
             }
             Ok(Some(Value::Num(d)))
         }
+    }
+}
+
+/// A boolean cell in any letter case (allocates: only for the unusual spellings).
+fn parse_bool_lowercase(s: &str) -> Result<Option<Value>, String> {
+    match s.to_lowercase().as_str() {
+        "true" | "да" | "1" | "yes" => Ok(Some(Value::Bool(true))),
+        "false" | "нет" | "0" | "no" => Ok(Some(Value::Bool(false))),
+        _ => Err(format!(
+            "«{s}» — не логическое значение (ожидается true/false, да/нет)"
+        )),
     }
 }
 
@@ -390,7 +402,114 @@ impl Place {
 #[derive(Debug, Clone)]
 pub(crate) struct Places {
     pub(crate) body: Place,
-    pub(crate) rows: Vec<Vec<Place>>,
+    pub(crate) rows: Vec<RowPlaces>,
+}
+
+/// Where the rows of one table of one body were written: a line each in the table's CSV file
+/// (one word per row, the file shared), or a JSON path each.
+#[derive(Debug, Clone)]
+pub(crate) enum RowPlaces {
+    Csv { file: Rc<Path>, lines: Vec<usize> },
+    Json { file: Rc<Path>, paths: Vec<String> },
+}
+
+impl RowPlaces {
+    fn report(&self, r: usize, c: &mut Collector<'_>, code: &str, message: String) {
+        match self {
+            RowPlaces::Csv { file, lines } => c.push(
+                file,
+                lines.get(r).copied().unwrap_or(0),
+                Some(code),
+                message,
+            ),
+            RowPlaces::Json { file, paths } => {
+                let at = paths.get(r).map_or("", String::as_str);
+                c.push(file, 0, Some(&format!("{at}.{code}")), message)
+            }
+        }
+    }
+}
+
+/// A fast hash for the reader's maps (row keys, names and body ids of one dataset; the
+/// multiply-rotate of rustc's `FxHasher`, then mixed): a hostile file could make it slow, never
+/// wrong.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    /// Mixed (SplitMix64's finaliser): the table takes its bucket from the low bits, which
+    /// the multiply-rotate alone leaves poorly spread.
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+/// One shared copy of each distinct row key and row name of a dataset (the same service
+/// appears in the rows of many bodies), with a number per distinct text.
+#[derive(Default)]
+pub(crate) struct Interner {
+    map: FastMap<Arc<str>, usize>,
+    /// The name last given with each key (by the key's number): rows of one key usually have
+    /// one name, which is then found without a second lookup.
+    names: Vec<Option<Arc<str>>>,
+}
+
+impl Interner {
+    /// The shared copy of a row's name, given the number of its key.
+    pub(crate) fn name(&mut self, key: usize, name: &str) -> Arc<str> {
+        if let Some(Some(last)) = self.names.get(key) {
+            if **last == *name {
+                return Arc::clone(last);
+            }
+        }
+        let (shared, _) = self.get(name);
+        if self.names.len() <= key {
+            self.names.resize(key + 1, None);
+        }
+        self.names[key] = Some(Arc::clone(&shared));
+        shared
+    }
+
+    pub(crate) fn get(&mut self, s: &str) -> (Arc<str>, usize) {
+        if let Some((k, &id)) = self.map.get_key_value(s) {
+            return (Arc::clone(k), id);
+        }
+        let k: Arc<str> = Arc::from(s);
+        let id = self.map.len();
+        self.map.insert(Arc::clone(&k), id);
+        (k, id)
+    }
 }
 
 fn check_value(v: &Option<Value>) -> Option<CheckValue> {
@@ -407,29 +526,32 @@ pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &
     for (b, body) in data.bodies.iter().enumerate() {
         let Some(pl) = places.get(b) else { continue };
         for check in &ed.checks {
-            let mut verdict = |value: &dyn Fn(usize) -> Option<CheckValue>, at: &Place| {
-                let column = check
-                    .inputs
-                    .first()
-                    .map_or("", |&i| ed.inputs[i].code.as_str());
+            let column = check
+                .inputs
+                .first()
+                .map_or("", |&i| ed.inputs[i].code.as_str());
+            let verdict = |value: &dyn Fn(usize) -> Option<CheckValue>| {
                 let res = check.holds(body.group, &ed.parameters, &ed.inputs, value);
-                let message = match res {
-                    Ok(Some(true)) | Ok(None) => return,
-                    Ok(Some(false)) => format!(
+                match res {
+                    Ok(Some(true)) | Ok(None) => None,
+                    Ok(Some(false)) => Some(format!(
                         "{} (правило редакции «{}», {})",
                         check.message, check.rule, check.reference
-                    ),
-                    Err(e) => format!("{e} (правило редакции «{}»)", check.rule),
-                };
-                at.report(c, column, message);
+                    )),
+                    Err(e) => Some(format!("{e} (правило редакции «{}»)", check.rule)),
+                }
             };
             match check.table {
-                None => verdict(&|i| check_value(&body.values[i]), &pl.body),
+                None => {
+                    if let Some(m) = verdict(&|i| check_value(&body.values[i])) {
+                        pl.body.report(c, column, m);
+                    }
+                }
                 Some(t) => {
-                    let (Some(rows), Some(places)) = (body.tables.get(t), pl.rows.get(t)) else {
+                    let (Some(rows), Some(at)) = (body.tables.get(t), pl.rows.get(t)) else {
                         continue;
                     };
-                    for (row, at) in rows.iter().zip(places) {
+                    for (r, row) in rows.iter().enumerate() {
                         let value = |i: usize| {
                             if ed.inputs[i].table == Some(t) {
                                 check_value(&row.value(ed, &slots, i))
@@ -437,7 +559,9 @@ pub(crate) fn apply_checks(ed: &Edition, data: &Dataset, places: &[Places], c: &
                                 check_value(&body.values[i])
                             }
                         };
-                        verdict(&value, at);
+                        if let Some(m) = verdict(&value) {
+                            at.report(r, c, column, m);
+                        }
                     }
                 }
             }
@@ -476,6 +600,10 @@ impl AbsentColumns {
     }
 }
 
+/// The columns of a table file: of each input of the table (slot order), and of the body, the
+/// row key and the name.
+type TableColumns = (Vec<Option<usize>>, [Option<usize>; 3]);
+
 const UNKNOWN_COLUMN_HINT: &str = ": его нет в словаре данных редакции (bagalau edition describe)";
 
 fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
@@ -492,6 +620,11 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
     let mut bodies_unreadable_rows = false;
     let body_inputs: Vec<usize> = (0..ed.inputs.len())
         .filter(|&i| ed.inputs[i].table.is_none())
+        .collect();
+    let table_files: Vec<Rc<Path>> = ed
+        .tables
+        .iter()
+        .map(|t| Rc::from(dir.join(format!("{}.csv", t.code)).as_path()))
         .collect();
     match read::read_csv(&bodies_path) {
         Err(issues) => c.issues.extend(issues),
@@ -590,131 +723,159 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                             file: Rc::clone(&bodies_file),
                             line,
                         },
-                        rows: vec![Vec::new(); ed.tables.len()],
+                        rows: table_files
+                            .iter()
+                            .map(|file| RowPlaces::Csv {
+                                file: Rc::clone(file),
+                                lines: Vec::new(),
+                            })
+                            .collect(),
                     });
                 }
                 absent.report(ed, &bodies_path, c);
             }
         }
     }
-    let index: HashMap<String, usize> = bodies
+    let index: FastMap<String, usize> = bodies
         .iter()
         .enumerate()
         .map(|(i, b)| (b.id.clone(), i))
         .collect();
+    let mut interner = Interner::default();
     for (t, table) in ed.tables.iter().enumerate() {
-        let path = dir.join(format!("{}.csv", table.code));
+        let file = Rc::clone(&table_files[t]);
+        let path: &Path = &file;
         let row_inputs: Vec<usize> = (0..ed.inputs.len())
             .filter(|&i| ed.inputs[i].table == Some(t))
             .collect();
-        let (mut f, row_issues) = match read::read_csv(&path) {
-            Ok(x) => x,
+        let mut known: HashSet<&str> = ["body", table.key.as_str(), "name"].into_iter().collect();
+        known.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
+        // Problems of the file's structure and header come first, as if the file had been read
+        // whole before its rows (the rows are read one by one, never all held at once).
+        let mark = c.issues.len();
+        let mut header_issues = Vec::new();
+        let mut absent = AbsentColumns::default();
+        // The column of every input of the table (slot order) and of body, key and name, found
+        // once at the first row.
+        let mut cols: Option<TableColumns> = None;
+        // For every body, its row keys (numbers from the interner) → line.
+        let mut seen: Vec<FastMap<usize, usize>> =
+            bodies.iter().map(|_| FastMap::default()).collect();
+        // Unknown bodies: reported once each, at their first row, with the number of rows.
+        let mut unknown: Vec<(String, usize, usize)> = Vec::new();
+        let mut unknown_at: HashMap<String, usize> = HashMap::new();
+        let mut values: Vec<Option<Value>> = vec![None; row_inputs.len()];
+        let mut at_position: Vec<Option<(Arc<str>, usize)>> = Vec::new();
+        let read = read::read_csv_each(
+            path,
+            &mut |f| {
+                f.check_columns(
+                    &["body", table.key.as_str(), "name"],
+                    &|h| known.contains(h),
+                    UNKNOWN_COLUMN_HINT,
+                    &mut header_issues,
+                ) && bodies_read
+                // Without the bodies, every row would be reported as of an unknown body.
+            },
+            &mut |f, rec| {
+                let (cols, [body_col, key_col, name_col]) = cols.get_or_insert_with(|| {
+                    (
+                        row_inputs
+                            .iter()
+                            .map(|&i| f.col(&ed.inputs[i].code))
+                            .collect(),
+                        [f.col("body"), f.col(&table.key), f.col("name")],
+                    )
+                });
+                let cell =
+                    |col: &Option<usize>| col.and_then(|k| rec.cell(k)).map_or("", str::trim);
+                let line = rec.line;
+                let body_id = cell(body_col);
+                if body_id.is_empty() {
+                    c.push(path, line, Some("body"), "пустой идентификатор органа");
+                    return;
+                }
+                let Some(&b) = index.get(body_id) else {
+                    if !refused.contains(body_id) && !bodies_unreadable_rows {
+                        match unknown_at.get(body_id).and_then(|&u| unknown.get_mut(u)) {
+                            Some(u) => u.2 += 1,
+                            None => {
+                                unknown_at.insert(body_id.to_string(), unknown.len());
+                                unknown.push((body_id.to_string(), line, 1));
+                            }
+                        }
+                    }
+                    return;
+                };
+                let key = cell(key_col);
+                if key.is_empty() {
+                    c.push(path, line, Some(&table.key), "пустой идентификатор строки");
+                    return;
+                }
+                let Some(seen) = seen.get_mut(b) else {
+                    return;
+                };
+                // Bodies usually list their rows in one order (the services' register): the key
+                // at this position in the last body that had one is tried before the interner.
+                let pos = bodies[b].tables[t].len();
+                let (key, key_id) = match at_position.get(pos) {
+                    Some(Some((k, id))) if **k == *key => (Arc::clone(k), *id),
+                    _ => {
+                        let got = interner.get(key);
+                        if at_position.len() <= pos {
+                            at_position.resize(pos + 1, None);
+                        }
+                        at_position[pos] = Some((Arc::clone(&got.0), got.1));
+                        got
+                    }
+                };
+                if let Some(first) = seen.get(&key_id) {
+                    c.push(
+                        path,
+                        line,
+                        Some(&table.key),
+                        format!(
+                            "строка «{key}» органа «{body_id}» указана дважды (впервые — в строке {first})"
+                        ),
+                    );
+                    return;
+                }
+                seen.insert(key_id, line);
+                let group = bodies[b].group;
+                // Sized to the table (`bagalau_engine::eval::table_slots`): slot `k` is
+                // `row_inputs[k]`.
+                for ((slot, &i), col) in values.iter_mut().zip(&row_inputs).zip(cols.iter()) {
+                    let inp = &ed.inputs[i];
+                    *slot = None;
+                    match col {
+                        None => match identity::fixed_value(ed, inp, group, body_id, None) {
+                            Ok(Some(v)) => *slot = Some(v),
+                            _ => absent.need(i, inp, group, body_id),
+                        },
+                        Some(col) => {
+                            let raw = rec.cell(*col).map_or("", str::trim);
+                            *slot = c.cell(inp, raw, group, body_id, path, line, Some(&inp.code));
+                        }
+                    }
+                }
+                let name = interner.name(key_id, cell(name_col));
+                bodies[b].tables[t].push(Row::new(key, name, &values));
+                if let Some(RowPlaces::Csv { lines, .. }) = places[b].rows.get_mut(t) {
+                    lines.push(line);
+                }
+            },
+        );
+        match read {
             Err(issues) => {
                 c.issues.extend(issues);
                 continue;
             }
-        };
-        c.issues.extend(row_issues);
-        let file: Rc<Path> = Rc::from(path.as_path());
-        let mut known: HashSet<&str> = ["body", table.key.as_str(), "name"].into_iter().collect();
-        known.extend(row_inputs.iter().map(|&i| ed.inputs[i].code.as_str()));
-        if !f.check_columns(
-            &["body", table.key.as_str(), "name"],
-            &|h| known.contains(h),
-            UNKNOWN_COLUMN_HINT,
-            &mut c.issues,
-        ) || !bodies_read
-        {
-            // Without the bodies, every row would be reported as of an unknown body.
-            continue;
+            Ok(row_issues) => {
+                let first: Vec<Issue> = row_issues.into_iter().chain(header_issues).collect();
+                c.issues.splice(mark..mark, first);
+            }
         }
-        let mut absent = AbsentColumns::default();
-        // The column of every input of the table (indexed like `edition.inputs`), found once.
-        let cols: Vec<Option<usize>> = ed
-            .inputs
-            .iter()
-            .map(|inp| {
-                if inp.table == Some(t) {
-                    f.col(&inp.code)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        // For every body, its row keys → line.
-        let mut seen: Vec<HashMap<String, usize>> = bodies.iter().map(|_| HashMap::new()).collect();
-        // Unknown bodies: reported once each, at their first row, with the number of rows.
-        let mut unknown: Vec<(String, usize, usize)> = Vec::new();
-        let mut unknown_at: HashMap<String, usize> = HashMap::new();
-        // Each row of the file is dropped once read (its memory goes to the dataset's rows).
-        let rows = std::mem::take(&mut f.rows);
-        for rec in rows {
-            let rec = &rec;
-            let line = rec.line;
-            let body_id = f.get(rec, "body");
-            if body_id.is_empty() {
-                c.push(&path, line, Some("body"), "пустой идентификатор органа");
-                continue;
-            }
-            let Some(&b) = index.get(body_id) else {
-                if !refused.contains(body_id) && !bodies_unreadable_rows {
-                    match unknown_at.get(body_id).and_then(|&u| unknown.get_mut(u)) {
-                        Some(u) => u.2 += 1,
-                        None => {
-                            unknown_at.insert(body_id.to_string(), unknown.len());
-                            unknown.push((body_id.to_string(), line, 1));
-                        }
-                    }
-                }
-                continue;
-            };
-            let key = f.get(rec, &table.key);
-            if key.is_empty() {
-                c.push(&path, line, Some(&table.key), "пустой идентификатор строки");
-                continue;
-            }
-            let Some(seen) = seen.get_mut(b) else {
-                continue;
-            };
-            if let Some(first) = seen.get(key) {
-                c.push(
-                    &path,
-                    line,
-                    Some(&table.key),
-                    format!(
-                        "строка «{key}» органа «{body_id}» указана дважды (впервые — в строке {first})"
-                    ),
-                );
-                continue;
-            }
-            seen.insert(key.to_string(), line);
-            let group = bodies[b].group;
-            // Sized to the table (`bagalau_engine::table_slots`): slot `k` is `row_inputs[k]`.
-            let mut values = vec![None; row_inputs.len()];
-            for (slot, &i) in values.iter_mut().zip(&row_inputs) {
-                let inp = &ed.inputs[i];
-                match cols.get(i).copied().flatten() {
-                    None => match identity::fixed_value(ed, inp, group, body_id, None) {
-                        Ok(Some(v)) => *slot = Some(v),
-                        _ => absent.need(i, inp, group, body_id),
-                    },
-                    Some(col) => {
-                        let raw = rec.cell(col).map_or("", str::trim);
-                        *slot = c.cell(inp, raw, group, body_id, &path, line, Some(&inp.code));
-                    }
-                }
-            }
-            bodies[b].tables[t].push(Row {
-                key: key.to_string(),
-                name: f.get(rec, "name").to_string(),
-                values,
-            });
-            places[b].rows[t].push(Place::Csv {
-                file: Rc::clone(&file),
-                line,
-            });
-        }
-        absent.report(ed, &path, c);
+        absent.report(ed, path, c);
         for (id, line, n) in unknown {
             let more = if n > 1 {
                 format!(" (строк с этим органом: {n})")
@@ -722,7 +883,7 @@ fn load_csv(ed: &Edition, dir: &Path, c: &mut Collector<'_>) -> Dataset {
                 String::new()
             };
             c.push(
-                &path,
+                path,
                 line,
                 Some("body"),
                 format!("орган «{id}» не найден в bodies.csv{more}"),

@@ -126,44 +126,23 @@ pub struct CsvFile {
 }
 
 /// One data row: the line of the file where it starts (header = 1) and its cells as written
-/// (kept as one text with the end of every cell: two allocations per row, not one per cell).
-#[derive(Debug, Clone)]
+/// (the CSV reader's record: one text and the ends of its cells, two allocations per row, not
+/// one per cell; [`read_csv_each`] hands over the reader's own record, never copied).
+#[derive(Debug, Clone, Default)]
 pub struct CsvRow {
     pub line: usize,
-    text: Box<str>,
-    ends: Box<[usize]>,
+    record: csv::StringRecord,
 }
 
 impl CsvRow {
-    fn new(line: usize, r: &csv::StringRecord) -> CsvRow {
-        let mut text = String::with_capacity(r.as_slice().len());
-        let mut ends = Vec::with_capacity(r.len());
-        for cell in r {
-            text.push_str(cell);
-            ends.push(text.len());
-        }
-        CsvRow {
-            line,
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        }
-    }
-
     /// The cell of column `i` as written.
     pub fn cell(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(p) => *self.ends.get(p)?,
-            None => 0,
-        };
-        self.text.get(start..end)
+        self.record.get(i)
     }
 
     /// The cells as written.
     pub fn cells(&self) -> Vec<String> {
-        (0..self.ends.len())
-            .map(|i| self.cell(i).unwrap_or("").to_string())
-            .collect()
+        self.record.iter().map(str::to_string).collect()
     }
 }
 
@@ -220,6 +199,33 @@ pub fn read_csv(path: &Path) -> Result<(CsvFile, Vec<Issue>), Vec<Issue>> {
 
 /// [`read_csv`] from bytes already read (`path` names the file in messages).
 pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue>), Vec<Issue>> {
+    let mut rows = Vec::new();
+    let (mut file, issues) = scan(bytes, path, &mut |_| true, &mut |_, r| rows.push(r.clone()))?;
+    file.rows = rows;
+    Ok((file, issues))
+}
+
+/// [`read_csv`] without keeping the rows: `on_header` sees the file's header (its `rows` are
+/// empty) before the first row, and `on_row` each row as it is read, in order (the reader's
+/// record itself, reused from row to row: a large table is never held in memory). When `on_header` returns `false`
+/// the rows are still read for their problems but not handed over. The same checks and
+/// messages as [`read_csv`]; `on_header` is not called for a file refused as a whole.
+pub fn read_csv_each(
+    path: &Path,
+    on_header: &mut dyn FnMut(&CsvFile) -> bool,
+    on_row: &mut dyn FnMut(&CsvFile, &CsvRow),
+) -> Result<Vec<Issue>, Vec<Issue>> {
+    let bytes = read_bytes(path).map_err(|i| vec![i])?;
+    let (_, issues) = scan(bytes, path, on_header, on_row)?;
+    Ok(issues)
+}
+
+fn scan(
+    bytes: Vec<u8>,
+    path: &Path,
+    on_header: &mut dyn FnMut(&CsvFile) -> bool,
+    on_row: &mut dyn FnMut(&CsvFile, &CsvRow),
+) -> Result<(CsvFile, Vec<Issue>), Vec<Issue>> {
     let text = decode(bytes, path).map_err(|i| vec![i])?;
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if first.is_empty() {
@@ -243,20 +249,23 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
             }
         }
     }
-    // Line starts, to number rows by the line where they begin whatever the line ends are.
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    let line_at = |byte: u64| -> usize {
+    // Rows are numbered by the line where they begin whatever the line ends are: `\n` counted
+    // up to the record's first byte, going forward from the previous record (records come in
+    // order, so the text is counted once).
+    let mut counted = (0usize, 1usize); // (byte, line of that byte)
+    let mut line_at = |byte: u64| -> usize {
         let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
         // The reader may place a record's start on the line end before it.
         while let Some(b'\r' | b'\n') = text.as_bytes().get(at) {
             at += 1;
         }
-        1 + newlines.partition_point(|&n| n < at)
+        let (from, line) = if at >= counted.0 { counted } else { (0, 1) };
+        let more = text.as_bytes()[from..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = (at, line + more);
+        line + more
     };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
@@ -298,23 +307,46 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
     if !file_issues.is_empty() {
         return Err(file_issues);
     }
-    let mut rows = Vec::new();
+    let file = CsvFile {
+        path: path.to_path_buf(),
+        headers,
+        rows: Vec::new(),
+    };
+    // `None` until the header is handed over (at the first row or problem: a header-only
+    // file is refused as a whole, without it).
+    let mut wanted: Option<bool> = None;
     let mut issues = Vec::new();
-    for rec in rdr.records() {
-        match rec {
+    let mut record = csv::StringRecord::new();
+    loop {
+        let mut line_of = |p: Option<&csv::Position>| p.map_or(0, |p| line_at(p.byte()));
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
             // A row of empty cells (what Excel writes for formatted but empty rows) holds no data.
-            Ok(r) if r.iter().all(|c| c.trim().is_empty()) => {}
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| line_at(p.byte()));
-                rows.push(CsvRow::new(line, &r));
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(true) => {
+                let want = *wanted.get_or_insert_with(|| on_header(&file));
+                if want {
+                    let r = CsvRow {
+                        line: line_of(record.position()),
+                        record: std::mem::take(&mut record),
+                    };
+                    on_row(&file, &r);
+                    record = r.record;
+                }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(p.byte()));
-                issues.push(issue(path, line, None, csv_message(&e)));
+                issues.push(issue(path, line_of(e.position()), None, csv_message(&e)));
+                if wanted.is_none() {
+                    wanted = Some(on_header(&file));
+                }
+                // The reader cannot go on after an I/O or encoding error of the source.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
             }
         }
     }
-    if rows.is_empty() && issues.is_empty() {
+    if wanted.is_none() {
         return Err(vec![issue(
             path,
             0,
@@ -322,14 +354,7 @@ pub fn read_csv_bytes(bytes: Vec<u8>, path: &Path) -> Result<(CsvFile, Vec<Issue
             "в файле нет строк данных (только заголовок)",
         )]);
     }
-    Ok((
-        CsvFile {
-            path: path.to_path_buf(),
-            headers,
-            rows,
-        },
-        issues,
-    ))
+    Ok((file, issues))
 }
 
 /// A CSV error in Russian.
@@ -351,6 +376,13 @@ fn csv_message(e: &csv::Error) -> String {
 /// [`MAX_MAGNITUDE`] is refused, never rounded.
 pub fn parse_number(raw: &str) -> Result<Decimal, String> {
     let s = raw.trim();
+    if let Some(d) = parse_plain(s) {
+        // |d| > 10^15 on the integers: mantissa > 10^(15 + scale) (scale ≤ 18 here).
+        if d.mantissa().unsigned_abs() > 10u128.pow(15 + d.scale()) {
+            return Err(too_large(s));
+        }
+        return Ok(d);
+    }
     let not_number = || format!("«{s}» — не число");
     let cleaned: String = s
         .chars()
@@ -394,6 +426,39 @@ pub fn parse_number(raw: &str) -> Result<Decimal, String> {
     Ok(d)
 }
 
+/// The usual cell (`-`, digits, at most one `.` between digits, at most 18 digits) without
+/// allocating: the same decimal, mantissa and scale, as the general path gives it (`None` for
+/// anything else, including a negative zero).
+fn parse_plain(s: &str) -> Option<Decimal> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((_, "")) => return None,
+        Some(x) => x,
+        None => (digits, ""),
+    };
+    if int.is_empty() || int.len() + frac.len() > 18 {
+        return None;
+    }
+    let mut m: i64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + i64::from(b - b'0');
+    }
+    if neg && m == 0 {
+        return None;
+    }
+    let m = if neg { -i128::from(m) } else { i128::from(m) };
+    Some(Decimal::from_i128_with_scale(
+        m,
+        u32::try_from(frac.len()).ok()?,
+    ))
+}
+
 fn too_large(s: &str) -> String {
     format!("«{s}»: слишком большое значение — по модулю допускается не больше 10^15 (1 000 000 000 000 000)")
 }
@@ -432,6 +497,61 @@ mod tests {
         assert!(parse_number("1.2.3").is_err());
         assert!(parse_number("-").is_err());
         assert!(parse_number(".").is_err());
+    }
+
+    /// The allocation-free path gives exactly what the general one gives (value, scale, sign)
+    /// or leaves the cell to it.
+    #[test]
+    fn plain_numbers_parse_like_the_general_path() {
+        let cases = [
+            "0",
+            "00",
+            "0.0",
+            "8.2",
+            "8.20",
+            "-3",
+            "-0",
+            "-0.0",
+            "007.50",
+            "1.",
+            ".5",
+            "-.5",
+            "123456789012345678",
+            "1234567890123456789",
+            "999999999999999.9",
+            "1000000000000000",
+            "1000000000000001",
+            "12345678901234567",
+            "+5",
+            "1-2",
+            "1.2.3",
+            "-",
+            "5e3",
+            "٣",
+        ];
+        for s in cases {
+            let general = (|| {
+                let d = bagalau_methodology::parse_decimal(s)?;
+                Some((d, d.scale(), d.is_sign_negative(), d.to_string()))
+            })();
+            if let Some(d) = parse_plain(s) {
+                assert_eq!(
+                    Some((d, d.scale(), d.is_sign_negative(), d.to_string())),
+                    general,
+                    "{s}"
+                );
+            }
+        }
+        assert!(parse_plain("8.20").is_some());
+        assert!(parse_plain("-0").is_none());
+        assert_eq!(
+            parse_number("1000000000000001"),
+            Err(too_large("1000000000000001"))
+        );
+        assert_eq!(
+            parse_number("12345678901234567"),
+            Err(too_large("12345678901234567"))
+        );
     }
 
     #[test]

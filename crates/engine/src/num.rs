@@ -20,8 +20,9 @@ use crate::exact::{self, Q};
 pub enum N {
     /// `numerator / denominator`, reduced, denominator > 0.
     S(i64, i64),
-    /// Anything that does not fit in two `i64`.
-    B(Q),
+    /// Anything that does not fit in two `i64` (boxed: a number is then three words, not
+    /// eight, which matters for the per-row values of large tables).
+    B(Box<Q>),
 }
 
 /// `n / d` reduced; `d > 0`.
@@ -29,7 +30,7 @@ fn reduced(n: i128, d: i128) -> N {
     if d == 1 {
         return match i64::try_from(n) {
             Ok(n) => N::S(n, 1),
-            Err(_) => N::B(Q::from_integer(BigInt::from(n))),
+            Err(_) => N::B(Box::new(Q::from_integer(BigInt::from(n)))),
         };
     }
     let g = i128::try_from(gcd_u128(n.unsigned_abs(), d.unsigned_abs()))
@@ -38,7 +39,7 @@ fn reduced(n: i128, d: i128) -> N {
     let (n, d) = (n / g, d / g);
     match (i64::try_from(n), i64::try_from(d)) {
         (Ok(n), Ok(d)) => N::S(n, d),
-        _ => N::B(Q::new_raw(BigInt::from(n), BigInt::from(d))),
+        _ => N::B(Box::new(Q::new_raw(BigInt::from(n), BigInt::from(d)))),
     }
 }
 
@@ -46,14 +47,14 @@ impl N {
     pub fn from_q(q: Q) -> N {
         match (q.numer().to_i64(), q.denom().to_i64()) {
             (Some(n), Some(d)) => N::S(n, d),
-            _ => N::B(q),
+            _ => N::B(Box::new(q)),
         }
     }
 
     pub fn of(q: &Q) -> N {
         match (q.numer().to_i64(), q.denom().to_i64()) {
             (Some(n), Some(d)) => N::S(n, d),
-            _ => N::B(q.clone()),
+            _ => N::B(Box::new(q.clone())),
         }
     }
 
@@ -85,7 +86,7 @@ impl N {
             {
                 return N::S(m, den);
             }
-            return N::B(exact::from_decimal(d));
+            return N::B(Box::new(exact::from_decimal(d)));
         }
         let mut m = m;
         let (mut twos, mut fives) = (d.scale(), d.scale());
@@ -103,7 +104,7 @@ impl N {
             .and_then(|(a, b)| a.checked_mul(b));
         match (i64::try_from(m), den) {
             (Ok(m), Some(den)) => N::S(m, den),
-            _ => N::B(exact::from_decimal(d)),
+            _ => N::B(Box::new(exact::from_decimal(d))),
         }
     }
 
@@ -111,14 +112,14 @@ impl N {
     pub fn q(&self) -> Q {
         match self {
             N::S(n, d) => Q::new_raw(BigInt::from(*n), BigInt::from(*d)),
-            N::B(q) => q.clone(),
+            N::B(q) => (**q).clone(),
         }
     }
 
     pub fn into_q(self) -> Q {
         match self {
             N::S(n, d) => Q::new_raw(BigInt::from(n), BigInt::from(d)),
-            N::B(q) => q,
+            N::B(q) => *q,
         }
     }
 
@@ -135,7 +136,7 @@ impl N {
                 Some(n) => N::S(n, *d),
                 None => N::from_q(-self.q()),
             },
-            N::B(q) => N::from_q(-q),
+            N::B(q) => N::from_q(-&**q),
         }
     }
 

@@ -116,46 +116,59 @@ fn eighteen_squarings_finish_quickly_with_a_clear_error() {
     }
 }
 
-/// Rows sized to their table give the same evaluation as rows indexed like `edition.inputs`.
+/// Rows are sized to their table, and a row whose numbers fit a machine word (packed) evaluates
+/// exactly like one holding the same numbers with 20 decimals (too long for a word: kept wide).
 #[test]
-fn compact_rows_evaluate_the_same() {
+fn packed_and_wide_rows_evaluate_the_same() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
     let ed = bagalau_methodology::load(&dir).unwrap_or_else(|e| panic!("edition: {e}"));
     let t = 0;
-    let mut full = Dataset {
+    let bodies = || Dataset {
         bodies: vec![
             body(&ed, "A", Group::Central),
             body(&ed, "B", Group::Central),
             body(&ed, "L", Group::Local),
         ],
     };
-    for (k, b) in full.bodies.iter_mut().enumerate() {
+    let (mut packed, mut wide) = (bodies(), bodies());
+    for k in 0..packed.bodies.len() {
         for r in 0..5 {
             let mut values = vec![None; ed.inputs.len()];
+            let mut long = vec![None; ed.inputs.len()];
             for (i, inp) in ed.inputs.iter().enumerate() {
                 if inp.table == Some(t) {
-                    values[i] = Some(match inp.code.as_str() {
-                        "item_counted" => Value::Bool((r + k) % 3 != 0),
-                        _ => Value::Num(Decimal::from(10 * r + 7 * k)),
-                    });
+                    let (v, l) = match inp.code.as_str() {
+                        "item_counted" => {
+                            let b = Value::Bool((r + k) % 3 != 0);
+                            (b, b)
+                        }
+                        _ => {
+                            let d = Decimal::from(10 * r + 7 * k);
+                            let mut l = d;
+                            l.rescale(20);
+                            (Value::Num(d), Value::Num(l))
+                        }
+                    };
+                    values[i] = Some(v);
+                    long[i] = Some(l);
                 }
             }
-            b.tables[t].push(bagalau_engine::Row {
-                key: format!("r{r}"),
-                name: String::new(),
-                values,
-            });
+            let key = format!("r{r}");
+            let row = bagalau_engine::Row::from_inputs(&ed, t, key.as_str(), "", &values);
+            assert!(row.len() < ed.inputs.len());
+            assert_eq!(row.values(), bagalau_engine::Row::compact(&ed, t, &values));
+            packed.bodies[k].tables[t].push(row);
+            wide.bodies[k].tables[t].push(bagalau_engine::Row::from_inputs(
+                &ed,
+                t,
+                key.as_str(),
+                "",
+                &long,
+            ));
         }
     }
-    let mut compact = full.clone();
-    for b in &mut compact.bodies {
-        for row in &mut b.tables[t] {
-            row.values = bagalau_engine::Row::compact(&ed, t, &row.values);
-        }
-    }
-    assert!(compact.bodies[0].tables[t][0].values.len() < ed.inputs.len());
-    let a = evaluate(&ed, &full).unwrap_or_else(|e| panic!("{e}"));
-    let b = evaluate(&ed, &compact).unwrap_or_else(|e| panic!("{e}"));
+    let a = evaluate(&ed, &packed).unwrap_or_else(|e| panic!("{e}"));
+    let b = evaluate(&ed, &wide).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.computed.exact, b.computed.exact);
     assert_eq!(a.computed.row_values, b.computed.row_values);
 }

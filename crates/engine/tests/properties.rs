@@ -328,11 +328,7 @@ fn mini_dataset_from(central: &[MiniBody], local: &[MiniBody]) -> Dataset {
                     let mut v = vec![None; ni];
                     v[input(ed, "item_quality")] = Some(Value::Num(Decimal::new(q, 1)));
                     v[input(ed, "item_counted")] = Some(Value::Bool(counted));
-                    Row {
-                        key: format!("r{r}"),
-                        name: format!("строка {r}"),
-                        values: v,
-                    }
+                    Row::from_inputs(ed, 0, format!("r{r}"), format!("строка {r}"), &v)
                 })
                 .collect();
             bodies.push(BodyData {
@@ -447,9 +443,10 @@ proptest! {
         let b = who.index(data.bodies.len());
         let i = input(ed, "item_quality");
         check_monotone(ed, &data, b, |body| {
+            let k = bagalau_engine::eval::table_slots(ed)[i].expect("a row input");
             for row in &mut body.tables[0] {
-                let Some(Value::Num(q)) = row.values[i] else { unreachable!() };
-                row.values[i] = Some(Value::Num((q + Decimal::new(delta, 1)).min(Decimal::ONE_HUNDRED)));
+                let Some(Value::Num(q)) = row.slot(k) else { unreachable!() };
+                row.set(k, Some(Value::Num((q + Decimal::new(delta, 1)).min(Decimal::ONE_HUNDRED))));
             }
         })?;
     }
@@ -537,11 +534,7 @@ fn filler_row(ed: &Edition, g: Group, t: usize, overrides: &[(&str, Value)]) -> 
     for (code, v) in overrides {
         values[input(ed, code)] = Some(*v);
     }
-    Row {
-        key: "filler".into(),
-        name: "добавленная строка".into(),
-        values,
-    }
+    Row::from_inputs(ed, t, "filler", "добавленная строка", &values)
 }
 
 /// 1..=`max` central and 1..=`max` local bodies.
@@ -557,13 +550,18 @@ fn real_dataset(max: usize) -> impl Strategy<Value = Dataset> {
                 for (k, (values, tables)) in list.into_iter().enumerate() {
                     let tables = tables
                         .into_iter()
-                        .map(|rows| {
+                        .enumerate()
+                        .map(|(t, rows)| {
                             rows.into_iter()
                                 .enumerate()
-                                .map(|(r, values)| Row {
-                                    key: format!("s{r}"),
-                                    name: format!("услуга {r}"),
-                                    values,
+                                .map(|(r, values)| {
+                                    Row::from_inputs(
+                                        ed,
+                                        t,
+                                        format!("s{r}"),
+                                        format!("услуга {r}"),
+                                        &values,
+                                    )
                                 })
                                 .collect()
                         })
@@ -592,13 +590,14 @@ fn ensure_monitored(ed: &Edition, bodies: &mut [BodyData]) {
         .iter()
         .position(|t| t.code == "services")
         .expect("services table");
+    let slots = bagalau_engine::eval::table_slots(ed);
     for g in Group::ALL {
         for code in ["satisfaction", "informedness"] {
             let i = input(ed, code);
             let monitored = bodies
                 .iter()
                 .filter(|b| b.group == g)
-                .any(|b| b.tables[t].iter().any(|r| r.values[i].is_some()));
+                .any(|b| b.tables[t].iter().any(|r| r.value(ed, &slots, i).is_some()));
             if !monitored {
                 if let Some(first) = bodies.iter_mut().find(|b| b.group == g) {
                     let row = filler_row(ed, g, t, &[(code, Value::Num(Decimal::new(85, 1)))]);

@@ -612,11 +612,13 @@ fn read_table(
             who.as_ref().map(|(g, id)| (*g, id.as_str())),
         );
         if let (true, Some(b)) = (ok, owner) {
-            bodies[b].tables[t].push(Row {
-                key: key.unwrap_or_default(),
-                name: name.unwrap_or_default(),
-                values,
-            });
+            bodies[b].tables[t].push(Row::from_inputs(
+                r.ed,
+                t,
+                key.unwrap_or_default(),
+                name.unwrap_or_default(),
+                &values,
+            ));
         }
     }
 }
@@ -926,7 +928,7 @@ fn write_files(ed: &Edition, form: &FormData, dir: &Path) -> Result<(), IngestEr
             .iter()
             .flat_map(|b| {
                 b.tables[t].iter().map(|r| {
-                    let mut out = vec![b.id.clone(), r.key.clone(), r.name.clone()];
+                    let mut out = vec![b.id.clone(), r.key.to_string(), r.name.to_string()];
                     out.extend(
                         row_inputs
                             .iter()

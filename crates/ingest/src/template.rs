@@ -345,7 +345,7 @@ fn data_sheet(
                             let values = (0..ed.inputs.len())
                                 .map(|i| r.value(ed, &slots, i))
                                 .collect::<Vec<_>>();
-                            (r.key.as_str(), r.name.as_str(), Cow::Owned(values))
+                            (&*r.key, &*r.name, Cow::Owned(values))
                         })
                         .collect()
                 })

@@ -1,6 +1,8 @@
 //! XLSX exports: one workbook per evaluation run (results, criteria, penalties, inputs) and one
 //! per rating (published scores, computed ranks). Numbers stay exact decimals until the writer.
 
+use std::collections::HashMap;
+
 use bagalau_data::rating::Rating;
 use bagalau_engine::{BodyOutcome, CriterionScore, Dataset, Value};
 use bagalau_methodology::{Group, InputType, NodeBody};
@@ -63,6 +65,7 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
     let dp = ed.rounding.display_decimals;
     let has_correction = ed.result.correction.is_some();
     let order = report_order(run);
+    let by_id = body_index(data);
     let mut results = Vec::new();
     let mut criteria = Vec::new();
     let mut penalties = Vec::new();
@@ -121,7 +124,7 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
             }
         }
         // Every body-level input as given (empty: no value).
-        if let Some(bd) = data.bodies.iter().find(|d| d.id == b.id) {
+        if let Some(bd) = by_id.get(b.id.as_str()).map(|&k| &data.bodies[k]) {
             for (i, input) in ed.inputs.iter().enumerate() {
                 if input.table.is_none() && input.applies.applies(bd.group, &bd.id) {
                     inputs.push(vec![
@@ -205,9 +208,19 @@ pub fn run_workbook(run: &Run, data: &Dataset) -> Workbook {
             },
         ]
         .into_iter()
-        .chain(table_sheets(run, data, &order))
+        .chain(table_sheets(run, data, &by_id, &order))
         .collect(),
     }
+}
+
+/// The position of each body in `data` by its id (the first, should an id occur twice): one
+/// lookup per body, not a scan of the dataset.
+fn body_index(data: &Dataset) -> HashMap<&str, usize> {
+    let mut by_id = HashMap::with_capacity(data.bodies.len());
+    for (k, b) in data.bodies.iter().enumerate() {
+        by_id.entry(b.id.as_str()).or_insert(k);
+    }
+    by_id
 }
 
 /// Decimals written in a rate (0,2 → 1).
@@ -218,7 +231,12 @@ fn decimals_of(d: Decimal) -> u32 {
 /// One sheet per row table of the edition (e.g. the 2014 services), named as the edition names
 /// it: body, the row's name (not its key: a data code) and every row-level input under its
 /// Russian name.
-fn table_sheets(run: &Run, data: &Dataset, order: &[&BodyOutcome]) -> Vec<Sheet> {
+fn table_sheets(
+    run: &Run,
+    data: &Dataset,
+    by_id: &HashMap<&str, usize>,
+    order: &[&BodyOutcome],
+) -> Vec<Sheet> {
     let ed = run.ed;
     ed.tables
         .iter()
@@ -237,10 +255,10 @@ fn table_sheets(run: &Run, data: &Dataset, order: &[&BodyOutcome]) -> Vec<Sheet>
             let rows =
                 order
                     .iter()
-                    .filter_map(|o| data.bodies.iter().find(|d| d.id == o.id))
+                    .filter_map(|o| by_id.get(o.id.as_str()).map(|&k| &data.bodies[k]))
                     .flat_map(|b| {
                         b.tables[t].iter().map(|row| {
-                            let mut cells = vec![text(b.name.clone()), text(row.name.clone())];
+                            let mut cells = vec![text(b.name.clone()), text(row.name.to_string())];
                             cells.extend(row_inputs.iter().map(|&i| {
                                 input_value(run, &ed.inputs[i], row.value(ed, &slots, i))
                             }));
