@@ -4,7 +4,8 @@
 //! when `BAGALAU_REQUIRE_POSTGRES=1`) into a fresh PostgreSQL database; `cycle verify` passes on
 //! the restored store (it reproduces every run from the stored data) and the audit log, every
 //! cycle's events and every run (results and trace bytes, hashes) are equal to the original's.
-//! A non-empty store and a damaged archive are refused; an existing `--out` is not replaced.
+//! A non-empty store and a damaged archive are refused; an existing `--out` is not replaced;
+//! the SQLite file of a data folder is the store's `bagalau.sqlite3` (`SQLITE_FILE`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -214,6 +215,18 @@ fn a_damaged_archive_an_existing_out_and_a_missing_store_are_refused() {
     let (success, text) = bagalau(&["backup", "--data-dir", &s(&nowhere), "--out", &s(&archive)]);
     assert!(!success && text.contains("хранилище не найдено"), "{text}");
     assert!(!nowhere.exists() && !archive.exists());
+
+    // A data folder holding only the command line's former `store.sqlite` is named, not
+    // silently replaced by a new empty store.
+    let former = work.path().join("former");
+    std::fs::create_dir_all(&former).expect("mkdir");
+    std::fs::copy(source.join(SQLITE_FILE), former.join("store.sqlite")).expect("copy");
+    let (success, text) = bagalau(&["cycle", "--data-dir", &s(&former), "status"]);
+    assert!(
+        !success && text.contains("прежним именем store.sqlite"),
+        "{text}"
+    );
+    assert!(!former.join(SQLITE_FILE).exists());
 
     ok(&["backup", "--data-dir", &s(&source), "--out", &s(&archive)]);
     let bytes = std::fs::read(&archive).expect("archive");
