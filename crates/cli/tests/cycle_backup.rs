@@ -267,3 +267,83 @@ fn a_damaged_archive_an_existing_out_and_a_missing_store_are_refused() {
         1
     );
 }
+
+/// `kill -9` at random moments of `bagalau backup`: the chosen folder ends with either nothing
+/// or the complete archive — never a half-written one under the chosen name, never a temporary
+/// or `.partial` file (the reaper removes them after the kill).
+#[test]
+fn a_killed_backup_leaves_nothing_or_the_whole_archive() {
+    let work = tempfile::tempdir().expect("temp");
+    let source = work.path().join("source");
+    let docs = work.path().join("docs");
+    ok(&[
+        "cycle",
+        "--data-dir",
+        &s(&source),
+        "--cycle",
+        "demo",
+        "demo",
+        "--out",
+        &s(&docs),
+    ]);
+    let backup = |out: &Path| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_bagalau"));
+        c.current_dir(root())
+            .env_remove("BAGALAU_DATABASE_URL")
+            .args(["backup", "--data-dir", &s(&source), "--out", &s(out)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    // The duration of one backup, measured.
+    let folder = work.path().join("archives");
+    let t = std::time::Instant::now();
+    assert!(backup(&folder.join("whole.bagalau"))
+        .status()
+        .expect("backup")
+        .success());
+    let duration = t.elapsed().as_micros().max(1) as u64;
+    let whole = std::fs::read(folder.join("whole.bagalau")).expect("archive");
+    std::fs::remove_file(folder.join("whole.bagalau")).expect("rm");
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1)
+        | 1;
+    eprintln!("a_killed_backup: seed {seed}, one backup {duration} µs");
+    let mut killed = 0;
+    for k in 0..10 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let out = folder.join(format!("k{k}.bagalau"));
+        let mut child = backup(&out).spawn().expect("spawn");
+        std::thread::sleep(std::time::Duration::from_micros(seed % duration));
+        if child.try_wait().expect("wait").is_none() {
+            child.kill().expect("kill -9");
+            killed += 1;
+        }
+        child.wait().expect("wait");
+        // The reaper removes the temporary files once it sees the process gone.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let left = loop {
+            let left: Vec<String> = std::fs::read_dir(&folder)
+                .expect("list")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n != &format!("k{k}.bagalau"))
+                .filter(|n| !(n.starts_with('k') && n.ends_with(".bagalau")))
+                .collect();
+            if left.is_empty() || std::time::Instant::now() > deadline {
+                break left;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(left, Vec::<String>::new(), "kill {k}");
+        if out.exists() {
+            // Complete: the same archive as an unkilled backup.
+            assert_eq!(std::fs::read(&out).expect("archive"), whole, "kill {k}");
+        }
+    }
+    eprintln!("a_killed_backup: {killed} of 10 killed before the end");
+    assert!(killed > 0, "no backup was killed before it ended");
+}
