@@ -19,8 +19,7 @@ pub struct CycleArgs {
     /// BAGALAU_DATABASE_URL, иначе SQLite в папке данных)
     #[arg(long, global = true)]
     pub database_url: Option<String>,
-    /// Папка данных (для SQLite по умолчанию: ПАПКА/store.sqlite)
-    #[arg(long, default_value = "bagalau-data", global = true)]
+    #[arg(long, default_value = DATA_DIR, global = true, help = data_dir_help())]
     pub data_dir: PathBuf,
     /// Папка редакций методики
     #[arg(long, default_value = "methodologies", global = true)]
@@ -279,23 +278,57 @@ fn pair(s: &str, what: &str) -> Result<(String, String)> {
         .ok_or_else(|| anyhow!("{what}: ожидается КЛЮЧ=ЗНАЧЕНИЕ, а не «{s}»"))
 }
 
-/// The store behind a URL: `sqlite://…` or `postgres://…`; without one, SQLite in the data
-/// folder (created on first use).
-pub fn database_url(args: &CycleArgs) -> Result<String> {
-    if let Some(u) = &args.database_url {
-        return Ok(u.clone());
+/// The default data folder of the command line (relative to the working folder).
+pub const DATA_DIR: &str = "bagalau-data";
+
+/// The `--data-dir` help: the SQLite file's name is the store's ([`bagalau_store::SQLITE_FILE`]).
+fn data_dir_help() -> String {
+    format!(
+        "Папка данных: без --database-url и BAGALAU_DATABASE_URL хранилище SQLite — файл ПАПКА/{}",
+        bagalau_store::SQLITE_FILE
+    )
+}
+
+/// The file name the command line used for SQLite before it took the store's
+/// ([`bagalau_store::SQLITE_FILE`]): found alone in a data folder, it is not silently ignored.
+const OLD_SQLITE_FILE: &str = "store.sqlite";
+
+/// The store behind `--database-url` (or `BAGALAU_DATABASE_URL`): `sqlite://…` or
+/// `postgres://…`; without one, SQLite in the data folder as [`bagalau_store::SQLITE_FILE`]
+/// (the folder is created when `create` is set, otherwise it must exist).
+pub fn store_url(database_url: Option<&str>, data_dir: &Path, create: bool) -> Result<String> {
+    if let Some(u) = database_url {
+        return Ok(u.to_string());
     }
     if let Ok(u) = std::env::var("BAGALAU_DATABASE_URL") {
         if !u.is_empty() {
             return Ok(u);
         }
     }
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("папка данных {}", args.data_dir.display()))?;
-    Ok(format!(
-        "sqlite://{}",
-        args.data_dir.join("store.sqlite").display()
-    ))
+    let file = data_dir.join(bagalau_store::SQLITE_FILE);
+    let old = data_dir.join(OLD_SQLITE_FILE);
+    if !file.exists() && old.exists() {
+        bail!(
+            "в папке данных {} лежит хранилище под прежним именем {OLD_SQLITE_FILE}: переименуйте его в {}",
+            data_dir.display(),
+            bagalau_store::SQLITE_FILE
+        );
+    }
+    if create {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("папка данных {}", data_dir.display()))?;
+    } else if !file.is_file() {
+        bail!(
+            "хранилище не найдено: нет файла {} (укажите --data-dir или --database-url)",
+            file.display()
+        );
+    }
+    Ok(format!("sqlite://{}", file.display()))
+}
+
+/// The store behind `args` (the data folder is created on first use).
+pub fn database_url(args: &CycleArgs) -> Result<String> {
+    store_url(args.database_url.as_deref(), &args.data_dir, true)
 }
 
 /// Opens the store for `args`.
@@ -793,4 +826,131 @@ fn media_type(p: &Path) -> Result<String> {
         ),
     }
     .to_string())
+}
+
+/// `bagalau backup`: the whole store (every cycle, event, run, file, text and the audit log)
+/// into one archive.
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// База данных: sqlite://ФАЙЛ или postgres://… (по умолчанию — переменная
+    /// BAGALAU_DATABASE_URL, иначе SQLite в папке данных)
+    #[arg(long)]
+    pub database_url: Option<String>,
+    #[arg(long, default_value = DATA_DIR, help = data_dir_help())]
+    pub data_dir: PathBuf,
+    /// Файл архива: создаётся заново (существующий файл не перезаписывается)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `bagalau restore`: an archive of `bagalau backup` into an empty store.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// База данных: sqlite://ФАЙЛ или postgres://… (по умолчанию — переменная
+    /// BAGALAU_DATABASE_URL, иначе SQLite в папке данных)
+    #[arg(long)]
+    pub database_url: Option<String>,
+    #[arg(long, default_value = DATA_DIR, help = data_dir_help())]
+    pub data_dir: PathBuf,
+    /// Архив, записанный командой bagalau backup
+    pub archive: PathBuf,
+}
+
+/// Paths removed when dropped (the temporary archive on every error path).
+struct Cleanup(Vec<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Writes the archive of the store into `--out`: into a unique temporary file beside it (the
+/// store's own `.partial` file is beside that one), then linked into place only when complete,
+/// so a failure or a kill never leaves a half-written archive under the chosen name and nothing
+/// is written outside the chosen folder. An existing `--out` is refused, not replaced.
+pub fn backup(args: &BackupArgs) -> Result<String> {
+    let url = store_url(args.database_url.as_deref(), &args.data_dir, false)?;
+    let out = &args.out;
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let name = match out.file_name() {
+        Some(n) if !out.as_os_str().to_string_lossy().ends_with('/') => n.to_string_lossy(),
+        _ => bail!("--out: «{}» — не имя файла", out.display()),
+    };
+    if exists(out) {
+        bail!(
+            "файл {} уже существует: архив не перезаписывает файлы",
+            out.display()
+        );
+    }
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        anyhow!(
+            "создание папки {}: {}",
+            dir.display(),
+            crate::output::io_ru(&e)
+        )
+    })?;
+    let store = bagalau_store::Store::open(&url)?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let stem: String = crate::output::file_name(&name).chars().take(64).collect();
+    let temp = dir.join(format!(
+        ".{stem}.{}-{nanos}{}",
+        std::process::id(),
+        crate::output::TEMP_SUFFIX
+    ));
+    let partial = temp.with_extension("partial");
+    // Removed on every error path here, and by the reaper if the process is killed.
+    let cleanup = Cleanup(vec![temp.clone(), partial.clone()]);
+    let mut reaper = bagalau_office::reaper::Reaper::spawn();
+    if let Some(r) = reaper.as_mut() {
+        r.watch_path(&temp);
+        r.watch_path(&partial);
+    }
+    let hash = store.backup(&temp)?;
+    let size = std::fs::metadata(&temp).map(|m| m.len()).unwrap_or(0);
+    // A hard link does not replace a file created meanwhile; where links are not supported,
+    // a rename after the check above.
+    match std::fs::hard_link(&temp, out) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "файл {} уже существует: архив не перезаписывает файлы",
+            out.display()
+        ),
+        Err(_) => std::fs::rename(&temp, out)
+            .map_err(|e| anyhow!("запись {}: {}", out.display(), crate::output::io_ru(&e)))?,
+    }
+    drop(cleanup);
+    if let Some(r) = reaper {
+        r.done();
+    }
+    Ok(format!(
+        "Архив хранилища записан в {}: {size} байт, {hash}\n",
+        out.display()
+    ))
+}
+
+/// Restores an archive into the store of `args`, which must be empty; the store checks the
+/// archive (its SHA-256, its schema, the restored audit chain and runs) before committing.
+pub fn restore(args: &RestoreArgs) -> Result<String> {
+    let url = store_url(args.database_url.as_deref(), &args.data_dir, true)?;
+    if !args.archive.is_file() {
+        bail!("архив {} не найден", args.archive.display());
+    }
+    let store = bagalau_store::Store::open(&url)?;
+    store.restore(&args.archive)?;
+    let cycles = store.cycles()?;
+    Ok(format!(
+        "Хранилище восстановлено из {}: циклов {}, проверка пройдена\n",
+        args.archive.display(),
+        cycles.len()
+    ))
 }

@@ -31,6 +31,10 @@ struct Cli {
 enum Command {
     /// Цикл оценки: этапы, сроки, расчёты, заключения, возражения, комиссия, публикация
     Cycle(bagalau::cycle::CycleArgs),
+    /// Резервная копия хранилища в один архив (все циклы, расчёты, файлы и журнал аудита)
+    Backup(bagalau::cycle::BackupArgs),
+    /// Восстановить хранилище из архива bagalau backup (только в пустое хранилище)
+    Restore(bagalau::cycle::RestoreArgs),
     /// Работа с редакциями методики
     Edition {
         #[command(subcommand)]
@@ -280,6 +284,8 @@ enum EditionCommand {
 fn run(cli: Cli) -> Result<()> {
     let (text, out) = match cli.command {
         Command::Cycle(args) => (bagalau::cycle::run(args)?, None),
+        Command::Backup(args) => (bagalau::cycle::backup(&args)?, None),
+        Command::Restore(args) => (bagalau::cycle::restore(&args)?, None),
         Command::Edition { command } => match command {
             EditionCommand::Check { dir } => (bagalau::edition_check(&dir)?, None),
             EditionCommand::Describe { dir, format } => {

@@ -50,7 +50,7 @@ fn demo(extra: &[&str], cycle: &str) -> (Vec<String>, Vec<String>) {
     docs.sort();
     if extra.is_empty() {
         // SQLite by default, in the data folder.
-        assert!(data_dir.path().join("store.sqlite").exists());
+        assert!(data_dir.path().join(bagalau_store::SQLITE_FILE).exists());
     }
     // The store the demo wrote passes verification.
     let v = Command::new(env!("CARGO_BIN_EXE_bagalau"))

@@ -4,20 +4,27 @@
 //! hashes and reproduced from the stored data), and the cycle holds either the state
 //! before the command or the state after it.
 //!
-//! SQLite (the default store), the 2014 example: import; compute; re-verification facts for MJ
-//! (2 unreliable facts), then the recomputation that records a second run. Each phase is repeated
-//! with a kill at a random delay (uniform up to the phase's measured duration) until the command
-//! survives (at most five kills per phase and round, then it runs to the end); rounds repeat on
-//! fresh stores until 50 kills. The seed is printed;
-//! `BAGALAU_KILL_SEED` replays a sequence.
+//! The 2014 example: import; compute; re-verification facts for MJ (2 unreliable facts), then
+//! the recomputation that records a second run. Each phase is repeated with a kill at a random
+//! delay (uniform up to the phase's measured duration) until the command survives (at most five
+//! kills per phase and round, then it runs to the end); rounds repeat on fresh stores until the
+//! kills are counted: 50 on SQLite (the default store, a fresh data folder per round); 20 on
+//! PostgreSQL (with `BAGALAU_TEST_DATABASE_URL`, a fresh database per round; skipped loudly
+//! without it, required when `BAGALAU_REQUIRE_POSTGRES=1`) — fewer there, so the two together
+//! stay within about two minutes of a debug build: the kill points are the same code paths, the
+//! engine's own recovery is what differs. The seed is printed; `BAGALAU_KILL_SEED` replays a
+//! sequence.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use sqlx::{Connection, Executor};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const ADMIN: &str = "administrator:Администратор:Админова";
 const AGENCY: &str = "authorized_body:Агентство Республики Казахстан по делам государственной службы и противодействию коррупции:Иванов";
-const KILLS: usize = 50;
+const SQLITE_KILLS: usize = 50;
+const POSTGRES_KILLS: usize = 20;
 
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -34,26 +41,23 @@ impl Rng {
     }
 }
 
-fn command(dir: &Path, today: &str, args: &[&str]) -> Command {
+/// The store of one round: `--data-dir DIR` or `--database-url URL`.
+type Store = [String; 2];
+
+fn command(store: &Store, today: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_bagalau"));
     c.current_dir(root())
         .env_remove("BAGALAU_DATABASE_URL")
         .arg("cycle")
-        .args([
-            "--data-dir",
-            &dir.display().to_string(),
-            "--cycle",
-            "k",
-            "--today",
-            today,
-        ])
+        .args(store)
+        .args(["--cycle", "k", "--today", today])
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     c
 }
 
-fn run(dir: &Path, today: &str, args: &[&str]) -> String {
+fn run(dir: &Store, today: &str, args: &[&str]) -> String {
     let out = command(dir, today, args).output().expect("bagalau runs");
     let text = format!(
         "{}{}",
@@ -65,7 +69,7 @@ fn run(dir: &Path, today: &str, args: &[&str]) -> String {
 }
 
 /// The number of events and runs `status` reports.
-fn state(dir: &Path) -> (usize, usize) {
+fn state(dir: &Store) -> (usize, usize) {
     let s = run(dir, "2015-03-01", &["status"]);
     let events = s
         .lines()
@@ -84,8 +88,66 @@ struct Phase {
     done: fn((usize, usize)) -> (usize, usize),
 }
 
+fn raw(url: &str, sql: &str) {
+    sqlx::any::install_default_drivers();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+        conn.execute(sql).await.expect(sql);
+        conn.close().await.ok();
+    });
+}
+
 #[test]
 fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
+    kill_rounds("sqlite", SQLITE_KILLS, &mut |_round| {
+        let tmp = tempfile::tempdir().expect("temp");
+        let store = ["--data-dir".to_string(), tmp.path().display().to_string()];
+        (store, Box::new(tmp))
+    });
+}
+
+#[test]
+fn kill_9_on_postgres_leaves_a_verified_store() {
+    let Ok(base) = std::env::var("BAGALAU_TEST_DATABASE_URL") else {
+        if std::env::var("BAGALAU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("BAGALAU_REQUIRE_POSTGRES=1, but BAGALAU_TEST_DATABASE_URL is not set");
+        }
+        eprintln!("!!! SKIPPED: kill -9 on PostgreSQL — BAGALAU_TEST_DATABASE_URL not set !!!");
+        return;
+    };
+    let (head, _) = base.split_at(base.rfind('/').expect("a database in the URL"));
+    let head = head.to_string();
+    let mut created = Vec::new();
+    kill_rounds("postgres", POSTGRES_KILLS, &mut |round| {
+        let name = format!("cycle_kill_{}_{round}", std::process::id());
+        raw(
+            &base,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
+        raw(&base, &format!("CREATE DATABASE {name}"));
+        created.push(name.clone());
+        let store = ["--database-url".to_string(), format!("{head}/{name}")];
+        (store, Box::new(()))
+    });
+    for name in created {
+        raw(
+            &base,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
+    }
+}
+
+/// Rounds on fresh stores (`fresh(round)` gives the store's arguments and what keeps it alive
+/// for the round) until `max_kills` kills.
+fn kill_rounds(
+    engine: &str,
+    max_kills: usize,
+    fresh: &mut dyn FnMut(usize) -> (Store, Box<dyn std::any::Any>),
+) {
     let seed = std::env::var("BAGALAU_KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -96,7 +158,7 @@ fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
                 .unwrap_or(1)
                 | 1
         });
-    eprintln!("cycle_kill: seed {seed} (BAGALAU_KILL_SEED={seed} replays it)");
+    eprintln!("cycle_kill {engine}: seed {seed} (BAGALAU_KILL_SEED={seed} replays it)");
     let mut rng = Rng(seed);
     let start = Instant::now();
     let with_auth = |a: &'static [&'static str]| a;
@@ -125,10 +187,10 @@ fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
     let mut kills = [0usize; 3];
     let mut survived = [0usize; 3];
     let mut round = 0;
-    while kills.iter().sum::<usize>() < KILLS {
+    while kills.iter().sum::<usize>() < max_kills {
         round += 1;
-        let tmp = tempfile::tempdir().expect("temp");
-        let dir = tmp.path();
+        let (store, _alive) = fresh(round);
+        let dir = &store;
         run(
             dir,
             "2015-01-12",
@@ -221,14 +283,14 @@ fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
                     .expect("verify");
                 assert!(
                     v.status.success(),
-                    "round {round}, {} killed after {delay:?}: {}",
+                    "{engine} round {round}, {} killed after {delay:?}: {}",
                     phase.name,
                     String::from_utf8_lossy(&v.stderr)
                 );
                 let now = state(dir);
                 assert!(
                     now == before || now == after,
-                    "round {round}, {}: {now:?}, expected {before:?} or {after:?}",
+                    "{engine} round {round}, {}: {now:?}, expected {before:?} or {after:?}",
                     phase.name
                 );
                 if now == after {
@@ -238,17 +300,17 @@ fn kill_9_during_import_compute_and_recompute_leaves_a_verified_store() {
                     }
                     break;
                 }
-                if kills.iter().sum::<usize>() >= KILLS {
+                if kills.iter().sum::<usize>() >= max_kills {
                     break;
                 }
             }
-            if kills.iter().sum::<usize>() >= KILLS {
+            if kills.iter().sum::<usize>() >= max_kills {
                 break;
             }
         }
     }
     eprintln!(
-        "cycle_kill: {round} rounds, kills import/compute/recompute {kills:?}, completed {survived:?}, durations {durations:?}, {:?} in all",
+        "cycle_kill {engine}: {round} rounds, kills import/compute/recompute {kills:?}, completed {survived:?}, durations {durations:?}, {:?} in all",
         start.elapsed()
     );
     assert!(

@@ -519,18 +519,23 @@ impl Cycle {
         (date > until && !self.published).then_some((stage, until))
     }
 
-    /// Deadlines whose event happened, not yet met, and past on `date`.
+    /// Deadlines whose event happened, not yet met, and past on `date` (none after publication).
     pub fn overdue(&self, date: NaiveDate) -> Result<Vec<DueItem>, CycleError> {
         self.due(date, true)
     }
 
-    /// Deadlines whose event happened, not yet met, and still running on `date`.
+    /// Deadlines whose event happened, not yet met, and still running on `date` (none after
+    /// publication).
     pub fn open_items(&self, date: NaiveDate) -> Result<Vec<DueItem>, CycleError> {
         self.due(date, false)
     }
 
     fn due(&self, date: NaiveDate, overdue: bool) -> Result<Vec<DueItem>, CycleError> {
         let mut out = Vec::new();
+        // Publication closes the cycle: no action is possible after it, so nothing is due.
+        if self.published {
+            return Ok(out);
+        }
         for ((body, direction), case) in &self.cases {
             let Some(p) = self.direction_procedure(direction) else {
                 continue;

@@ -312,8 +312,15 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
 
     clock.set_date(ymd(2024, 6, 3));
     open_until(&mut c, &clock, "publication")?;
+    // Deadlines missed during the year (GP's and MIOR's notices) are still overdue before
+    // publication; publication closes the cycle: nothing is overdue or running after it
+    // (issue 12: `cycle status` listed them after publication).
+    assert!(!c.overdue(ymd(2024, 6, 3))?.is_empty());
     c.apply(&clock, admin(), Action::Publish)?;
     assert!(c.is_published());
+    assert_eq!(c.overdue(ymd(2024, 6, 3))?, []);
+    assert_eq!(c.open_items(ymd(2024, 6, 3))?, []);
+    assert_eq!(c.overdue(ymd(2025, 1, 1))?, []);
     let err = c
         .apply(&clock, admin(), Action::Publish)
         .err()
