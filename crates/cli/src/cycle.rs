@@ -771,7 +771,16 @@ pub fn run(args: CycleArgs) -> Result<String> {
             )
         }
         CycleCommand::Demo { out, data } => {
-            let s = bagalau_process::demo(&p, cycle, data, out)?;
+            // The demo may be run again on the same store: it then takes the next free id
+            // («main-2», «main-3», …) instead of failing on the cycle of the previous run.
+            let existing = p.cycles()?;
+            let mut id = cycle.to_string();
+            let mut n = 1u32;
+            while existing.iter().any(|c| *c == id) {
+                n = n.saturating_add(1);
+                id = format!("{cycle}-{n}");
+            }
+            let s = bagalau_process::demo(&p, &id, data, out)?;
             let mut t = format!(
                 "Демонстрационный цикл «{}»: событий {}, документов {} в {}\n",
                 s.cycle,

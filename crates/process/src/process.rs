@@ -128,6 +128,11 @@ impl<B: Backend> Process<B> {
         })
     }
 
+    /// The ids of the cycles in the store.
+    pub fn cycles(&self) -> Result<Vec<String>, ProcessError> {
+        self.backend.cycles()
+    }
+
     /// The edition `id` from the folder of editions, and the content hash of its folder.
     pub fn edition(&self, id: &str) -> Result<(Arc<Edition>, String), ProcessError> {
         if id.is_empty() || id.contains('/') || id.contains('\\') || id.starts_with('.') {
