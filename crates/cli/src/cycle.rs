@@ -776,7 +776,7 @@ pub fn run(args: CycleArgs) -> Result<String> {
             let existing = p.cycles()?;
             let mut id = cycle.to_string();
             let mut n = 1u32;
-            while existing.iter().any(|c| *c == id) {
+            while existing.contains(&id) {
                 n = n.saturating_add(1);
                 id = format!("{cycle}-{n}");
             }
