@@ -101,3 +101,41 @@ fn the_demo_on_sqlite_and_postgres_gives_identical_runs() {
     );
     assert_eq!(pg_docs, docs);
 }
+
+/// The README's main command run twice on one store: the second run stores a new cycle beside
+/// the first («main-2») with the same run hashes, instead of failing on the existing id.
+#[test]
+fn the_demo_run_twice_on_one_store_takes_the_next_free_cycle() {
+    let out_dir = tempfile::tempdir().expect("temp");
+    let data_dir = tempfile::tempdir().expect("temp");
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_bagalau"))
+            .current_dir(root())
+            .env_remove("BAGALAU_DATABASE_URL")
+            .args(["cycle", "--data-dir"])
+            .arg(data_dir.path())
+            .arg("demo")
+            .arg("--out")
+            .arg(out_dir.path())
+            .output()
+            .expect("bagalau runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let first = run();
+    let second = run();
+    assert!(first.contains("цикл «main»"), "{first}");
+    assert!(second.contains("цикл «main-2»"), "{second}");
+    let hashes = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("Расчёт "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(hashes(&first), hashes(&second));
+    assert_eq!(hashes(&first).len(), 2);
+}
