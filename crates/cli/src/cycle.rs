@@ -876,6 +876,27 @@ impl Drop for Cleanup {
     }
 }
 
+/// The Russian names of the store-level actions `backup` and `restore` log in the audit chain.
+pub const BACKUP_ACT: &str = "резервное копирование хранилища";
+pub const RESTORE_ACT: &str = "восстановление хранилища из архива";
+
+/// A store-level action by the operating-system user who ran the command (backup and restore
+/// have no party of the procedure: they belong to whoever administers the store).
+fn system_act(what: &str, details: serde_json::Value) -> bagalau_store::Act {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .map(|u| format!("пользователь ОС «{u}»"))
+        .unwrap_or_else(|_| "пользователь ОС (имя не известно)".to_string());
+    bagalau_store::Act {
+        by: bagalau_store::Author {
+            who,
+            at: chrono::Utc::now().naive_utc(),
+        },
+        what: what.to_string(),
+        details,
+    }
+}
+
 /// Writes the archive of the store into `--out`: into a unique temporary file beside it (the
 /// store's own `.partial` file is beside that one), then linked into place only when complete,
 /// so a failure or a kill never leaves a half-written archive under the chosen name and nothing
@@ -924,6 +945,12 @@ pub fn backup(args: &BackupArgs) -> Result<String> {
         r.watch_path(&temp);
         r.watch_path(&partial);
     }
+    // Logged first, so the archive holds the record of its own making.
+    store.log(
+        None,
+        &system_act(BACKUP_ACT, serde_json::json!({ "file": name.to_string() })),
+        &bagalau_store::AuditInfo::new("резервная копия по команде bagalau backup"),
+    )?;
     let hash = store.backup(&temp)?;
     let size = std::fs::metadata(&temp).map(|m| m.len()).unwrap_or(0);
     // A hard link does not replace a file created meanwhile; where links are not supported,
@@ -956,6 +983,25 @@ pub fn restore(args: &RestoreArgs) -> Result<String> {
     }
     let store = bagalau_store::Store::open(&url)?;
     store.restore(&args.archive)?;
+    let archive_hash =
+        bagalau_store::ContentHash::of(&std::fs::read(&args.archive).map_err(|e| {
+            anyhow!(
+                "чтение {}: {}",
+                args.archive.display(),
+                crate::output::io_ru(&e)
+            )
+        })?);
+    store.log(
+        None,
+        &system_act(
+            RESTORE_ACT,
+            serde_json::json!({
+                "file": args.archive.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "sha256": archive_hash.as_str(),
+            }),
+        ),
+        &bagalau_store::AuditInfo::new("восстановление по команде bagalau restore"),
+    )?;
     let cycles = store.cycles()?;
     Ok(format!(
         "Хранилище восстановлено из {}: циклов {}, проверка пройдена\n",
