@@ -4,6 +4,7 @@
 pub mod documents;
 pub mod ingest;
 pub mod output;
+pub mod raw;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
