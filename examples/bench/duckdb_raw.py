@@ -9,6 +9,9 @@ The same query as the DataFusion plan: every record rule of docs/raw-records.md 
 ordinals (two joins with small tables: DuckDB's natural plan), in calendar days by addition, the
 п.20 failure windows, then the count per body, service, channel, source, connection and code.
 Prints `rows wall_s peak_kb groups digest` — the digest is computed like the Rust bench's.
+Times: arrow-rs writes `Timestamp(Second)` as a plain Parquet INT64 (Parquet has no unit of
+seconds; the Arrow schema in the file's metadata restores the type for Arrow readers), so DuckDB
+reads them as BIGINT seconds.
 """
 
 import resource
@@ -22,21 +25,18 @@ def main(d):
     start = time.perf_counter()
     con = duckdb.connect()
     con.execute("SET threads TO 2")
-    cal = []
-    with open(f"{d}/calendar.txt") as f:
-        for line in f:
-            u, c, w = line.split()
-            cal.append((int(u), int(c), int(w)))
-    first, last = cal[0][0], cal[-1][0]
-    con.execute("CREATE TABLE cal(day BIGINT, cum INTEGER)")
-    con.executemany("INSERT INTO cal VALUES (?, ?)", [(u, c) for u, c, _ in cal])
-    con.execute("CREATE TABLE wk(k INTEGER, day BIGINT)")
-    con.executemany("INSERT INTO wk VALUES (?, ?)", [(c, u) for u, c, w in cal if w == 1])
+    con.execute(
+        f"""CREATE TABLE cal0 AS SELECT * FROM read_csv('{d}/calendar.txt', delim=' ',
+            header=false, columns={{'day': 'BIGINT', 'cum': 'INTEGER', 'working': 'INTEGER'}})"""
+    )
+    con.execute("CREATE TABLE cal AS SELECT day, cum FROM cal0")
+    con.execute("CREATE TABLE wk AS SELECT cum AS k, day FROM cal0 WHERE working = 1")
+    first, last = con.execute("SELECT min(day), max(day) FROM cal0").fetchone()
     # Failure windows (small): sound ones, merged per system, cut into slices of one day, so
     # that the records join them on (system, day) with the time inside the slice — at most one
     # slice matches a record.
     fw = con.execute(
-        f"""SELECT CAST(system AS VARCHAR), epoch(start)::BIGINT, epoch("end")::BIGINT
+        f"""SELECT CAST(system AS VARCHAR), start, "end"
             FROM read_parquet('{d}/failures.parquet') WHERE "end" > start ORDER BY 1, 2"""
     ).fetchall()
     merged = []
@@ -53,12 +53,13 @@ def main(d):
             s = min(e, end_of_day)
     con.execute("CREATE TABLE fw(system VARCHAR, day BIGINT, s BIGINT, e BIGINT)")
     if slices:
-        con.executemany("INSERT INTO fw VALUES (?, ?, ?, ?)", slices)
+        values = ", ".join(f"('{a}', {b}, {c}, {e})" for a, b, c, e in slices)
+        con.execute(f"INSERT INTO fw VALUES {values}")
     lo, hi = first * 86400, (last + 1) * 86400
     query = f"""
     WITH r AS (
       SELECT *,
-        epoch(submitted)::BIGINT AS ts, epoch(completed)::BIGINT AS tc,
+        submitted AS ts, completed AS tc,
         CASE
           WHEN id IS NULL THEN 1
           WHEN source IS NULL THEN 1
@@ -68,12 +69,12 @@ def main(d):
           WHEN channel IS NULL THEN 1
           WHEN channel NOT IN ('portal', 'psc', 'body', 'elicense') THEN 2
           WHEN submitted IS NULL THEN 1
-          WHEN epoch(submitted) < {lo} OR epoch(submitted) >= {hi} THEN 4
+          WHEN submitted < {lo} OR submitted >= {hi} THEN 4
           WHEN term IS NULL THEN 1
           WHEN term < 0 OR term > 3650 THEN 3
           WHEN term_unit IS NULL THEN 1
           WHEN term_unit NOT IN ('working_days', 'calendar_days') THEN 2
-          WHEN completed IS NOT NULL AND (epoch(completed) < {lo} OR epoch(completed) >= {hi}) THEN 4
+          WHEN completed IS NOT NULL AND (completed < {lo} OR completed >= {hi}) THEN 4
           WHEN status IS NULL THEN 1
           WHEN status NOT IN ('delivered', 'refused', 'in_progress') THEN 2
           WHEN connected IS NULL THEN 1
