@@ -5,6 +5,7 @@ pub mod cycle;
 pub mod documents;
 pub mod ingest;
 pub mod output;
+pub mod raw;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

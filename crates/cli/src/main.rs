@@ -111,6 +111,40 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Синтетические первичные записи (оказание услуг, обращения, сбои) за 2020 год по итогам seed 004
+    Generate {
+        #[arg(long, default_value_t = 2020)]
+        period: i32,
+        #[arg(long, value_enum)]
+        scale: Option<bagalau::raw::ScaleArg>,
+        /// Число записей об оказании услуг (вместо --scale)
+        #[arg(long)]
+        records: Option<u64>,
+        /// Записи для органов учебного набора 2014 года (папка набора данных)
+        #[arg(long)]
+        example: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        /// CSV вместо Parquet
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Первичные записи → набор данных редакции (п.19, п.20, сроки по производственному календарю)
+    Aggregate {
+        #[arg(long)]
+        edition: PathBuf,
+        /// Папка первичных записей (deliveries, appeals, failures: .parquet или .csv)
+        #[arg(long)]
+        raw: PathBuf,
+        /// Папка набора данных, которая будет создана
+        #[arg(long)]
+        out: PathBuf,
+        /// Набор данных с остальными показателями (формы органов)
+        #[arg(long)]
+        base: Option<PathBuf>,
+    },
     /// Рейтинг по опубликованным баллам (CSV: body,group,score[,name,previous_score,previous_rank,tie_order])
     Rating {
         #[arg(long)]
@@ -435,6 +469,35 @@ fn run(cli: Cli) -> Result<()> {
             dry_run,
         } => (
             bagalau::ingest::import_command(&edition, &form, &out, dry_run)?,
+            None,
+        ),
+        Command::Generate {
+            period,
+            scale,
+            records,
+            example,
+            out,
+            seed,
+            csv,
+        } => (
+            bagalau::raw::generate_command(
+                period,
+                scale,
+                records,
+                example.as_deref(),
+                &out,
+                seed,
+                csv,
+            )?,
+            None,
+        ),
+        Command::Aggregate {
+            edition,
+            raw,
+            out,
+            base,
+        } => (
+            bagalau::raw::aggregate_command(&edition, &raw, &out, base.as_deref())?,
             None,
         ),
         Command::Rating {

@@ -1,0 +1,337 @@
+//! `bagalau generate` and `bagalau aggregate`: synthetic raw records, and raw records → a dataset
+//! the engine evaluates (issue 13, items 2–5).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use anyhow::{bail, Context, Result};
+use bagalau_aggregate::measures::{discrepancies, inputs, mapping, per_service};
+use bagalau_aggregate::{aggregate_blocking, Aggregation, Options, Progress};
+use bagalau_raw::days::DayTable;
+use bagalau_raw::generate::{
+    example_2014, national_2020, write_folder, BodyReport, Channel, Format, Scale,
+};
+
+use crate::load_edition;
+
+/// `--scale` of `bagalau generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScaleArg {
+    Small,
+    Medium,
+    National,
+}
+
+fn days() -> Result<DayTable> {
+    DayTable::embedded().map_err(|e| anyhow::anyhow!("производственный календарь: {e}"))
+}
+
+/// The differences planted by `generate --example`: for each listed body, the body's own report
+/// of its first connected service in a channel (service, channel, extra late, missing records).
+/// A report with zero differences is also written, so the discrepancy report must tell equal
+/// copies from different ones.
+pub fn example_reports(spec: &bagalau_raw::generate::Spec) -> Vec<BodyReport> {
+    let plan: [(&str, Channel, u64, u64); 4] = [
+        ("MZSR", Channel::Psc, 2, 0),
+        ("MF", Channel::Portal, 0, 5),
+        ("akt", Channel::Psc, 1, 1),
+        ("MJ", Channel::Portal, 0, 0),
+    ];
+    let mut out = Vec::new();
+    for (body, channel, extra_late, missing) in plan {
+        let Some(b) = spec.bodies.iter().find(|b| b.id == body) else {
+            continue;
+        };
+        if let Some(s) = b.services.iter().find(|s| s.connected) {
+            out.push(BodyReport {
+                body: body.to_string(),
+                service: s.code.clone(),
+                channel,
+                extra_late,
+                missing,
+            });
+        }
+    }
+    out
+}
+
+/// `bagalau generate --period 2020 --scale small|medium|national --out DIR` (or `--records N`;
+/// or `--example DATASET` for the 2014 example's bodies).
+pub fn generate_command(
+    period: i32,
+    scale: Option<ScaleArg>,
+    records: Option<u64>,
+    example: Option<&Path>,
+    out: &Path,
+    seed: u64,
+    csv: bool,
+) -> Result<String> {
+    let days = days()?;
+    let spec = match example {
+        Some(dir) => {
+            let read = |f: &str| {
+                std::fs::read_to_string(dir.join(f))
+                    .with_context(|| format!("{}", dir.join(f).display()))
+            };
+            let mut spec = example_2014(&days, &read("bodies.csv")?, &read("services.csv")?, seed)?;
+            spec.body_reports = example_reports(&spec);
+            spec
+        }
+        None => {
+            if period != 2020 {
+                bail!(
+                    "синтетические данные есть только за 2020 год (итоги seed 004); задан {period}"
+                );
+            }
+            let scale = match (records, scale) {
+                (Some(n), _) => Scale::Records(n),
+                (None, Some(ScaleArg::Small)) | (None, None) => Scale::Small,
+                (None, Some(ScaleArg::Medium)) => Scale::Medium,
+                (None, Some(ScaleArg::National)) => Scale::National,
+            };
+            national_2020(&days, scale, seed)
+        }
+    };
+    let format = if csv { Format::Csv } else { Format::Parquet };
+    let w = write_folder(&spec, &days, out, format)?;
+    let mut s = format!(
+        "Записано в {}: оказаний услуг {}, обращений {}, сбоев {}; органов {}.\n",
+        out.display(),
+        w.deliveries,
+        w.appeals,
+        w.failures,
+        spec.bodies.len()
+    );
+    let _ = writeln!(
+        s,
+        "Заложенные расхождения ИС «Мониторинг» и отчётов органов (planted.csv): {}.",
+        w.planted.len()
+    );
+    Ok(s)
+}
+
+/// Runs the aggregation with a progress line on standard error when the run is long.
+pub fn run_aggregation(raw: &Path) -> Result<Aggregation> {
+    let progress = Progress::default();
+    let opts = Options::default();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let p = progress.clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut bar: Option<indicatif::ProgressBar> = None;
+            let mut waited = 0u32;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                waited += 1;
+                let expected = p.expected.load(Ordering::Relaxed);
+                if waited == 20 && expected > 0 {
+                    let b = indicatif::ProgressBar::new(expected);
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "агрегация {bar:40} {pos}/{len} записей ({per_sec}, осталось {eta})",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    bar = Some(b);
+                }
+                if let Some(b) = &bar {
+                    b.set_position(p.rows.load(Ordering::Relaxed).min(expected));
+                }
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+        })
+    };
+    let result = aggregate_blocking(raw, &opts, &progress);
+    done.store(true, Ordering::Relaxed);
+    let _ = watcher.join();
+    Ok(result?)
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The reports written beside the dataset (`raw/`): discrepancies, per-service counts, refusals.
+fn write_reports(dir: &Path, agg: &Aggregation) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut d = String::from("body,service,channel,is_total,is_late,body_total,body_late\n");
+    for x in discrepancies(agg) {
+        let _ = writeln!(
+            d,
+            "{},{},{},{},{},{},{}",
+            csv_cell(&x.body),
+            csv_cell(&x.service),
+            x.channel,
+            x.is_total,
+            x.is_late,
+            x.body_total,
+            x.body_late
+        );
+    }
+    std::fs::write(dir.join("discrepancies.csv"), d)?;
+    let mut p = String::from(
+        "body,service,channel,source,connected,total,late,failure,failure_late,in_progress,one_day,one_day_late\n",
+    );
+    for (k, c) in per_service(agg) {
+        let _ = writeln!(
+            p,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            csv_cell(&k.body),
+            csv_cell(&k.service),
+            k.channel,
+            k.source,
+            k.connected,
+            c.total,
+            c.late,
+            c.failure,
+            c.failure_late,
+            c.in_progress,
+            c.one_day,
+            c.one_day_late
+        );
+    }
+    std::fs::write(dir.join("per_service.csv"), p)?;
+    std::fs::write(dir.join("rejections.txt"), agg.rejections.text_ru())?;
+    Ok(())
+}
+
+/// `bagalau aggregate --edition DIR --raw DIR --out DATASET_DIR [--base DATASET_DIR]`.
+///
+/// The inputs raw records define (see `bagalau_aggregate::measures::mapping`) replace the
+/// columns of the base dataset's `bodies.csv` (the bodies' forms give the rest); the dataset is
+/// written to a temporary folder, loaded back with the edition as a final check and renamed.
+/// Without `--base`, only the raw inputs (`raw/inputs.csv`) and the reports are written.
+pub fn aggregate_command(
+    edition: &Path,
+    raw: &Path,
+    out: &Path,
+    base: Option<&Path>,
+) -> Result<String> {
+    let ed = load_edition(edition)?;
+    let map = mapping(&ed.id);
+    if map.is_empty() {
+        bail!(
+            "для редакции «{}» не задано, какие показатели берутся из первичных записей (есть: 2014-services, 2017-services, 2018-interaction)",
+            ed.id
+        );
+    }
+    if out.exists() {
+        bail!("{} уже существует", out.display());
+    }
+    let agg = run_aggregation(raw)?;
+    let values = inputs(&agg, &ed.id);
+    let tmp = out.with_extension("tmp-aggregate");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = write_dataset(&ed, &agg, &values, base, &tmp);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, out).with_context(|| format!("{}", out.display()))?;
+    let mut s = agg.rejections.text_ru();
+    let _ = writeln!(
+        s,
+        "Органов в записях: {}; показателей из первичных записей: {} ({}).",
+        values.len(),
+        map.len(),
+        map.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "Расхождений отчётов органов с ИС «Мониторинг»: {} (raw/discrepancies.csv).",
+        discrepancies(&agg).len()
+    );
+    let _ = writeln!(s, "Записано в {}.", out.display());
+    Ok(s)
+}
+
+type Values = std::collections::BTreeMap<String, Vec<(&'static str, Option<u64>)>>;
+
+fn write_dataset(
+    ed: &bagalau_methodology::Edition,
+    agg: &Aggregation,
+    values: &Values,
+    base: Option<&Path>,
+    tmp: &Path,
+) -> Result<()> {
+    std::fs::create_dir_all(tmp)?;
+    write_reports(&tmp.join("raw"), agg)?;
+    let map = mapping(&ed.id);
+    let mut inputs_csv = String::from("body");
+    for (c, _) in map {
+        inputs_csv.push(',');
+        inputs_csv.push_str(c);
+    }
+    inputs_csv.push('\n');
+    for (b, vals) in values {
+        inputs_csv.push_str(&csv_cell(b));
+        for (_, v) in vals {
+            inputs_csv.push(',');
+            if let Some(v) = v {
+                inputs_csv.push_str(&v.to_string());
+            }
+        }
+        inputs_csv.push('\n');
+    }
+    std::fs::write(tmp.join("raw").join("inputs.csv"), inputs_csv)?;
+    let Some(base) = base else {
+        return Ok(());
+    };
+    // Every regular file of the base dataset, bodies.csv rewritten.
+    for entry in std::fs::read_dir(base)? {
+        let path = entry?.path();
+        if path.is_file() && path.file_name().is_some_and(|n| n != "bodies.csv") {
+            let name: PathBuf = path.file_name().map(PathBuf::from).unwrap_or_default();
+            std::fs::copy(&path, tmp.join(name))?;
+        }
+    }
+    let mut reader = csv::Reader::from_path(base.join("bodies.csv"))?;
+    let header = reader.headers()?.clone();
+    let id_col = header
+        .iter()
+        .position(|h| h == "id")
+        .context("bodies.csv базового набора: нет столбца id")?;
+    let mut writer = csv::Writer::from_path(tmp.join("bodies.csv"))?;
+    writer.write_record(&header)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for rec in reader.records() {
+        let rec = rec?;
+        let id = rec.get(id_col).unwrap_or("").to_string();
+        let vals = values.get(&id);
+        let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+        for (i, h) in header.iter().enumerate() {
+            if let Some(j) = map.iter().position(|(c, _)| *c == h) {
+                // A body without records: nothing delivered (optional inputs left empty).
+                let v = match vals {
+                    Some(v) => v[j].1,
+                    None => bagalau_aggregate::measures::value(agg, &id, map[j].1),
+                };
+                row[i] = v.map(|v| v.to_string()).unwrap_or_default();
+            }
+        }
+        seen.insert(id);
+        writer.write_record(&row)?;
+    }
+    writer.flush()?;
+    let unknown: Vec<&String> = values.keys().filter(|b| !seen.contains(*b)).collect();
+    if !unknown.is_empty() {
+        bail!(
+            "в первичных записях есть органы, которых нет в базовом наборе: {}",
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    bagalau_data::load_dataset(ed, tmp).context("проверка записанного набора данных")?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! Raw records (issue 13, items 2–5): records generated for the bodies of the 2014 example
+//! aggregate to a dataset that evaluates exactly as the example's own figures; the discrepancy
+//! report lists the planted differences and nothing else.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::root;
+
+/// A fresh empty scratch folder for one test.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bagalau-raw-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Volumes of the example divided by this, so that a debug test writes ≈ 0,6 million records
+/// instead of 60 million; the late counts stay as they are (the example's special cases are
+/// about them). `bagalau generate --example examples/2014-services` writes the full volume.
+const DIVISOR: u64 = 100;
+
+/// The 2014 example with its delivery volumes divided by [`DIVISOR`] (never below the late
+/// counts they contain), `services_delivered` their sum.
+fn scaled_example(dir: &Path) -> PathBuf {
+    let src = root().join("examples/2014-services");
+    let base = dir.join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        if e.path().is_file() && e.file_name() != "bodies.csv" {
+            std::fs::copy(e.path(), base.join(e.file_name())).unwrap();
+        }
+    }
+    let mut r = csv::Reader::from_path(src.join("bodies.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let mut w = csv::Writer::from_path(base.join("bodies.csv")).unwrap();
+    w.write_record(&h).unwrap();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let num = |row: &Vec<String>, n: &str| row[at(n)].parse::<u64>().ok();
+        let mut sum = 0;
+        for (total, lates) in [
+            (
+                "psc_total",
+                &["psc_late_reported", "psc_late_monitoring"][..],
+            ),
+            (
+                "body_total",
+                &["body_late_reported", "body_late_monitoring"][..],
+            ),
+            ("portal_total", &["portal_late"][..]),
+            ("elic_total", &["elic_late"][..]),
+        ] {
+            let late: u64 = lates.iter().filter_map(|l| num(&row, l)).sum();
+            // One more than the late records where IS «Мониторинг» data exist, so the connected
+            // group is never empty.
+            let floor = late + u64::from(lates.len() == 2 && num(&row, lates[1]).is_some());
+            let t = (num(&row, total).unwrap() / DIVISOR).max(floor);
+            row[at(total)] = t.to_string();
+            sum += t;
+        }
+        for (total, late) in [
+            ("failure_offline_total", "failure_offline_late"),
+            ("failure_online_total", "failure_online_late"),
+        ] {
+            if let Some(t) = num(&row, total) {
+                let l = num(&row, late).unwrap_or(0);
+                row[at(total)] = (t / DIVISOR).max(l).to_string();
+            }
+        }
+        row[at("services_delivered")] = sum.to_string();
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    base
+}
+
+#[test]
+fn generated_from_example_aggregates_to_its_results() {
+    let dir = scratch("example");
+    let base = scaled_example(&dir);
+    let edition = root().join("methodologies/2014-services");
+    let raw = dir.join("raw");
+    let out = dir.join("dataset");
+    let g = bagalau::raw::generate_command(2014, None, None, Some(&base), &raw, 2014, false)
+        .expect("generate");
+    assert!(g.contains("органов 32"), "{g}");
+    let report =
+        bagalau::raw::aggregate_command(&edition, &raw, &out, Some(&base)).expect("aggregate");
+    assert!(report.contains("отклонено 0"), "{report}");
+
+    let (ed_a, a, period_a) = bagalau::run_evaluation(&edition, &base).expect("example");
+    let (ed_b, b, period_b) = bagalau::run_evaluation(&edition, &out).expect("aggregated");
+    assert_eq!(period_a, period_b);
+    assert_eq!(a.bodies.len(), 32);
+    for (x, y) in a.bodies.iter().zip(&b.bodies) {
+        assert_eq!((&x.id, x.score), (&y.id, y.score));
+    }
+    assert_eq!(a.computed.exact, b.computed.exact);
+    assert_eq!(a.computed.values, b.computed.values);
+    let json = |ed, o, p| bagalau::render_outcome(ed, o, p, bagalau::Format::Json).unwrap();
+    assert_eq!(json(&ed_a, &a, period_a), json(&ed_b, &b, period_b));
+    // The inputs themselves: every body's values equal.
+    let la = bagalau_data::load_dataset(&ed_a, &base).unwrap();
+    let lb = bagalau_data::load_dataset(&ed_b, &out).unwrap();
+    for (x, y) in la.dataset.bodies.iter().zip(&lb.dataset.bodies) {
+        assert_eq!(x.values, y.values, "{}", x.id);
+    }
+
+    // The discrepancy report: exactly the planted differences (MJ's report equals the IS and is
+    // not listed).
+    let planted = std::fs::read_to_string(raw.join("planted.csv")).unwrap();
+    let mut p: Vec<(String, String, String, u64)> = planted
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].into(), c[1].into(), c[2].into(), c[4].parse().unwrap())
+        })
+        .collect();
+    let found = std::fs::read_to_string(out.join("raw/discrepancies.csv")).unwrap();
+    let mut f: Vec<(String, String, String, u64)> = found
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<u64> = l.split(',').skip(3).map(|x| x.parse().unwrap()).collect();
+            let s: Vec<&str> = l.split(',').take(3).collect();
+            (s[0].into(), s[1].into(), s[2].into(), c[0] - c[2])
+        })
+        .collect();
+    p.sort();
+    f.sort();
+    assert_eq!(p.len(), 3, "{planted}");
+    assert_eq!(f, p, "{found}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder without deliveries, and an edition without a raw mapping, are refused by name.
+#[test]
+fn aggregate_refuses_what_it_cannot_map() {
+    let dir = scratch("refuse");
+    let e = bagalau::raw::aggregate_command(
+        &root().join("methodologies/2014-services"),
+        &dir,
+        &dir.join("out"),
+        None,
+    )
+    .unwrap_err();
+    assert!(format!("{e:#}").contains("deliveries"), "{e:#}");
+    assert!(!dir.join("out").exists());
+    let e = bagalau::raw::aggregate_command(
+        &root().join("methodologies/2021-operational-2023-june"),
+        &dir,
+        &dir.join("out"),
+        None,
+    )
+    .unwrap_err();
+    assert!(format!("{e:#}").contains("не задано"), "{e:#}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

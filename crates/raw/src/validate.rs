@@ -1,0 +1,281 @@
+//! The record rules of `docs/raw-records.md`, applied to a whole Arrow batch at once: each row
+//! gets a [`Reason`] code (0 = the record is sound). The same function serves the readers of this
+//! crate and the aggregation (as a DataFusion function), so a record refused by one is refused by
+//! the other.
+
+use arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, DictionaryArray, Int32Array, Int64Array, RecordBatch,
+    StringArray, TimestampSecondArray,
+};
+use arrow::datatypes::Int32Type;
+
+use crate::schema::{Kind, Table};
+
+/// Why a record is refused. The discriminant is the code carried in Arrow columns (`UInt8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A required value is empty.
+    Missing = 1,
+    /// A code outside its list.
+    UnknownCode = 2,
+    /// A term below 0 or above [`MAX_TERM`].
+    TermOutOfRange = 3,
+    /// A date outside the years of the calendar.
+    DateOutsideCalendar = 4,
+    /// Completed (answered, end) before submitted (registered, start).
+    EndBeforeStart = 5,
+    /// `status` and `completed` disagree (in progress with a completion, or done without one).
+    StatusCompletion = 6,
+    /// A refusal without its ground, or a ground without a refusal.
+    RefusalGround = 7,
+    /// `answered` and `outcome` not given together, or a court finding on an unanswered appeal.
+    AnswerOutcome = 8,
+    /// A CSV cell that is not a number.
+    NotANumber = 9,
+    /// A CSV cell that is not a date and time.
+    NotADateTime = 10,
+    /// A CSV cell that is not true/false.
+    NotAFlag = 11,
+    /// A CSV row with a different number of cells than the header.
+    CellCount = 12,
+}
+
+/// The longest term accepted, days.
+pub const MAX_TERM: i32 = 3650;
+
+impl Reason {
+    pub const ALL: [Reason; 12] = [
+        Reason::Missing,
+        Reason::UnknownCode,
+        Reason::TermOutOfRange,
+        Reason::DateOutsideCalendar,
+        Reason::EndBeforeStart,
+        Reason::StatusCompletion,
+        Reason::RefusalGround,
+        Reason::AnswerOutcome,
+        Reason::NotANumber,
+        Reason::NotADateTime,
+        Reason::NotAFlag,
+        Reason::CellCount,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The reason in Russian, as the reading report prints it.
+    pub fn text_ru(self) -> &'static str {
+        match self {
+            Reason::Missing => "не заполнено обязательное значение",
+            Reason::UnknownCode => "код вне списка допустимых",
+            Reason::TermOutOfRange => "срок меньше 0 или больше 3650 дней",
+            Reason::DateOutsideCalendar => "дата вне лет производственного календаря (2014–2026)",
+            Reason::EndBeforeStart => "окончание раньше начала",
+            Reason::StatusCompletion => {
+                "статус не согласуется с датой завершения (in_progress — только без даты)"
+            }
+            Reason::RefusalGround => "основание отказа задано без отказа или отказ без основания",
+            Reason::AnswerOutcome => {
+                "дата ответа и результат заданы не вместе или решение суда по обращению без ответа"
+            }
+            Reason::NotANumber => "не целое число",
+            Reason::NotADateTime => "не дата и время ГГГГ-ММ-ДД ЧЧ:ММ:СС",
+            Reason::NotAFlag => "не true/false",
+            Reason::CellCount => "число ячеек в строке не равно числу столбцов",
+        }
+    }
+}
+
+/// Seconds since 1970-01-01 00:00 of the first instant of the calendar's first year and of the
+/// year after its last year.
+pub fn calendar_span_seconds() -> (i64, i64) {
+    let start = |y: i32| {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or(0)
+    };
+    (start(calendar::FIRST_YEAR), start(calendar::LAST_YEAR + 1))
+}
+
+fn codes_ok(values: &'static [(&'static str, &'static str)], dict: &StringArray) -> Vec<bool> {
+    (0..dict.len())
+        .map(|i| dict.is_valid(i) && values.iter().any(|(c, _)| *c == dict.value(i)))
+        .collect()
+}
+
+/// A column as dictionary keys plus, per dictionary entry, the text (or whether it is a known
+/// code).
+struct Coded<'a> {
+    keys: &'a Int32Array,
+    values: &'a StringArray,
+    known: Vec<bool>,
+}
+
+impl Coded<'_> {
+    fn present(&self, row: usize) -> bool {
+        self.text(row).is_some()
+    }
+    fn text(&self, row: usize) -> Option<&str> {
+        if !self.keys.is_valid(row) {
+            return None;
+        }
+        let k = usize::try_from(self.keys.value(row)).ok()?;
+        (k < self.values.len() && self.values.is_valid(k)).then(|| self.values.value(k))
+    }
+    fn known(&self, row: usize) -> bool {
+        self.keys.is_valid(row)
+            && usize::try_from(self.keys.value(row))
+                .ok()
+                .and_then(|k| self.known.get(k).copied())
+                .unwrap_or(false)
+    }
+}
+
+fn coded(array: &ArrayRef, kind: Kind) -> Option<Coded<'_>> {
+    let dict: &DictionaryArray<Int32Type> = array.as_dictionary_opt()?;
+    let values = dict.values().as_string_opt::<i32>()?;
+    let known = match kind {
+        Kind::Code(list) => codes_ok(list, values),
+        _ => (0..values.len()).map(|i| values.is_valid(i)).collect(),
+    };
+    Some(Coded {
+        keys: dict.keys(),
+        values,
+        known,
+    })
+}
+
+/// The reason code of every row of a batch in the table's canonical schema
+/// ([`Table::arrow_schema`]); `0` where the record is sound. A batch of another shape gives
+/// `None` (the readers cast to the canonical schema first).
+pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
+    let n = batch.num_rows();
+    let mut out = vec![0u8; n];
+    let cols = table.columns();
+    if batch.num_columns() != cols.len() {
+        return None;
+    }
+    let (lo, hi) = calendar_span_seconds();
+    let set = |out: &mut Vec<u8>, i: usize, r: Reason| {
+        if out[i] == 0 {
+            out[i] = r.code();
+        }
+    };
+    // Column-wise: required values, codes, terms, dates in the calendar.
+    for (column, c) in cols.iter().zip(batch.columns()) {
+        match column.kind {
+            Kind::Code(_) | Kind::Text => {
+                let cd = coded(c, column.kind)?;
+                for i in 0..n {
+                    if !cd.present(i) {
+                        if !column.nullable {
+                            set(&mut out, i, Reason::Missing);
+                        }
+                    } else if !cd.known(i) {
+                        set(&mut out, i, Reason::UnknownCode);
+                    }
+                }
+            }
+            Kind::Id => {
+                let a: &Int64Array = c.as_primitive_opt()?;
+                for i in 0..n {
+                    if a.is_null(i) && !column.nullable {
+                        set(&mut out, i, Reason::Missing);
+                    }
+                }
+            }
+            Kind::Days => {
+                let a: &Int32Array = c.as_primitive_opt()?;
+                for i in 0..n {
+                    if a.is_null(i) {
+                        if !column.nullable {
+                            set(&mut out, i, Reason::Missing);
+                        }
+                    } else if !(0..=MAX_TERM).contains(&a.value(i)) {
+                        set(&mut out, i, Reason::TermOutOfRange);
+                    }
+                }
+            }
+            Kind::Time => {
+                let a: &TimestampSecondArray = c.as_primitive_opt()?;
+                for i in 0..n {
+                    if a.is_null(i) {
+                        if !column.nullable {
+                            set(&mut out, i, Reason::Missing);
+                        }
+                    } else if !(lo..hi).contains(&a.value(i)) {
+                        set(&mut out, i, Reason::DateOutsideCalendar);
+                    }
+                }
+            }
+            Kind::Flag => {
+                let a: &BooleanArray = c.as_boolean_opt()?;
+                for i in 0..n {
+                    if a.is_null(i) && !column.nullable {
+                        set(&mut out, i, Reason::Missing);
+                    }
+                }
+            }
+        }
+    }
+    let col = |name: &str| table.index(name).map(|i| batch.column(i));
+    let time = |name: &str| {
+        col(name).and_then(|c| c.as_primitive_opt::<arrow::datatypes::TimestampSecondType>())
+    };
+    match table {
+        Table::Deliveries => {
+            let submitted = time("submitted")?;
+            let completed = time("completed")?;
+            let status = coded(col("status")?, Kind::Text)?;
+            let ground = coded(col("refusal_ground")?, Kind::Text)?;
+            for i in 0..n {
+                if out[i] != 0 {
+                    continue;
+                }
+                let st = status.text(i).unwrap_or("");
+                let done = completed.is_valid(i);
+                if (st == "in_progress") == done {
+                    set(&mut out, i, Reason::StatusCompletion);
+                } else if (st == "refused") != ground.present(i) {
+                    set(&mut out, i, Reason::RefusalGround);
+                } else if done && completed.value(i) < submitted.value(i) {
+                    set(&mut out, i, Reason::EndBeforeStart);
+                }
+            }
+        }
+        Table::Appeals => {
+            let registered = time("registered")?;
+            let answered = time("answered")?;
+            let outcome = coded(col("outcome")?, Kind::Text)?;
+            let court: &BooleanArray = col("court_justified")?.as_boolean_opt()?;
+            for i in 0..n {
+                if out[i] != 0 {
+                    continue;
+                }
+                let done = answered.is_valid(i);
+                if done != outcome.present(i) || (!done && court.value(i)) {
+                    set(&mut out, i, Reason::AnswerOutcome);
+                } else if done && answered.value(i) < registered.value(i) {
+                    set(&mut out, i, Reason::EndBeforeStart);
+                }
+            }
+        }
+        Table::Failures => {
+            let start = time("start")?;
+            let end = time("end")?;
+            for i in 0..n {
+                if out[i] == 0 && end.value(i) <= start.value(i) {
+                    set(&mut out, i, Reason::EndBeforeStart);
+                }
+            }
+        }
+    }
+    Some(out)
+}
