@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use bagalau_aggregate::measures::{inputs, mapping};
+use bagalau_aggregate::measures::inputs;
 use bagalau_aggregate::{aggregate_blocking, Options, Progress};
 use bagalau_raw::days::DayTable;
 use bagalau_raw::generate::{example_2014, write_folder, Format};
@@ -46,7 +46,10 @@ fn main() -> Result<()> {
         t.elapsed().as_secs_f64(),
         agg.rejections.total_refused()
     );
-    let got = inputs(&agg, "2014-services");
+    let edition = bagalau_methodology::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../methodologies/2014-services"),
+    )?;
+    let got = inputs(&agg, &edition.raw_inputs);
     let mut r = csv::Reader::from_reader(bodies.as_bytes());
     let h = r.headers()?.clone();
     let mut compared = 0;
@@ -55,8 +58,9 @@ fn main() -> Result<()> {
         let rec = rec?;
         let id = rec.get(0).unwrap_or("");
         let values = got.get(id).ok_or(format!("{id}: no records"))?;
-        for (k, (code, _)) in mapping("2014-services").iter().enumerate() {
-            let i = h.iter().position(|c| c == *code).ok_or(*code)?;
+        for (k, r) in edition.raw_inputs.iter().enumerate() {
+            let code = r.input.as_str();
+            let i = h.iter().position(|c| c == code).ok_or(code)?;
             let want = rec.get(i).unwrap_or("").trim();
             let have = values[k].1.map(|v| v.to_string()).unwrap_or_default();
             compared += 1;

@@ -20,98 +20,11 @@ pub fn chosen(key: &DeliveryKey) -> bool {
     }
 }
 
-/// What an input is, computed from the counts of one body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    /// Completed deliveries through these channels.
-    Total(&'static [&'static str]),
-    /// Late deliveries through these channels (both sources, by precedence).
-    Late(&'static [&'static str]),
-    /// Late deliveries of non-connected services (the body's report).
-    LateReported(&'static [&'static str]),
-    /// Late deliveries of connected services (IS «Мониторинг»); empty when the body has no
-    /// connected service in these channels.
-    LateMonitoring(&'static [&'static str]),
-    /// Completed during a documented failure (п.20); empty when none.
-    FailureTotal(&'static [&'static str]),
-    /// Late among those; empty when no delivery fell in a failure.
-    FailureLate(&'static [&'static str]),
-    /// Completed deliveries with a one-working-day term.
-    OneDayTotal,
-    /// Late deliveries other than one-working-day terms, by source (true: IS «Мониторинг»).
-    LateWithoutOneDay {
-        monitoring: bool,
-    },
-    /// Kinds of services with deliveries.
-    ServiceKinds,
-    /// Kinds of services with a one-working-day term.
-    OneDayKinds,
-    /// Kinds of services delivered through a channel.
-    KindsVia(&'static str),
-    /// Kinds delivered through the State Corporation and not the portal.
-    KindsPscNotPortal,
-    /// Appeals: complaints and statements answered; late among them; repeated and justified;
-    /// satisfied.
-    Complaints,
-    ComplaintsLate,
-    RepeatedJustified,
-    Satisfied,
-}
-
-const ALL: &[&str] = &["portal", "psc", "body", "elicense"];
-const OFFLINE: &[&str] = &["psc", "body"];
-const ONLINE: &[&str] = &["portal", "elicense"];
-
-/// The inputs of an edition that raw records define, by edition id.
-pub fn mapping(edition: &str) -> &'static [(&'static str, Measure)] {
-    match edition {
-        "2014-services" => &[
-            ("psc_total", Measure::Total(&["psc"])),
-            ("psc_late_reported", Measure::LateReported(&["psc"])),
-            ("psc_late_monitoring", Measure::LateMonitoring(&["psc"])),
-            ("body_total", Measure::Total(&["body"])),
-            ("body_late_reported", Measure::LateReported(&["body"])),
-            ("body_late_monitoring", Measure::LateMonitoring(&["body"])),
-            ("portal_total", Measure::Total(&["portal"])),
-            ("portal_late", Measure::Late(&["portal"])),
-            ("elic_total", Measure::Total(&["elicense"])),
-            ("elic_late", Measure::Late(&["elicense"])),
-            ("failure_offline_total", Measure::FailureTotal(OFFLINE)),
-            ("failure_offline_late", Measure::FailureLate(OFFLINE)),
-            ("failure_online_total", Measure::FailureTotal(ONLINE)),
-            ("failure_online_late", Measure::FailureLate(ONLINE)),
-            ("services_delivered", Measure::Total(ALL)),
-        ],
-        "2017-services" => &[
-            ("service_kinds", Measure::ServiceKinds),
-            ("services_body", Measure::Total(&["body"])),
-            ("services_psc", Measure::Total(&["psc"])),
-            ("services_electronic", Measure::Total(ONLINE)),
-            ("one_day_service_kinds", Measure::OneDayKinds),
-            ("services_one_day", Measure::OneDayTotal),
-            (
-                "timeliness_reported",
-                Measure::LateWithoutOneDay { monitoring: false },
-            ),
-            (
-                "timeliness_monitoring",
-                Measure::LateWithoutOneDay { monitoring: true },
-            ),
-        ],
-        "2018-interaction" => &[
-            ("svc_total", Measure::Total(ALL)),
-            ("svc_late", Measure::Late(ALL)),
-            ("svc_kinds_total", Measure::ServiceKinds),
-            ("svc_kinds_portal", Measure::KindsVia("portal")),
-            ("svc_kinds_psc", Measure::KindsPscNotPortal),
-            ("cmp_total", Measure::Complaints),
-            ("cmp_late", Measure::ComplaintsLate),
-            ("cmp_repeat_justified", Measure::RepeatedJustified),
-            ("cmp_satisfied", Measure::Satisfied),
-        ],
-        _ => &[],
-    }
-}
+/// What an input is, computed from the counts of one body: the measures an edition's
+/// `raw.toml` names, with their channels or source of records.
+pub use bagalau_methodology::raw_inputs::{
+    RawChannel as Channel, RawInput, RawMeasure as Measure, RecordSource,
+};
 
 /// The bodies that appear in the sound records.
 pub fn bodies(agg: &Aggregation) -> BTreeSet<String> {
@@ -132,10 +45,16 @@ fn sum<'a>(
         .filter(move |(k, _)| k.body == body && chosen(k) && keep(k))
 }
 
+fn has(chs: &[Channel], channel: &str) -> bool {
+    chs.iter().any(|c| c.code() == channel)
+}
+
 /// The value of a measure for a body (`None`: the input is left empty).
-pub fn value(agg: &Aggregation, body: &str, m: Measure) -> Option<u64> {
-    let in_ch =
-        |chs: &'static [&'static str]| move |k: &DeliveryKey| chs.contains(&k.channel.as_str());
+pub fn value(agg: &Aggregation, body: &str, m: &Measure) -> Option<u64> {
+    let in_ch = |chs: &[Channel]| {
+        let chs = chs.to_vec();
+        move |k: &DeliveryKey| has(&chs, &k.channel)
+    };
     let total =
         |it: &mut dyn Iterator<Item = (&DeliveryKey, &DeliveryCounts)>,
          f: fn(&DeliveryCounts) -> u64| { it.map(|(_, c)| f(c)).sum::<u64>() };
@@ -152,27 +71,23 @@ pub fn value(agg: &Aggregation, body: &str, m: Measure) -> Option<u64> {
         .copied()
         .unwrap_or(AppealCounts::default());
     match m {
-        Measure::Total(chs) => Some(total(&mut sum(agg, body, in_ch(chs)), |c| c.total)),
+        Measure::Completed(chs) => Some(total(&mut sum(agg, body, in_ch(chs)), |c| c.total)),
         Measure::Late(chs) => Some(total(&mut sum(agg, body, in_ch(chs)), |c| c.late)),
         Measure::LateReported(chs) => Some(total(
-            &mut sum(agg, body, move |k| {
-                !k.connected && chs.contains(&k.channel.as_str())
-            }),
+            &mut sum(agg, body, |k| !k.connected && has(chs, &k.channel)),
             |c| c.late,
         )),
         Measure::LateMonitoring(chs) => {
             let mut any = false;
-            let late = sum(agg, body, move |k| {
-                k.connected && chs.contains(&k.channel.as_str())
-            })
-            .map(|(_, c)| {
-                any |= c.total > 0;
-                c.late
-            })
-            .sum();
+            let late = sum(agg, body, |k| k.connected && has(chs, &k.channel))
+                .map(|(_, c)| {
+                    any |= c.total > 0;
+                    c.late
+                })
+                .sum();
             any.then_some(late)
         }
-        Measure::FailureTotal(chs) => {
+        Measure::FailureCompleted(chs) => {
             let n = total(&mut sum(agg, body, in_ch(chs)), |c| c.failure);
             (n > 0).then_some(n)
         }
@@ -180,14 +95,16 @@ pub fn value(agg: &Aggregation, body: &str, m: Measure) -> Option<u64> {
             let n = total(&mut sum(agg, body, in_ch(chs)), |c| c.failure);
             (n > 0).then(|| total(&mut sum(agg, body, in_ch(chs)), |c| c.failure_late))
         }
-        Measure::OneDayTotal => Some(total(&mut sum(agg, body, |_| true), |c| c.one_day)),
-        Measure::LateWithoutOneDay { monitoring } => Some(total(
-            &mut sum(agg, body, move |k| k.connected == monitoring),
+        Measure::OneDayCompleted => Some(total(&mut sum(agg, body, |_| true), |c| c.one_day)),
+        Measure::LateWithoutOneDay(source) => Some(total(
+            &mut sum(agg, body, |k| {
+                k.connected == (*source == RecordSource::Monitoring)
+            }),
             |c| c.late - c.one_day_late,
         )),
         Measure::ServiceKinds => Some(kinds(&|_, _| true)),
         Measure::OneDayKinds => Some(kinds(&|_, c| c.one_day > 0)),
-        Measure::KindsVia(ch) => Some(kinds(&|k, _| k.channel == ch)),
+        Measure::KindsVia(chs) => Some(kinds(&|k, _| has(chs, &k.channel))),
         Measure::KindsPscNotPortal => {
             let portal: BTreeSet<&str> = sum(agg, body, |k| k.channel == "portal")
                 .filter(|(_, c)| c.total > 0)
@@ -204,17 +121,18 @@ pub fn value(agg: &Aggregation, body: &str, m: Measure) -> Option<u64> {
     }
 }
 
-/// Every mapped input of an edition for every body: body → [(input, value)].
-pub fn inputs(
+/// Every input an edition's `raw.toml` maps, for every body: body → [(input, value)], in the
+/// order of `raw`.
+pub fn inputs<'a>(
     agg: &Aggregation,
-    edition: &str,
-) -> BTreeMap<String, Vec<(&'static str, Option<u64>)>> {
+    raw: &'a [RawInput],
+) -> BTreeMap<String, Vec<(&'a str, Option<u64>)>> {
     bodies(agg)
         .into_iter()
         .map(|b| {
-            let values = mapping(edition)
+            let values = raw
                 .iter()
-                .map(|(code, m)| (*code, value(agg, &b, *m)))
+                .map(|r| (r.input.as_str(), value(agg, &b, &r.measure)))
                 .collect();
             (b, values)
         })

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use bagalau_aggregate::measures::{discrepancies, mapping, value, Measure};
+use bagalau_aggregate::measures::{discrepancies, value, Channel, Measure};
 use bagalau_aggregate::udf::{codes, Windows, LATE, ONE_DAY};
 use bagalau_aggregate::{aggregate_blocking, Options, Progress};
 use bagalau_raw::days::DayTable;
@@ -218,27 +218,38 @@ fn precedence_failures_and_refusals() {
         ("failures.csv", failures.to_string()),
     ]);
     let agg = aggregate_blocking(dir.path(), &Options::default(), &Progress::default()).unwrap();
-    let v = |m| value(&agg, "MJ", m);
-    assert_eq!(v(Measure::Total(&["psc"])), Some(2));
-    assert_eq!(v(Measure::LateMonitoring(&["psc"])), Some(1));
-    assert_eq!(v(Measure::LateReported(&["psc"])), Some(0));
+    let v = |m: &Measure| value(&agg, "MJ", m);
+    assert_eq!(v(&Measure::Completed(chs_of(&["psc"]))), Some(2));
+    assert_eq!(v(&Measure::LateMonitoring(chs_of(&["psc"]))), Some(1));
+    assert_eq!(v(&Measure::LateReported(chs_of(&["psc"]))), Some(0));
     assert_eq!(
-        v(Measure::LateMonitoring(&["body"])),
+        v(&Measure::LateMonitoring(chs_of(&["body"]))),
         None,
         "no connected service in the body"
     );
     assert_eq!(
-        v(Measure::Total(&["body"])),
+        v(&Measure::Completed(chs_of(&["body"]))),
         Some(1),
         "the record in progress is not counted"
     );
-    assert_eq!(v(Measure::LateReported(&["body"])), Some(1));
-    assert_eq!(v(Measure::Total(&["portal"])), Some(2));
-    assert_eq!(v(Measure::FailureTotal(&["portal", "elicense"])), Some(1));
-    assert_eq!(v(Measure::FailureLate(&["portal", "elicense"])), Some(1));
-    assert_eq!(v(Measure::FailureTotal(&["psc", "body"])), None);
+    assert_eq!(v(&Measure::LateReported(chs_of(&["body"]))), Some(1));
+    assert_eq!(v(&Measure::Completed(chs_of(&["portal"]))), Some(2));
     assert_eq!(
-        v(Measure::Total(&["portal", "psc", "body", "elicense"])),
+        v(&Measure::FailureCompleted(chs_of(&["portal", "elicense"]))),
+        Some(1)
+    );
+    assert_eq!(
+        v(&Measure::FailureLate(chs_of(&["portal", "elicense"]))),
+        Some(1)
+    );
+    assert_eq!(
+        v(&Measure::FailureCompleted(chs_of(&["psc", "body"]))),
+        None
+    );
+    assert_eq!(
+        v(&Measure::Completed(chs_of(&[
+            "portal", "psc", "body", "elicense"
+        ]))),
         Some(5)
     );
     let r = &agg.rejections;
@@ -293,10 +304,13 @@ fn parquet_records_refused_by_the_plan_are_counted() {
         1
     );
     assert_eq!(agg.rejections.accepted[&Table::Deliveries], 3);
-    assert_eq!(value(&agg, "MJ", Measure::Total(&["psc"])), Some(3));
+    assert_eq!(
+        value(&agg, "MJ", &Measure::Completed(chs_of(&["psc"]))),
+        Some(3)
+    );
     // The second record of each batch is late (completed on Tuesday for Monday).
     assert_eq!(
-        value(&agg, "MJ", Measure::LateMonitoring(&["psc"])),
+        value(&agg, "MJ", &Measure::LateMonitoring(chs_of(&["psc"]))),
         Some(2)
     );
 }
@@ -321,33 +335,33 @@ fn generated_records_aggregate_to_the_spec() {
     for b in &spec.bodies {
         for (i, ch) in ["portal", "psc", "body", "elicense"].iter().enumerate() {
             let c = b.channels[i];
-            let chs: &'static [&'static str] = match i {
+            let chs: &[&str] = match i {
                 0 => &["portal"],
                 1 => &["psc"],
                 2 => &["body"],
                 _ => &["elicense"],
             };
             assert_eq!(
-                value(&agg, &b.id, Measure::Total(chs)),
+                value(&agg, &b.id, &Measure::Completed(chs_of(chs))),
                 Some(c.connected.total + c.other.total),
                 "{} {ch}",
                 b.id
             );
             assert_eq!(
-                value(&agg, &b.id, Measure::Late(chs)),
+                value(&agg, &b.id, &Measure::Late(chs_of(chs))),
                 Some(c.connected.late + c.other.late),
                 "{} {ch}",
                 b.id
             );
             assert_eq!(
-                value(&agg, &b.id, Measure::LateReported(chs)),
+                value(&agg, &b.id, &Measure::LateReported(chs_of(chs))),
                 Some(c.other.late),
                 "{} {ch}",
                 b.id
             );
             let failure = c.connected.failure + c.other.failure;
             assert_eq!(
-                value(&agg, &b.id, Measure::FailureTotal(chs)),
+                value(&agg, &b.id, &Measure::FailureCompleted(chs_of(chs))),
                 (failure > 0).then_some(failure),
                 "{} {ch}",
                 b.id
@@ -393,17 +407,30 @@ fn generated_records_aggregate_to_the_spec() {
     assert_eq!(found, planted);
 }
 
-/// Every input an edition maps from raw records exists in that edition.
+/// The editions with raw records map inputs (the loader checks that each exists in the
+/// edition, is the body's and numeric).
 #[test]
-fn mapped_inputs_exist_in_their_editions() {
+fn editions_with_raw_records_map_their_inputs() {
     for id in ["2014-services", "2017-services", "2018-interaction"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../methodologies")
             .join(id);
-        let text = std::fs::read_to_string(dir.join("inputs.toml")).unwrap();
-        assert!(!mapping(id).is_empty());
-        for (code, _) in mapping(id) {
-            assert!(text.contains(&format!("code = \"{code}\"")), "{id}: {code}");
+        let ed = bagalau_methodology::load(&dir).unwrap();
+        assert!(!ed.raw_inputs.is_empty(), "{id}");
+        for r in &ed.raw_inputs {
+            assert!(
+                ed.inputs.iter().any(|i| i.code == r.input),
+                "{id}: {}",
+                r.input
+            );
         }
     }
+}
+
+/// Channels as written in the test tables.
+fn chs_of(codes: &[&str]) -> Vec<Channel> {
+    codes
+        .iter()
+        .map(|c| Channel::from_code(c).expect("a channel"))
+        .collect()
 }

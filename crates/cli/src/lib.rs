@@ -66,6 +66,12 @@ pub fn edition_check(dir: &Path) -> Result<String> {
                 .unwrap_or_default()
         ));
     }
+    if !ed.raw_inputs.is_empty() {
+        s.push_str(&format!(
+            "Показателей из первичных записей (raw.toml): {}.\n",
+            ed.raw_inputs.len()
+        ));
+    }
     s.push_str(&quote_sources_ru(&ed));
     Ok(s)
 }
@@ -194,7 +200,11 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
             &json!({"edition": ed.id, "directions": directions, "inputs": inputs, "parameters": params, "reporting": reporting,
                     "named_bodies": ed.named_bodies.iter().map(|b| json!({"id": b.id, "name": b.name, "kind": b.group.code(), "ref": b.cite.reference})).collect::<Vec<_>>(),
                     "criterion_evaluator_exceptions": ed.nodes.iter().flat_map(|n| n.evaluator_exceptions.iter().map(move |e| json!({"criterion": n.code, "bodies": e.bodies, "evaluator": e.evaluator, "note": e.note}))).collect::<Vec<_>>(),
-                    "procedure": ed.procedure.as_ref().map(|p| p.describe())}),
+                    "procedure": ed.procedure.as_ref().map(|p| p.describe()),
+                    "raw_inputs": ed.raw_inputs.iter().map(|r| json!({"input": r.input, "measure": r.measure.kind().code(),
+                        "channels": r.measure.channels().iter().map(|c| c.code()).collect::<Vec<_>>(),
+                        "source": match &r.measure { bagalau_methodology::raw_inputs::RawMeasure::LateWithoutOneDay(s) => Some(s.code()), _ => None },
+                        "ref": r.cite.reference, "status": r.cite.status.code()})).collect::<Vec<_>>()}),
         )? + "\n");
     }
     let mut s = String::new();
@@ -337,6 +347,19 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
         }
     }
     let _ = writeln!(s);
+    if !ed.raw_inputs.is_empty() {
+        let _ = writeln!(s, "Показатели, вычисляемые из первичных записей");
+        for r in &ed.raw_inputs {
+            let _ = writeln!(
+                s,
+                "  {:<24} {} [{}]",
+                r.input,
+                r.measure.describe_ru(),
+                r.cite.reference
+            );
+        }
+        let _ = writeln!(s);
+    }
     if let Some(p) = &ed.procedure {
         let _ = writeln!(
             s,

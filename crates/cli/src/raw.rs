@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use anyhow::{bail, Context, Result};
-use bagalau_aggregate::measures::{discrepancies, inputs, mapping, per_service};
+use bagalau_aggregate::measures::{discrepancies, inputs, per_service};
 use bagalau_aggregate::{aggregate_blocking, Aggregation, Options, Progress};
 use bagalau_raw::days::DayTable;
 use bagalau_raw::generate::{
@@ -205,7 +205,7 @@ fn write_reports(dir: &Path, agg: &Aggregation) -> Result<()> {
 
 /// `bagalau aggregate --edition DIR --raw DIR --out DATASET_DIR [--base DATASET_DIR]`.
 ///
-/// The inputs raw records define (see `bagalau_aggregate::measures::mapping`) replace the
+/// The inputs raw records define (the edition's `raw.toml`) replace the
 /// columns of the base dataset's `bodies.csv` (the bodies' forms give the rest); the dataset is
 /// written to a temporary folder, loaded back with the edition as a final check and renamed.
 /// Without `--base`, only the raw inputs (`raw/inputs.csv`) and the reports are written.
@@ -216,18 +216,21 @@ pub fn aggregate_command(
     base: Option<&Path>,
 ) -> Result<String> {
     let ed = load_edition(edition)?;
-    let map = mapping(&ed.id);
+    let map = &ed.raw_inputs;
     if map.is_empty() {
         bail!(
-            "для редакции «{}» не задано, какие показатели берутся из первичных записей (есть: 2014-services, 2017-services, 2018-interaction)",
-            ed.id
+            "для редакции «{}» не задано, какие показатели берутся из первичных записей: нет файла {}",
+            ed.id,
+            edition
+                .join(bagalau_methodology::raw_inputs::FILE)
+                .display()
         );
     }
     if out.exists() {
         bail!("{} уже существует", out.display());
     }
     let agg = run_aggregation(raw)?;
-    let values = inputs(&agg, &ed.id);
+    let values = inputs(&agg, map);
     let tmp = out.with_extension("tmp-aggregate");
     let _ = std::fs::remove_dir_all(&tmp);
     let result = write_dataset(&ed, &agg, &values, base, &tmp);
@@ -242,7 +245,10 @@ pub fn aggregate_command(
         "Органов в записях: {}; показателей из первичных записей: {} ({}).",
         values.len(),
         map.len(),
-        map.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+        map.iter()
+            .map(|r| r.input.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = writeln!(
         s,
@@ -253,22 +259,22 @@ pub fn aggregate_command(
     Ok(s)
 }
 
-type Values = std::collections::BTreeMap<String, Vec<(&'static str, Option<u64>)>>;
+type Values<'a> = std::collections::BTreeMap<String, Vec<(&'a str, Option<u64>)>>;
 
 fn write_dataset(
     ed: &bagalau_methodology::Edition,
     agg: &Aggregation,
-    values: &Values,
+    values: &Values<'_>,
     base: Option<&Path>,
     tmp: &Path,
 ) -> Result<()> {
     std::fs::create_dir_all(tmp)?;
     write_reports(&tmp.join("raw"), agg)?;
-    let map = mapping(&ed.id);
+    let map = &ed.raw_inputs;
     let mut inputs_csv = String::from("body");
-    for (c, _) in map {
+    for r in map {
         inputs_csv.push(',');
-        inputs_csv.push_str(c);
+        inputs_csv.push_str(&r.input);
     }
     inputs_csv.push('\n');
     for (b, vals) in values {
@@ -308,11 +314,11 @@ fn write_dataset(
         let vals = values.get(&id);
         let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
         for (i, h) in header.iter().enumerate() {
-            if let Some(j) = map.iter().position(|(c, _)| *c == h) {
+            if let Some(j) = map.iter().position(|r| r.input == h) {
                 // A body without records: nothing delivered (optional inputs left empty).
                 let v = match vals {
                     Some(v) => v[j].1,
-                    None => bagalau_aggregate::measures::value(agg, &id, map[j].1),
+                    None => bagalau_aggregate::measures::value(agg, &id, &map[j].measure),
                 };
                 row[i] = v.map(|v| v.to_string()).unwrap_or_default();
             }

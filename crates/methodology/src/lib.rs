@@ -14,6 +14,7 @@ pub mod model;
 pub mod procedure;
 pub mod quotes;
 mod raw;
+pub mod raw_inputs;
 
 pub use load::{load, CheckError, Diagnostic};
 pub use model::*;

@@ -40,7 +40,7 @@ fn render(d: &[Diagnostic]) -> String {
 }
 
 /// The files an edition folder may hold.
-pub const EDITION_FILES: [&str; 10] = [
+pub const EDITION_FILES: [&str; 11] = [
     "edition.toml",
     "inputs.toml",
     "reporting.toml",
@@ -51,6 +51,7 @@ pub const EDITION_FILES: [&str; 10] = [
     "penalties.toml",
     crate::checks::FILE,
     crate::procedure::FILE,
+    crate::raw_inputs::FILE,
 ];
 
 /// The functions of the formula language (documented in docs/EDITION-FORMAT.md).
@@ -1769,6 +1770,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
     l.diags.extend(check_diags);
 
     let procedure = crate::procedure::load(&mut l, dir);
+    let raw_inputs = crate::raw_inputs::load(&mut l, dir, &input_list, &tables);
     let sources = check_quotes(&mut l, dir, &ed, &ed_src);
 
     if !l.diags.is_empty() {
@@ -1822,6 +1824,7 @@ pub fn load(dir: &Path) -> Result<Edition, CheckError> {
         sources,
         checks,
         procedure,
+        raw_inputs,
     };
     // Each number in one place: a criterion's formula neither exceeds its maximum nor falls
     // short of it (interval reasoning over the formula).

@@ -581,6 +581,8 @@ pub struct Edition {
     pub checks: Vec<crate::checks::Check>,
     /// The evaluation procedure (`procedure.toml`), when the edition has one.
     pub procedure: Option<crate::procedure::Procedure>,
+    /// The inputs raw records define (`raw.toml`); empty when the edition has no such file.
+    pub raw_inputs: Vec<crate::raw_inputs::RawInput>,
 }
 
 impl NodeBody {
@@ -775,6 +777,13 @@ impl Edition {
         }
         if let Some(p) = &self.procedure {
             out.extend(p.citations());
+        }
+        for r in &self.raw_inputs {
+            out.push((
+                format!("raw.{}", r.input),
+                format!("Из первичных записей: {}", r.measure.describe_ru()),
+                &r.cite,
+            ));
         }
         out
     }

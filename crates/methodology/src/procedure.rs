@@ -7,7 +7,6 @@
 //! (crate `bagalau-cycle`) implements them; the edition says how long, from what, by whom, and
 //! cites the paragraph for each.
 
-use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -59,8 +58,8 @@ macro_rules! closed_set {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.name_ru())
             }
         }
@@ -81,6 +80,7 @@ macro_rules! closed_set {
         }
     };
 }
+pub(crate) use closed_set;
 
 closed_set!(
     /// An event of the cycle a deadline runs from.
@@ -456,7 +456,7 @@ struct StageActionRaw {
 /// The file name in an edition folder.
 pub const FILE: &str = "procedure.toml";
 
-fn closed<T: Copy>(
+pub(crate) fn closed<T: Copy>(
     l: &mut Loader,
     src: &Src,
     s: &Spanned<String>,
@@ -482,9 +482,10 @@ fn closed<T: Copy>(
 
 macro_rules! parse_closed {
     ($l:expr, $src:expr, $s:expr, $t:ident) => {
-        closed($l, $src, $s, $t::from_code, $t::ALL, $t::code, $t::what())
+        $crate::procedure::closed($l, $src, $s, $t::from_code, $t::ALL, $t::code, $t::what())
     };
 }
+pub(crate) use parse_closed;
 
 fn positive(l: &mut Loader, src: &Src, n: &Spanned<i64>, what: &str) -> u32 {
     match u32::try_from(*n.get_ref()) {
