@@ -310,6 +310,13 @@ fn translate_toml_error(msg: &str) -> String {
             .replace("boolean ", "логическое значение ")
             .replace("map", "таблица")
             .replace("sequence", "список");
+        let want = match want {
+            "a string" => "строка",
+            "a sequence" => "список",
+            "a boolean" => "логическое значение (true или false)",
+            "i64" | "u64" | "an integer" => "целое число",
+            other => other,
+        };
         return format!("неверное значение: {got}; ожидается {want}");
     }
     format!("ошибка TOML: {msg}")

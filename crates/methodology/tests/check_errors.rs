@@ -733,3 +733,198 @@ fn issue9_max_in_a_formula_follows_the_weight() {
     assert!(f.text.contains(", max, 0)"), "{}", f.text);
     assert!(format!("{:?}", f.expr).contains("Num(5)"), "{:?}", f.expr);
 }
+
+// --- raw.toml: which inputs raw records define ------------------------------------------------
+
+#[test]
+fn raw_inputs_are_loaded_as_written() {
+    use bagalau_methodology::raw_inputs::{RawChannel, RawMeasure};
+    let c = Copy::new("raw-ok");
+    c.edit(
+        "raw.toml",
+        "channels = [\"psc\", \"body\"]\nref = \"п.20\"\nquote",
+        "channels = [\"body\"]\nref = \"п.20\"\nquote",
+    );
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    let text = c.read("raw.toml");
+    assert_eq!(
+        ed.raw_inputs.len(),
+        text.matches("[[input]]").count(),
+        "one entry per [[input]]"
+    );
+    let get = |code: &str| {
+        ed.raw_inputs
+            .iter()
+            .find(|r| r.input == code)
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    assert_eq!(
+        get("failure_offline_total").measure,
+        RawMeasure::FailureCompleted(vec![RawChannel::Body]),
+        "the edited channels"
+    );
+    assert_eq!(
+        get("failure_offline_late").measure,
+        RawMeasure::FailureLate(vec![RawChannel::Psc, RawChannel::Body])
+    );
+    let r = get("psc_late_reported");
+    assert_eq!(r.measure, RawMeasure::LateReported(vec![RawChannel::Psc]));
+    assert!(r.cite.reference.contains("п.19"), "{}", r.cite.reference);
+    assert_eq!(
+        r.cite.location.file.file_name().and_then(|f| f.to_str()),
+        Some("raw.toml")
+    );
+}
+
+#[test]
+fn an_edition_without_raw_toml_maps_nothing() {
+    let c = Copy::new("raw-none");
+    std::fs::remove_file(c.path("raw.toml")).unwrap();
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    assert!(ed.raw_inputs.is_empty());
+}
+
+#[test]
+fn raw_unknown_input() {
+    let c = Copy::new("raw-unknown-input");
+    let (line, col) = c.edit("raw.toml", "\"portal_late\"", "\"portal_lat\"");
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "неизвестный показатель «portal_lat»");
+    assert!(e.message.contains("inputs.toml"), "{e}");
+    assert_eq!((e.location.line, e.location.column), (line, col), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn raw_input_of_a_row_table_or_bool_refused() {
+    let c = Copy::new("raw-table");
+    let (line, _) = c.edit("raw.toml", "code = \"elic_late\"", "code = \"term_days\"");
+    let (bool_line, _) = c.edit(
+        "raw.toml",
+        "code = \"portal_late\"",
+        "code = \"no_additional_services_conclusion\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«term_days» — столбец таблицы «services»");
+    assert_eq!(e.location.line, line, "{e}");
+    let e = the(&d, "raw.toml", "логический");
+    assert_eq!(e.location.line, bool_line, "{e}");
+    assert_only(&d, 2);
+}
+
+#[test]
+fn raw_unknown_measure_and_channel() {
+    let c = Copy::new("raw-measure");
+    let (m_line, m_col) = c.edit_after(
+        "raw.toml",
+        "code = \"portal_total\"",
+        "\"completed\"",
+        "\"total\"",
+    );
+    let (ch_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"elic_total\"",
+        "[\"elicense\"]",
+        "[\"mail\"]",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«total» (мера)");
+    assert_eq!((e.location.line, e.location.column), (m_line, m_col), "{e}");
+    assert!(
+        e.message.contains("late_without_one_day"),
+        "lists the measures: {e}"
+    );
+    let e = the(&d, "raw.toml", "«mail» (способ оказания)");
+    assert_eq!(e.location.line, ch_line, "{e}");
+    assert!(e.message.contains("portal, psc, body, elicense"), "{e}");
+    assert_only(&d, 2);
+}
+
+#[test]
+fn raw_duplicate_input() {
+    let c = Copy::new("raw-dup");
+    let first = c.find("raw.toml", "", "code = \"portal_total\"").0;
+    let (line, _) = c.edit(
+        "raw.toml",
+        "code = \"elic_total\"",
+        "code = \"portal_total\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«portal_total» уже указан");
+    assert_eq!(e.location.line, line, "{e}");
+    assert!(e.message.contains(&format!("raw.toml:{first}:")), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn raw_parameters_follow_the_measure() {
+    let c = Copy::new("raw-params");
+    // A measure without channels given some, one with channels given none, a source where none
+    // is taken, an unknown key.
+    let (svc_line, _) = c.edit(
+        "raw.toml",
+        "channels = [\"portal\", \"psc\", \"body\", \"elicense\"]\nref = \"п.43\"",
+        "channels = []\nref = \"п.43\"",
+    );
+    let (no_ch_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"body_total\"",
+        "channels = [\"body\"]\n",
+        "",
+    );
+    let (src_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"portal_late\"",
+        "channels = [\"portal\"]\n",
+        "channels = [\"portal\"]\nsource = \"monitoring\"\n",
+    );
+    let d = c.load_err();
+    assert_eq!(
+        the(&d, "raw.toml", "не указан ни один способ оказания")
+            .location
+            .line,
+        svc_line
+    );
+    // `measure` is on the line before the removed `channels`.
+    assert_eq!(
+        the(&d, "raw.toml", "мера «completed» требует channels")
+            .location
+            .line,
+        no_ch_line - 1
+    );
+    assert_eq!(
+        the(&d, "raw.toml", "мера «late» не принимает source")
+            .location
+            .line,
+        src_line + 1
+    );
+    assert_only(&d, 3);
+
+    let c = Copy::new("raw-key");
+    let (line, _) = c.edit(
+        "raw.toml",
+        "measure = \"late\"",
+        "measure = \"late\"\nweight = 2",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "неизвестный ключ «weight»");
+    assert_eq!(e.location.line, line + 1, "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn raw_float_refused_and_empty_file_refused() {
+    let c = Copy::new("raw-float");
+    let (line, _) = c.edit("raw.toml", "measure = \"late\"", "measure = 1e3");
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "дробное число");
+    assert!(e.message.ends_with("ожидается строка"), "{e}");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+
+    let c = Copy::new("raw-empty");
+    std::fs::write(c.path("raw.toml"), "# nothing\n").unwrap();
+    let d = c.load_err();
+    the(&d, "raw.toml", "не указан ни один показатель");
+    assert_only(&d, 1);
+}
