@@ -1,0 +1,168 @@
+//! Which inputs raw records define is edition data (`raw.toml`): editing the file changes what
+//! `bagalau aggregate` writes, with no Rust change; an edition without the file is refused by
+//! name.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, root};
+
+/// A fresh empty scratch folder for one test.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bagalau-rawmap-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// `raw/inputs.csv` of an aggregated folder: body → column → value (empty: `None`).
+type Inputs = BTreeMap<String, BTreeMap<String, Option<u64>>>;
+
+fn aggregate_inputs(edition: &Path, raw: &Path, out: &Path) -> Inputs {
+    bagalau::raw::aggregate_command(edition, raw, out, None).expect("aggregate");
+    let mut r = csv::Reader::from_path(out.join("raw/inputs.csv")).expect("inputs.csv");
+    let h = r.headers().expect("header").clone();
+    let mut m = Inputs::new();
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        let mut row = BTreeMap::new();
+        for (name, v) in h.iter().zip(rec.iter()).skip(1) {
+            row.insert(name.to_string(), v.parse::<u64>().ok());
+        }
+        m.insert(rec[0].to_string(), row);
+    }
+    m
+}
+
+#[test]
+fn editing_raw_toml_changes_what_aggregate_writes() {
+    let dir = scratch("edit");
+    let raw = dir.join("raw");
+    bagalau::raw::generate_command(2020, None, Some(20_000), None, &raw, 7, false)
+        .expect("generate");
+    let original = root().join("methodologies/2014-services");
+    let before = aggregate_inputs(&original, &raw, &dir.join("a"));
+
+    // The copy reads the portal's total over both portals, and the portal's late deliveries as
+    // all its completed ones.
+    let copy = copy_dir("methodologies/2014-services", "rawmap-edition");
+    edit(
+        &copy.join("edition.toml"),
+        "text = \"../texts/",
+        &format!("text = \"{}/", root().join("methodologies/texts").display()),
+    );
+    let file = copy.join("raw.toml");
+    edit(
+        &file,
+        "code = \"portal_total\"\nmeasure = \"completed\"\nchannels = [\"portal\"]",
+        "code = \"portal_total\"\nmeasure = \"completed\"\nchannels = [\"portal\", \"elicense\"]",
+    );
+    edit(
+        &file,
+        "code = \"portal_late\"\nmeasure = \"late\"",
+        "code = \"portal_late\"\nmeasure = \"completed\"",
+    );
+    let after = aggregate_inputs(&copy, &raw, &dir.join("b"));
+
+    assert!(!before.is_empty());
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let mut changed = 0;
+    for (body, b) in &before {
+        let a = &after[body];
+        let v = |m: &BTreeMap<String, Option<u64>>, c: &str| m[c].expect("a value");
+        let both = v(b, "portal_total") + v(b, "elic_total");
+        assert_eq!(v(a, "portal_total"), both, "{body}");
+        assert_eq!(
+            v(a, "portal_late"),
+            v(b, "portal_total"),
+            "{body}: late read as completed"
+        );
+        changed += usize::from(v(b, "portal_late") != v(b, "portal_total"));
+        changed += usize::from(v(b, "elic_total") > 0);
+        for (code, x) in b {
+            if code != "portal_total" && code != "portal_late" {
+                assert_eq!(a[code], *x, "{body}.{code} unchanged");
+            }
+        }
+    }
+    assert!(changed > 0, "the edit changed some body's values");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn an_edition_without_raw_toml_is_refused_by_name() {
+    let dir = scratch("none");
+    let copy = copy_dir("methodologies/2014-services", "rawmap-none");
+    edit(
+        &copy.join("edition.toml"),
+        "text = \"../texts/",
+        &format!("text = \"{}/", root().join("methodologies/texts").display()),
+    );
+    std::fs::remove_file(copy.join("raw.toml")).expect("remove");
+    let out = dir.join("out");
+    let e = bagalau::raw::aggregate_command(&copy, &dir, &out, None).expect_err("refused");
+    let msg = format!("{e:#}");
+    assert!(
+        msg.contains(&copy.join("raw.toml").display().to_string()),
+        "{msg}"
+    );
+    assert!(msg.contains("нет файла"), "{msg}");
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// `edition check` counts the mapped inputs and `edition describe` lists them with their
+/// paragraphs, for every edition that has `raw.toml`.
+#[test]
+fn check_and_describe_show_the_raw_inputs() {
+    for id in ["2014-services", "2017-services", "2018-interaction"] {
+        let dir = root().join("methodologies").join(id);
+        let ed = bagalau::load_edition(&dir).expect("loads");
+        assert!(!ed.raw_inputs.is_empty(), "{id}");
+        let check = bagalau::edition_check(&dir).expect("check");
+        assert!(
+            check.contains(&format!(
+                "Показателей из первичных записей (raw.toml): {}.",
+                ed.raw_inputs.len()
+            )),
+            "{check}"
+        );
+        let text = bagalau::edition_describe(&dir, bagalau::Format::Text).expect("describe");
+        for r in &ed.raw_inputs {
+            let line = text
+                .lines()
+                .find(|l| {
+                    l.trim_start().starts_with(&format!("{} ", r.input))
+                        && l.contains(&r.measure.describe_ru())
+                })
+                .unwrap_or_else(|| panic!("{id}: {} not described", r.input));
+            assert!(line.contains(&r.cite.reference), "{line}");
+        }
+        let json: serde_json::Value = serde_json::from_str(
+            &bagalau::edition_describe(&dir, bagalau::Format::Json).expect("describe"),
+        )
+        .expect("json");
+        let listed = json["raw_inputs"].as_array().expect("raw_inputs");
+        assert_eq!(listed.len(), ed.raw_inputs.len(), "{id}");
+        for (j, r) in listed.iter().zip(&ed.raw_inputs) {
+            assert_eq!(j["input"], r.input.as_str());
+            assert_eq!(j["measure"], r.measure.kind().code());
+        }
+    }
+    let none = bagalau::edition_check(&root().join("methodologies/2021-operational-2023-june"))
+        .expect("check");
+    assert!(!none.contains("первичных записей"), "{none}");
+}
