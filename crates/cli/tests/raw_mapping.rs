@@ -97,6 +97,18 @@ fn editing_raw_toml_changes_what_aggregate_writes() {
         }
     }
     assert!(changed > 0, "the edit changed some body's values");
+
+    // `edition diff` shows the two edited mappings and nothing else.
+    let d = bagalau::edition_diff(&original, &copy, None, bagalau::Format::Text).expect("diff");
+    assert!(d.contains("== ИЗ ПЕРВИЧНЫХ ЗАПИСЕЙ =="), "{d}");
+    assert!(
+        d.contains("~ portal_total") && d.contains("~ portal_late"),
+        "{d}"
+    );
+    assert!(
+        d.contains("Итого: добавлено 0, исключено 0, изменено 2."),
+        "{d}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&copy);
 }

@@ -224,6 +224,19 @@ fn items(ed: &Edition, cw: Option<&Crosswalk>) -> Items {
             );
         }
     }
+    for r in &ed.raw_inputs {
+        m.insert(
+            ("из первичных записей", r.input.clone()),
+            (
+                ed.inputs
+                    .iter()
+                    .find(|i| i.code == r.input)
+                    .map_or_else(String::new, |i| i.name.clone()),
+                vec![("мера", r.measure.describe_ru())],
+                r.cite.reference.clone(),
+            ),
+        );
+    }
     for i in &ed.inputs {
         let table = i
             .table
@@ -321,7 +334,7 @@ pub fn diff(a: &Edition, b: &Edition, cw: Option<&Crosswalk>) -> Vec<Change> {
 }
 
 /// Sections in the order a methodologist reads them: the tree first, the data dictionary last.
-const SECTION_ORDER: [&str; 11] = [
+const SECTION_ORDER: [&str; 12] = [
     "направления",
     "органы, названные в акте",
     "сопоставлено по crosswalk",
@@ -333,6 +346,7 @@ const SECTION_ORDER: [&str; 11] = [
     "вычисляемые значения",
     "входные показатели",
     "отчётные данные",
+    "из первичных записей",
 ];
 
 /// For each period of `from..=to`, the editions (by id) that cover it, each with why: the year
