@@ -100,7 +100,7 @@ pub fn value(agg: &Aggregation, body: &str, m: &Measure) -> Option<u64> {
             &mut sum(agg, body, |k| {
                 k.connected == (*source == RecordSource::Monitoring)
             }),
-            |c| c.late - c.one_day_late,
+            |c| c.late.saturating_sub(c.one_day_late),
         )),
         Measure::ServiceKinds => Some(kinds(&|_, _| true)),
         Measure::OneDayKinds => Some(kinds(&|_, c| c.one_day > 0)),

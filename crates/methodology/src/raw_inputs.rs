@@ -70,6 +70,15 @@ enum Params {
 }
 
 impl MeasureKind {
+    /// Whether the measure leaves its input empty for some bodies (nothing to count), so the
+    /// input must be optional.
+    pub fn may_be_empty(self) -> bool {
+        matches!(
+            self,
+            MeasureKind::LateMonitoring | MeasureKind::FailureCompleted | MeasureKind::FailureLate
+        )
+    }
+
     fn params(self) -> Params {
         use MeasureKind as K;
         match self {
@@ -257,7 +266,8 @@ fn build(
     for e in &raw.input {
         let code = e.code.get_ref();
         let at = src.span_loc(e.code.span());
-        match inputs.iter().find(|i| &i.code == code) {
+        let input = inputs.iter().find(|i| &i.code == code);
+        match input {
             None => l.err(
                 at.clone(),
                 format!("неизвестный показатель «{code}»: его нет в inputs.toml"),
@@ -358,6 +368,15 @@ fn build(
         let Some(kind) = kind else {
             continue;
         };
+        if kind.may_be_empty() && input.is_some_and(|i| !i.optional) {
+            l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» оставляет показатель пустым, когда нечего считать, а показатель «{code}» обязателен: укажите optional = true в inputs.toml или другую меру",
+                    kind.code()
+                ),
+            );
+        }
         use MeasureKind as K;
         use RawMeasure as M;
         let measure = match kind {

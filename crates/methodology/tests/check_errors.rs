@@ -928,3 +928,36 @@ fn raw_float_refused_and_empty_file_refused() {
     the(&d, "raw.toml", "не указан ни один показатель");
     assert_only(&d, 1);
 }
+
+#[test]
+fn raw_measure_that_may_be_empty_needs_an_optional_input() {
+    let c = Copy::new("raw-optional");
+    // psc_total is required; failure_completed leaves it empty for a body without failures.
+    let (line, col) = c.edit_after(
+        "raw.toml",
+        "code = \"psc_total\"",
+        "\"completed\"",
+        "\"failure_completed\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«psc_total» обязателен");
+    assert_eq!((e.location.line, e.location.column), (line, col), "{e}");
+    assert!(e.message.contains("optional = true"), "{e}");
+    assert_only(&d, 1);
+}
+
+#[test]
+fn raw_quote_checked_word_for_word() {
+    let c = Copy::new("raw-quote");
+    c.edit(
+        "raw.toml",
+        "подключенных к ИС «Мониторинг»\"]",
+        "подключённых к системе\"]",
+    );
+    let line = c.find("raw.toml", "", "code = \"psc_late_monitoring\"").0;
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "цитата не найдена дословно");
+    assert!(e.message.contains("подключённых к системе"), "{e}");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+}
