@@ -178,3 +178,25 @@ fn check_and_describe_show_the_raw_inputs() {
         .expect("check");
     assert!(!none.contains("первичных записей"), "{none}");
 }
+
+/// The edition format's documentation names every measure, channel and source the loader
+/// accepts.
+#[test]
+fn the_format_documents_every_measure_channel_and_source() {
+    use bagalau_methodology::raw_inputs::{MeasureKind, RawChannel, RecordSource};
+    let doc = std::fs::read_to_string(root().join("docs/EDITION-FORMAT.md")).expect("doc");
+    let section = &doc[doc
+        .find("## Inputs from raw records (`raw.toml`)")
+        .expect("section")..];
+    let codes = MeasureKind::ALL
+        .iter()
+        .map(|m| m.code())
+        .chain(RawChannel::ALL.iter().map(|c| c.code()))
+        .chain(RecordSource::ALL.iter().map(|s| s.code()));
+    for code in codes {
+        assert!(
+            section.contains(&format!("`{code}`")),
+            "{code} not documented"
+        );
+    }
+}
