@@ -87,9 +87,17 @@ fn generated_from_example_aggregates_to_its_results() {
     let g = bagalau::raw::generate_command(2014, None, None, Some(&base), &raw, 2014, false)
         .expect("generate");
     assert!(g.contains("органов 32"), "{g}");
+    assert!(g.contains("(услуг 111)"), "{g}");
+    // The survey scores must come from the questionnaires: the base given to the aggregation
+    // has them blank.
+    let blank = blank_survey_scores(&base, &dir.join("base-blank"));
     let report =
-        bagalau::raw::aggregate_command(&edition, &raw, &out, Some(&base)).expect("aggregate");
+        bagalau::raw::aggregate_command(&edition, &raw, &out, Some(&blank)).expect("aggregate");
     assert!(report.contains("отклонено 0"), "{report}");
+    assert!(
+        report.contains("«Анкеты опросов услугополучателей» (surveys): принято записей"),
+        "{report}"
+    );
 
     let (ed_a, a, period_a) = bagalau::run_evaluation(&edition, &base).expect("example");
     let (ed_b, b, period_b) = bagalau::run_evaluation(&edition, &out).expect("aggregated");
@@ -107,7 +115,27 @@ fn generated_from_example_aggregates_to_its_results() {
     let lb = bagalau_data::load_dataset(&ed_b, &out).unwrap();
     for (x, y) in la.dataset.bodies.iter().zip(&lb.dataset.bodies) {
         assert_eq!(x.values, y.values, "{}", x.id);
+        // Per service: every value equal, satisfaction and informedness included (as numbers:
+        // the example writes 9.0, the aggregation 9).
+        assert_eq!(x.tables.len(), y.tables.len());
+        for (tx, ty) in x.tables.iter().zip(&y.tables) {
+            assert_eq!(tx.len(), ty.len(), "{}", x.id);
+            for (rx, ry) in tx.iter().zip(ty) {
+                assert_eq!(rx.key, ry.key);
+                assert_eq!(rx.values(), ry.values(), "{}/{}", x.id, rx.key);
+            }
+        }
     }
+    let scored = |dir: &Path| -> usize {
+        let mut r = csv::Reader::from_path(dir.join("services.csv")).unwrap();
+        r.records()
+            .map(|x| x.unwrap())
+            .filter(|x| !x[10].is_empty())
+            .count()
+    };
+    assert_eq!((scored(&blank), scored(&out)), (0, 110));
+
+    survey_refusals(&edition, &raw, &blank, &dir);
 
     // The discrepancy report: exactly the planted differences (MJ's report equals the IS and is
     // not listed).
@@ -135,6 +163,84 @@ fn generated_from_example_aggregates_to_its_results() {
     assert_eq!(p.len(), 3, "{planted}");
     assert_eq!(f, p, "{found}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A copy of a 2014 dataset with every service's satisfaction and informedness blank.
+fn blank_survey_scores(base: &Path, to: &Path) -> PathBuf {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(base).unwrap().flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    let mut r = csv::Reader::from_path(base.join("services.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let cols: Vec<usize> = ["satisfaction", "informedness"]
+        .iter()
+        .map(|n| h.iter().position(|c| c == *n).unwrap())
+        .collect();
+    let mut w = csv::Writer::from_path(to.join("services.csv")).unwrap();
+    w.write_record(&h).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        for c in &cols {
+            row[*c] = String::new();
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    to.to_path_buf()
+}
+
+/// Questionnaires about a service the body does not have are refused and named; a mean that
+/// is not a terminating decimal (25/3) is reported and nothing is written; 17/2 is written as
+/// 8.5.
+fn survey_refusals(edition: &Path, raw: &Path, base: &Path, dir: &Path) {
+    const HEADER: &str = "id,kind,body,service,surveyed,scale,satisfaction,informedness,satisfied";
+    let folder = |tag: &str, answers: &[u32]| -> PathBuf {
+        let d = dir.join(tag);
+        std::fs::create_dir_all(&d).unwrap();
+        for t in ["deliveries", "appeals", "failures"] {
+            let f = format!("{t}.parquet");
+            std::fs::copy(raw.join(&f), d.join(&f)).unwrap();
+        }
+        let mut text = format!("{HEADER}\n");
+        for (i, a) in answers.iter().enumerate() {
+            text.push_str(&format!(
+                "{},public,MZSR,pension_age,2014-05-14 10:00:00,10,{a},,true\n",
+                i + 1
+            ));
+        }
+        text.push_str("99,public,MJ,no_such_service,2014-05-14 10:00:00,10,9,9,true\n");
+        std::fs::write(d.join("surveys.csv"), text).unwrap();
+        d
+    };
+    let out = dir.join("out-25-3");
+    let e =
+        bagalau::raw::aggregate_command(edition, &folder("raw-25-3", &[8, 8, 9]), &out, Some(base))
+            .unwrap_err();
+    assert!(
+        format!("{e:#}").contains("MZSR/pension_age: satisfaction = 25/3"),
+        "{e:#}"
+    );
+    assert!(!out.exists());
+    let out = dir.join("out-17-2");
+    let report =
+        bagalau::raw::aggregate_command(edition, &folder("raw-17-2", &[8, 9]), &out, Some(base))
+            .expect("aggregate");
+    assert!(
+        report.contains("(surveys): принято записей 2, отклонено 1"),
+        "{report}"
+    );
+    assert!(
+        report.contains("опрос об услуге, которой нет в перечне услуг органа: 1"),
+        "{report}"
+    );
+    assert!(report.contains("MJ/no_such_service"), "{report}");
+    let text = std::fs::read_to_string(out.join("services.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(",8.5,")).collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert!(rows[0].starts_with("MZSR,pension_age,"), "{text}");
 }
 
 /// A folder without deliveries, and an edition without a raw mapping, are refused by name.
