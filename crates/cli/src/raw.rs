@@ -270,15 +270,7 @@ pub fn aggregate_command(
     let values = inputs(&agg, &ed.id);
     let tmp = out.with_extension("tmp-aggregate");
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = write_dataset(&ed, &agg, &values, base, &tmp).and_then(|()| match base {
-        Some(_) if surveyed => {
-            write_survey_inputs(&ed.id, &agg, &tmp)?;
-            bagalau_data::load_dataset(&ed, &tmp)
-                .map(|_| ())
-                .context("проверка записанного набора данных")
-        }
-        _ => Ok(()),
-    });
+    let result = write_dataset(&ed, &agg, &values, base, &tmp, surveyed);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -318,6 +310,30 @@ pub fn aggregate_command(
     }
     let _ = writeln!(s, "Записано в {}.", out.display());
     Ok(s)
+}
+
+/// `raw/survey_inputs.csv`: every per-body survey input of the edition for every body with
+/// questionnaires — the exact value as a fraction and, when it terminates, as a decimal.
+fn write_survey_report(edition: &str, agg: &Aggregation, dir: &Path) -> Result<()> {
+    let mut text = String::from("body,input,exact,decimal\n");
+    let bodies: std::collections::BTreeSet<&str> =
+        agg.surveys.keys().map(|k| k.body.as_str()).collect();
+    for body in bodies {
+        for (code, m) in body_inputs(edition) {
+            if let Some(v) = body_value(&agg.surveys, body, *m) {
+                let _ = writeln!(
+                    text,
+                    "{},{code},{},{}",
+                    csv_cell(body),
+                    v.fraction(),
+                    v.decimal().unwrap_or_default()
+                );
+            }
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("survey_inputs.csv"), text)?;
+    Ok(())
 }
 
 /// (body, service) of every row of a per-service table.
@@ -444,9 +460,13 @@ fn write_dataset(
     values: &Values,
     base: Option<&Path>,
     tmp: &Path,
+    surveyed: bool,
 ) -> Result<()> {
     std::fs::create_dir_all(tmp)?;
     write_reports(&tmp.join("raw"), agg)?;
+    if surveyed {
+        write_survey_report(&ed.id, agg, &tmp.join("raw"))?;
+    }
     let map = mapping(&ed.id);
     let mut inputs_csv = String::from("body");
     for (c, _) in map {
@@ -514,6 +534,9 @@ fn write_dataset(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if surveyed {
+        write_survey_inputs(&ed.id, agg, tmp)?;
     }
     bagalau_data::load_dataset(ed, tmp).context("проверка записанного набора данных")?;
     Ok(())

@@ -243,6 +243,91 @@ fn survey_refusals(edition: &Path, raw: &Path, base: &Path, dir: &Path) {
     assert!(rows[0].starts_with("MZSR,pension_age,"), "{text}");
 }
 
+/// 2017: the per-body survey inputs come from the questionnaires — respondents and kinds of
+/// services of the public monitoring, all its respondents, the body's own monitoring, the share
+/// of satisfied (%) and the 5-point index, exactly; a body without questionnaires did not take
+/// part (share and index empty, counts 0).
+#[test]
+fn survey_inputs_of_2017_from_questionnaires() {
+    let dir = scratch("survey2017");
+    let raw = dir.join("raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    let header: Vec<&str> = bagalau_raw::Table::Deliveries
+        .columns()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    // 600 deliveries a body (more than any body's reconciled violations in the base), of two
+    // services for «ca».
+    let mut deliveries = format!("{}\n", header.join(","));
+    let mut id = 0;
+    for body in ["ca", "cb", "cc", "lb", "kar"] {
+        for k in 0..600 {
+            id += 1;
+            let service = if body == "ca" {
+                ["s1", "s2"][k % 2]
+            } else {
+                "x1"
+            };
+            deliveries.push_str(&format!(
+                "{id},body,{service},{body},,body,2017-03-01 10:00:00,5,working_days,2017-03-02 10:00:00,delivered,,false\n"
+            ));
+        }
+    }
+    std::fs::write(raw.join("deliveries.csv"), deliveries).unwrap();
+    let rows = [
+        "1,public,ca,s1,2017-05-14 10:00:00,5,5,4,true",
+        "2,public,ca,s1,2017-05-14 11:00:00,5,4,4,true",
+        "3,public,ca,s2,2017-05-15 10:00:00,5,4,,false",
+        "4,public,ca,s2,2017-05-15 11:00:00,5,5,5,true",
+        "5,own,ca,s1,2017-06-01 10:00:00,5,3,3,false",
+        "6,own,ca,s1,2017-06-01 10:00:00,5,5,5,true",
+        "7,own,ca,s1,2017-06-01 10:00:00,5,5,5,true",
+    ];
+    std::fs::write(
+        raw.join("surveys.csv"),
+        format!(
+            "id,kind,body,service,surveyed,scale,satisfaction,informedness,satisfied\n{}\n",
+            rows.join("\n")
+        ),
+    )
+    .unwrap();
+    let edition = root().join("methodologies/2017-services");
+    let base = root().join("examples/2017-services");
+    let out = dir.join("dataset");
+    let report =
+        bagalau::raw::aggregate_command(&edition, &raw, &out, Some(&base)).expect("aggregate");
+    assert!(
+        report.contains("(surveys): принято записей 7, отклонено 0"),
+        "{report}"
+    );
+    let mut r = csv::Reader::from_path(out.join("bodies.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let cols = [
+        "survey_respondents",
+        "survey_service_kinds",
+        "own_survey_respondents",
+        "satisfied_share",
+        "satisfaction_index",
+    ];
+    let mut got = Vec::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let cell = |n: &str| rec[h.iter().position(|c| c == n).unwrap()].to_string();
+        got.push((cell("id"), cols.map(cell)));
+    }
+    let ca = got.iter().find(|(id, _)| id == "ca").unwrap();
+    assert_eq!(ca.1, ["4", "2", "3", "75", "4.5"].map(String::from));
+    for (id, v) in &got {
+        if id != "ca" {
+            assert_eq!(v, &["0", "0", "", "", ""].map(String::from), "{id}");
+        }
+    }
+    let report = std::fs::read_to_string(out.join("raw/survey_inputs.csv")).unwrap();
+    assert!(report.contains("ca,satisfied_share,300/4,75"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A folder without deliveries, and an edition without a raw mapping, are refused by name.
 #[test]
 fn aggregate_refuses_what_it_cannot_map() {
