@@ -330,7 +330,7 @@ pub async fn logical_plans(dir: &Path, opts: &Options) -> Result<Vec<LogicalPlan
     let progress = Progress::default();
     let mut rej = Rejections::default();
     let mut out = Vec::new();
-    for table in [Table::Deliveries, Table::Appeals] {
+    for table in [Table::Deliveries, Table::Appeals, Table::Surveys] {
         if let Some(path) = table_file(dir, table) {
             let udf = ScalarUDF::from(RecordCodes::new(
                 table,
@@ -341,6 +341,7 @@ pub async fn logical_plans(dir: &Path, opts: &Options) -> Result<Vec<LogicalPlan
             let df = frame(&ctx, &path, table, &mut rej, &progress).await?;
             let planned = match table {
                 Table::Deliveries => deliveries_plan(df, &udf)?,
+                Table::Surveys => surveys::surveys_plan(df, &udf)?,
                 _ => appeals_plan(df, &udf)?,
             };
             out.push(planned.into_optimized_plan()?);

@@ -542,6 +542,53 @@ mod generated {
 
     use crate::{aggregate_blocking, Options, Progress};
 
+    /// Parquet through the plan: questionnaires the CSV reader would have refused (an answer of
+    /// 11 and of -3 on the 10-point scale), written directly, are refused by the plan under
+    /// their reason and left out of the sums.
+    #[test]
+    fn parquet_questionnaires_refused_by_the_plan_are_counted() {
+        use bagalau_raw::schema::Table;
+        use bagalau_raw::Reason;
+        let text = "id,kind,body,service,surveyed,scale,satisfaction,informedness,satisfied\n\
+                    1,public,MJ,a,2014-05-14 10:00:00,10,9,8,true\n\
+                    2,public,MJ,a,2014-05-14 11:00:00,10,6,,false\n\
+                    3,public,MJ,a,2014-05-14 12:00:00,10,8,7,true\n";
+        let loaded = bagalau_raw::read_csv(Table::Surveys, "s.csv", text.as_bytes()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("deliveries.csv"),
+            "id,source,service,body,unit,channel,submitted,term,term_unit,completed,status,refusal_ground,connected\n",
+        )
+        .unwrap();
+        let mut sink = bagalau_raw::write::ParquetSink::create(
+            Table::Surveys,
+            &dir.path().join("surveys.parquet"),
+        )
+        .unwrap();
+        sink.write(&loaded.batches[0]).unwrap();
+        let b = &loaded.batches[0];
+        let at = Table::Surveys.index("satisfaction").unwrap();
+        let mut cols = b.columns().to_vec();
+        cols[at] = std::sync::Arc::new(arrow::array::Int32Array::from(vec![11, 5, -3]));
+        sink.write(&arrow::array::RecordBatch::try_new(b.schema(), cols).unwrap())
+            .unwrap();
+        sink.finish().unwrap();
+        let agg =
+            aggregate_blocking(dir.path(), &Options::default(), &Progress::default()).unwrap();
+        let r = &agg.rejections;
+        assert_eq!(r.refused_of(Table::Surveys, Reason::AnswerOutOfScale), 2);
+        assert_eq!(r.accepted[&Table::Surveys], 4);
+        let c = agg.surveys.values().next().copied().unwrap();
+        assert_eq!(agg.surveys.len(), 1);
+        // 9 + 6 + 8 from the first batch, 5 from the second.
+        assert_eq!(
+            (c.respondents, c.satisfaction_sum, c.satisfaction_answers),
+            (4, 28, 4)
+        );
+        assert_eq!((c.informedness_sum, c.informedness_answers), (15, 2));
+        assert_eq!((c.satisfied, c.satisfied_answers), (2, 4));
+    }
+
     /// The questionnaires of the national generator (Parquet, through the plan) aggregate to
     /// exactly the spec's respondents and sums, every one accepted.
     #[test]
