@@ -392,6 +392,30 @@ pub fn body_value(
     }
 }
 
+/// Accepted questionnaires that no survey input of the edition uses (another kind of survey or
+/// another scale than its inputs take; every one for an edition without survey inputs), so the
+/// report can say so rather than leave them out silently.
+pub fn unused_respondents(surveys: &BTreeMap<SurveyKey, SurveyCounts>, edition: &str) -> u64 {
+    let used = |k: &SurveyKey| {
+        let by_service = service_inputs(edition).iter().any(|(_, m)| match m {
+            ServiceMeasure::Satisfaction { scale } | ServiceMeasure::Informedness { scale } => {
+                k.kind == "public" && k.scale == *scale
+            }
+        });
+        let by_body = body_inputs(edition).iter().any(|(_, m)| match m {
+            BodyMeasure::OwnRespondents => k.kind == "own",
+            BodyMeasure::SatisfactionIndex5 => k.kind == "public" && k.scale == "5",
+            _ => k.kind == "public",
+        });
+        by_service || by_body
+    };
+    surveys
+        .iter()
+        .filter(|(k, _)| !used(k))
+        .map(|(_, c)| c.respondents)
+        .fold(0u64, u64::saturating_add)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,6 +541,19 @@ mod tests {
         }
         assert!(block(&t, "satisfaction_index").contains("балл из 5"));
         assert!(service_inputs("2018-interaction").is_empty());
+    }
+
+    #[test]
+    fn unused_questionnaires_are_counted() {
+        let mut s = BTreeMap::new();
+        s.insert(key("MJ", "a", "public", "10"), counts(20, 163, 15));
+        s.insert(key("MJ", "a", "own", "10"), counts(50, 400, 40));
+        s.insert(key("MJ", "b", "public", "5"), counts(8, 36, 6));
+        // 2014 scores the public monitoring on 10 points only.
+        assert_eq!(unused_respondents(&s, "2014-services"), 58);
+        // 2017 counts every public and own questionnaire.
+        assert_eq!(unused_respondents(&s, "2017-services"), 0);
+        assert_eq!(unused_respondents(&s, "2018-interaction"), 78);
     }
 
     #[test]

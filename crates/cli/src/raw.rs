@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 use anyhow::{bail, Context, Result};
 use bagalau_aggregate::measures::{discrepancies, inputs, mapping, per_service};
 use bagalau_aggregate::surveys::{
-    body_inputs, body_value, refuse_unknown_services, service_inputs, service_value, Mean,
+    body_inputs, body_value, refuse_unknown_services, service_inputs, service_value,
+    unused_respondents, Mean,
 };
 use bagalau_aggregate::{aggregate_blocking, Aggregation, Options, Progress};
 use bagalau_raw::days::DayTable;
@@ -295,6 +296,14 @@ pub fn aggregate_command(
             "Анкет опросов принято: {}; услуг с анкетами: {} (raw/surveys.csv).",
             agg.surveys.values().map(|c| c.respondents).sum::<u64>(),
             agg.surveys.len()
+        );
+    }
+    let unused = unused_respondents(&agg.surveys, &ed.id);
+    if unused > 0 {
+        let _ = writeln!(
+            s,
+            "Анкет, которые редакция «{}» не использует (другой вид опроса или другая шкала): {unused}.",
+            ed.id
         );
     }
     if !unknown_services.is_empty() {

@@ -98,6 +98,19 @@ fn generated_from_example_aggregates_to_its_results() {
         report.contains("«Анкеты опросов услугополучателей» (surveys): принято записей"),
         "{report}"
     );
+    assert!(!report.contains("не использует"), "{report}");
+    // The same questionnaires under an edition without survey inputs: all named as unused.
+    let other = bagalau::raw::aggregate_command(
+        &root().join("methodologies/2018-interaction"),
+        &raw,
+        &dir.join("dataset-2018"),
+        None,
+    )
+    .expect("aggregate 2018");
+    assert!(
+        other.contains("Анкет, которые редакция «2018-interaction» не использует (другой вид опроса или другая шкала): "),
+        "{other}"
+    );
 
     let (ed_a, a, period_a) = bagalau::run_evaluation(&edition, &base).expect("example");
     let (ed_b, b, period_b) = bagalau::run_evaluation(&edition, &out).expect("aggregated");
