@@ -13,6 +13,7 @@
 //! counts) and never see a DataFrame.
 
 pub mod measures;
+pub mod surveys;
 pub mod udf;
 
 use std::collections::BTreeMap;
@@ -105,6 +106,8 @@ pub struct Aggregation {
     pub appeals: BTreeMap<String, AppealCounts>,
     /// Sound failure windows: (system, start, end, document).
     pub failures: Vec<(String, i64, i64, String)>,
+    /// Accepted survey questionnaires by body, service, kind and scale ([`surveys`]).
+    pub surveys: BTreeMap<surveys::SurveyKey, surveys::SurveyCounts>,
     pub rejections: Rejections,
 }
 
@@ -327,7 +330,7 @@ pub async fn logical_plans(dir: &Path, opts: &Options) -> Result<Vec<LogicalPlan
     let progress = Progress::default();
     let mut rej = Rejections::default();
     let mut out = Vec::new();
-    for table in [Table::Deliveries, Table::Appeals] {
+    for table in [Table::Deliveries, Table::Appeals, Table::Surveys] {
         if let Some(path) = table_file(dir, table) {
             let udf = ScalarUDF::from(RecordCodes::new(
                 table,
@@ -338,6 +341,7 @@ pub async fn logical_plans(dir: &Path, opts: &Options) -> Result<Vec<LogicalPlan
             let df = frame(&ctx, &path, table, &mut rej, &progress).await?;
             let planned = match table {
                 Table::Deliveries => deliveries_plan(df, &udf)?,
+                Table::Surveys => surveys::surveys_plan(df, &udf)?,
                 _ => appeals_plan(df, &udf)?,
             };
             out.push(planned.into_optimized_plan()?);
@@ -435,6 +439,16 @@ pub async fn aggregate(
         for batch in collect(appeals_plan(df, &udf)?).await? {
             add_appeals(&mut agg, &batch)?;
         }
+    }
+    if let Some(path) = table_file(dir, Table::Surveys) {
+        let udf = ScalarUDF::from(RecordCodes::new(
+            Table::Surveys,
+            days.clone(),
+            windows.clone(),
+            progress.rows.clone(),
+        ));
+        agg.surveys =
+            surveys::aggregate_surveys(&ctx, &path, &udf, &mut agg.rejections, progress).await?;
     }
     Ok(agg)
 }

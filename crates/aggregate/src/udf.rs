@@ -100,6 +100,7 @@ impl RecordCodes {
             Table::Deliveries => "delivery_code",
             Table::Appeals => "appeal_code",
             Table::Failures => "failure_code",
+            Table::Surveys => "survey_code",
         }
     }
 }
@@ -131,7 +132,7 @@ pub fn codes(
     let (start, end, term, unit) = match table {
         Table::Deliveries => ("submitted", "completed", "term", "term_unit"),
         Table::Appeals => ("registered", "answered", "term", "term_unit"),
-        Table::Failures => return Some(out),
+        Table::Failures | Table::Surveys => return Some(out),
     };
     let start = col(start)?.as_primitive_opt::<TimestampSecondType>()?;
     let end = col(end)?.as_primitive_opt::<TimestampSecondType>()?;

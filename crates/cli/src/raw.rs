@@ -7,6 +7,10 @@ use std::sync::atomic::Ordering;
 
 use anyhow::{bail, Context, Result};
 use bagalau_aggregate::measures::{discrepancies, inputs, per_service};
+use bagalau_aggregate::surveys::{
+    body_inputs, body_value, refuse_unknown_services, service_inputs, service_value,
+    unused_respondents, Mean,
+};
 use bagalau_aggregate::{aggregate_blocking, Aggregation, Options, Progress};
 use bagalau_raw::days::DayTable;
 use bagalau_raw::generate::{
@@ -105,6 +109,12 @@ pub fn generate_command(
     );
     let _ = writeln!(
         s,
+        "Анкет опросов услугополучателей: {} (услуг {}).",
+        w.surveys,
+        spec.surveys.len()
+    );
+    let _ = writeln!(
+        s,
         "Заложенные расхождения ИС «Мониторинг» и отчётов органов (planted.csv): {}.",
         w.planted.len()
     );
@@ -199,6 +209,27 @@ fn write_reports(dir: &Path, agg: &Aggregation) -> Result<()> {
         );
     }
     std::fs::write(dir.join("per_service.csv"), p)?;
+    let mut v = String::from(
+        "body,service,kind,scale,respondents,satisfaction_answers,satisfaction_sum,informedness_answers,informedness_sum,satisfied_answers,satisfied\n",
+    );
+    for (k, c) in &agg.surveys {
+        let _ = writeln!(
+            v,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            csv_cell(&k.body),
+            csv_cell(&k.service),
+            k.kind,
+            k.scale,
+            c.respondents,
+            c.satisfaction_answers,
+            c.satisfaction_sum,
+            c.informedness_answers,
+            c.informedness_sum,
+            c.satisfied_answers,
+            c.satisfied
+        );
+    }
+    std::fs::write(dir.join("surveys.csv"), v)?;
     std::fs::write(dir.join("rejections.txt"), agg.rejections.text_ru())?;
     Ok(())
 }
@@ -229,11 +260,21 @@ pub fn aggregate_command(
     if out.exists() {
         bail!("{} уже существует", out.display());
     }
-    let agg = run_aggregation(raw)?;
+    let mut agg = run_aggregation(raw)?;
+    let surveyed = bagalau_raw::read::table_file(raw, bagalau_raw::Table::Surveys).is_some();
+    // Questionnaires about a service the base dataset does not list for the body are refused.
+    let mut unknown_services = Vec::new();
+    if let (true, Some(base)) = (surveyed, base) {
+        if base.join("services.csv").is_file() {
+            let known = service_pairs(&base.join("services.csv"))?;
+            unknown_services =
+                refuse_unknown_services(&mut agg.surveys, &mut agg.rejections, &known);
+        }
+    }
     let values = inputs(&agg, map);
     let tmp = out.with_extension("tmp-aggregate");
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = write_dataset(&ed, &agg, &values, base, &tmp);
+    let result = write_dataset(&ed, &agg, &values, base, &tmp, surveyed);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -255,8 +296,175 @@ pub fn aggregate_command(
         "Расхождений отчётов органов с ИС «Мониторинг»: {} (raw/discrepancies.csv).",
         discrepancies(&agg).len()
     );
+    if surveyed {
+        let _ = writeln!(
+            s,
+            "Анкет опросов принято: {}; услуг с анкетами: {} (raw/surveys.csv).",
+            agg.surveys.values().map(|c| c.respondents).sum::<u64>(),
+            agg.surveys.len()
+        );
+    }
+    let unused = unused_respondents(&agg.surveys, &ed.id);
+    if unused > 0 {
+        let _ = writeln!(
+            s,
+            "Анкет, которые редакция «{}» не использует (другой вид опроса или другая шкала): {unused}.",
+            ed.id
+        );
+    }
+    if !unknown_services.is_empty() {
+        let list: Vec<String> = unknown_services
+            .iter()
+            .map(|(b, sv)| format!("{b}/{sv}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "Отклонены анкеты об услугах, которых нет в перечне услуг органа: {}.",
+            list.join(", ")
+        );
+    }
     let _ = writeln!(s, "Записано в {}.", out.display());
     Ok(s)
+}
+
+/// `raw/survey_inputs.csv`: every per-body survey input of the edition for every body with
+/// questionnaires — the exact value as a fraction and, when it terminates, as a decimal.
+fn write_survey_report(edition: &str, agg: &Aggregation, dir: &Path) -> Result<()> {
+    let mut text = String::from("body,input,exact,decimal\n");
+    let bodies: std::collections::BTreeSet<&str> =
+        agg.surveys.keys().map(|k| k.body.as_str()).collect();
+    for body in bodies {
+        for (code, m) in body_inputs(edition) {
+            if let Some(v) = body_value(&agg.surveys, body, *m) {
+                let _ = writeln!(
+                    text,
+                    "{},{code},{},{}",
+                    csv_cell(body),
+                    v.fraction(),
+                    v.decimal().unwrap_or_default()
+                );
+            }
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("survey_inputs.csv"), text)?;
+    Ok(())
+}
+
+/// (body, service) of every row of a per-service table.
+fn service_pairs(path: &Path) -> Result<std::collections::BTreeSet<(String, String)>> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
+    let header = reader.headers()?.clone();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("{}: нет столбца {name}", path.display()))
+    };
+    let (ib, is) = (at("body")?, at("service")?);
+    let mut out = std::collections::BTreeSet::new();
+    for rec in reader.records() {
+        let rec = rec?;
+        out.insert((
+            rec.get(ib).unwrap_or("").to_string(),
+            rec.get(is).unwrap_or("").to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// A mean as the dataset writes it: a terminating decimal, or an error naming it (the editions
+/// set no rounding for survey scores, so none is rounded silently).
+fn mean_cell(m: Option<Mean>, what: &str, unwritable: &mut Vec<String>) -> String {
+    match m {
+        None => String::new(),
+        Some(m) => m.decimal().unwrap_or_else(|| {
+            unwritable.push(format!("{what} = {}", m.fraction()));
+            String::new()
+        }),
+    }
+}
+
+/// The survey inputs (per service: [`service_inputs`], matched by body and service code in the
+/// dataset's `services.csv`; per body: [`body_inputs`] in `bodies.csv`) replace the base
+/// dataset's columns in the folder being written. Only when the raw folder has a survey table:
+/// otherwise the bodies' forms give them.
+fn write_survey_inputs(edition: &str, agg: &Aggregation, tmp: &Path) -> Result<()> {
+    let mut unwritable = Vec::new();
+    let per_service = service_inputs(edition);
+    let services = tmp.join("services.csv");
+    if !per_service.is_empty() && services.is_file() {
+        let mut reader = csv::Reader::from_path(&services)?;
+        let header = reader.headers()?.clone();
+        let at = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .with_context(|| format!("services.csv базового набора: нет столбца {name}"))
+        };
+        let (ib, is) = (at("body")?, at("service")?);
+        let columns: Vec<(usize, &str, _)> = per_service
+            .iter()
+            .map(|(code, m)| at(code).map(|i| (i, *code, *m)))
+            .collect::<Result<_>>()?;
+        let mut rows = Vec::new();
+        for rec in reader.records() {
+            let rec = rec?;
+            let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+            let (body, service) = (row[ib].clone(), row[is].clone());
+            for (i, code, m) in &columns {
+                let what = format!("{body}/{service}: {code}");
+                row[*i] = mean_cell(
+                    service_value(&agg.surveys, &body, &service, *m),
+                    &what,
+                    &mut unwritable,
+                );
+            }
+            rows.push(row);
+        }
+        let mut writer = csv::Writer::from_path(&services)?;
+        writer.write_record(&header)?;
+        for row in rows {
+            writer.write_record(&row)?;
+        }
+        writer.flush()?;
+    }
+    let per_body = body_inputs(edition);
+    let bodies = tmp.join("bodies.csv");
+    if !per_body.is_empty() && bodies.is_file() {
+        let mut reader = csv::Reader::from_path(&bodies)?;
+        let header = reader.headers()?.clone();
+        let id_col = header
+            .iter()
+            .position(|h| h == "id")
+            .context("bodies.csv базового набора: нет столбца id")?;
+        let mut rows = Vec::new();
+        for rec in reader.records() {
+            let rec = rec?;
+            let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+            let id = row[id_col].clone();
+            for (i, h) in header.iter().enumerate() {
+                if let Some((code, m)) = per_body.iter().find(|(c, _)| *c == h) {
+                    let what = format!("{id}: {code}");
+                    row[i] = mean_cell(body_value(&agg.surveys, &id, *m), &what, &mut unwritable);
+                }
+            }
+            rows.push(row);
+        }
+        let mut writer = csv::Writer::from_path(&bodies)?;
+        writer.write_record(&header)?;
+        for row in rows {
+            writer.write_record(&row)?;
+        }
+        writer.flush()?;
+    }
+    if !unwritable.is_empty() {
+        bail!(
+            "средняя оценка по опросу не выражается конечной десятичной дробью, а методика не устанавливает правила округления — значения не записаны: {}",
+            unwritable.join("; ")
+        );
+    }
+    Ok(())
 }
 
 type Values<'a> = std::collections::BTreeMap<String, Vec<(&'a str, Option<u64>)>>;
@@ -267,9 +475,13 @@ fn write_dataset(
     values: &Values<'_>,
     base: Option<&Path>,
     tmp: &Path,
+    surveyed: bool,
 ) -> Result<()> {
     std::fs::create_dir_all(tmp)?;
     write_reports(&tmp.join("raw"), agg)?;
+    if surveyed {
+        write_survey_report(&ed.id, agg, &tmp.join("raw"))?;
+    }
     let map = &ed.raw_inputs;
     let mut inputs_csv = String::from("body");
     for r in map {
@@ -337,6 +549,9 @@ fn write_dataset(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if surveyed {
+        write_survey_inputs(&ed.id, agg, tmp)?;
     }
     bagalau_data::load_dataset(ed, tmp).context("проверка записанного набора данных")?;
     Ok(())

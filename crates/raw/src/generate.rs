@@ -143,6 +143,63 @@ pub struct Spec {
     pub failures: Vec<FailureWindow>,
     /// Per mille of records that are motivated refusals.
     pub refusals_per_mille: u64,
+    /// Questionnaires of the surveys of service recipients, exactly.
+    pub surveys: Vec<SurveySpec>,
+}
+
+/// A kind of survey (codes of [`crate::schema::SURVEY_KINDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SurveyKind {
+    /// Public monitoring by the state social order (2014 п.25, п.29).
+    Public = 0,
+    /// The body's own monitoring.
+    Own = 1,
+}
+
+impl SurveyKind {
+    pub fn code(self) -> &'static str {
+        crate::schema::SURVEY_KINDS[self as usize].0
+    }
+}
+
+/// The questionnaires about one service of one body in one survey, exactly: per point of the
+/// scale, how many respondents gave it (index = points), and how many left the question empty.
+/// Every questionnaire answers both questions or leaves them empty independently; `satisfied`
+/// is written as «satisfaction at least [`SurveySpec::satisfied_from`]».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveySpec {
+    pub body: String,
+    pub service: String,
+    pub kind: SurveyKind,
+    /// 10 or 5 (a code of [`crate::schema::SCALES`]).
+    pub scale: u8,
+    pub satisfaction: Vec<u64>,
+    pub satisfaction_empty: u64,
+    pub informedness: Vec<u64>,
+    pub informedness_empty: u64,
+}
+
+impl SurveySpec {
+    /// Questionnaires (respondents).
+    pub fn respondents(&self) -> u64 {
+        self.satisfaction.iter().sum::<u64>() + self.satisfaction_empty
+    }
+    /// The lowest answer written as satisfied: 7 of 10, 4 of 5.
+    pub fn satisfied_from(&self) -> u64 {
+        if self.scale == 5 {
+            4
+        } else {
+            7
+        }
+    }
+    /// Sum of the answers of a histogram.
+    pub fn sum(histogram: &[u64]) -> u64 {
+        histogram
+            .iter()
+            .enumerate()
+            .map(|(k, n)| k as u64 * n)
+            .sum()
+    }
 }
 
 /// Rows per generated batch.
@@ -621,6 +678,88 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
+    /// Every questionnaire of the spec, in batches of at most [`CHUNK`] rows. A random stream of
+    /// its own (the deliveries and appeals of a seed do not change when surveys are added): the
+    /// order of the answers and the day of each questionnaire (a working day of the period).
+    pub fn surveys(
+        &self,
+        sink: &mut dyn FnMut(RecordBatch) -> Result<(), RawError>,
+    ) -> Result<(), RawError> {
+        let spec = self.spec;
+        let mut rng = Rng::new(spec.seed ^ SURVEY_STREAM);
+        let mut services: Vec<&str> = Vec::new();
+        for sv in &spec.surveys {
+            if !services.contains(&sv.service.as_str()) {
+                services.push(&sv.service);
+            }
+        }
+        let bodies: Vec<&str> = self.dicts.bodies.iter().map(String::as_str).collect();
+        let scales = codes(crate::schema::SCALES);
+        let mut cols = SurveyColumns::default();
+        let mut next_id = 1i64;
+        for sv in &spec.surveys {
+            let bad =
+                |m: &str| RawError::Generate(format!("опрос {} / {}: {m}", sv.body, sv.service));
+            let body = bodies
+                .iter()
+                .position(|b| *b == sv.body)
+                .ok_or_else(|| bad("органа нет среди органов"))?;
+            let scale = scales
+                .iter()
+                .position(|c| *c == sv.scale.to_string())
+                .ok_or_else(|| bad("шкала не 10 и не 5"))?;
+            let n = sv.respondents();
+            if sv.informedness.iter().sum::<u64>() + sv.informedness_empty != n
+                || sv.satisfaction.len() > usize::from(sv.scale) + 1
+                || sv.informedness.len() > usize::from(sv.scale) + 1
+                || (sv.scale == 5
+                    && (sv.satisfaction.first().copied().unwrap_or(0) > 0
+                        || sv.informedness.first().copied().unwrap_or(0) > 0))
+            {
+                return Err(bad(
+                    "числа ответов не согласованы со шкалой или между собой",
+                ));
+            }
+            let expand = |h: &[u64], empty: u64, rng: &mut Rng| {
+                let mut v: Vec<Option<i32>> = Vec::new();
+                for (k, c) in h.iter().enumerate() {
+                    v.extend(std::iter::repeat_n(Some(k as i32), *c as usize));
+                }
+                v.extend(std::iter::repeat_n(None, empty as usize));
+                for i in (1..v.len()).rev() {
+                    let j = rng.below(i as u64 + 1) as usize;
+                    v.swap(i, j);
+                }
+                v
+            };
+            let sat = expand(&sv.satisfaction, sv.satisfaction_empty, &mut rng);
+            let inf = expand(&sv.informedness, sv.informedness_empty, &mut rng);
+            let service = services.iter().position(|x| *x == sv.service).unwrap_or(0) as i32;
+            let from = sv.satisfied_from() as i32;
+            for (a, b) in sat.into_iter().zip(inf) {
+                let day = self.period_days[rng.below(self.period_days.len() as u64) as usize];
+                cols.id.push(next_id);
+                next_id += 1;
+                cols.kind.push(sv.kind as i32);
+                cols.body.push(body as i32);
+                cols.service.push(service);
+                cols.surveyed
+                    .push(self.days.start_of(day) + 10 * 3600 + rng.below(8 * 3600) as i64);
+                cols.scale.push(scale as i32);
+                cols.satisfaction.push(a);
+                cols.informedness.push(b);
+                cols.satisfied.push(a.map(|a| a >= from));
+                if cols.id.len() >= CHUNK {
+                    sink(survey_batch(std::mem::take(&mut cols), &bodies, &services)?)?;
+                }
+            }
+        }
+        if !cols.id.is_empty() {
+            sink(survey_batch(cols, &bodies, &services)?)?;
+        }
+        Ok(())
+    }
+
     /// The failure windows as one batch.
     pub fn failures(&self) -> Result<RecordBatch, RawError> {
         let f = &self.spec.failures;
@@ -642,6 +781,42 @@ impl<'a> Generator<'a> {
         RecordBatch::try_new(Table::Failures.arrow_schema(), columns)
             .map_err(|e| RawError::Generate(e.to_string()))
     }
+}
+
+/// The survey stream's seed is the spec's seed with these bits flipped.
+const SURVEY_STREAM: u64 = 0x5356_5259_0000_0001;
+
+#[derive(Default)]
+struct SurveyColumns {
+    id: Vec<i64>,
+    kind: Vec<i32>,
+    body: Vec<i32>,
+    service: Vec<i32>,
+    surveyed: Vec<i64>,
+    scale: Vec<i32>,
+    satisfaction: Vec<Option<i32>>,
+    informedness: Vec<Option<i32>>,
+    satisfied: Vec<Option<bool>>,
+}
+
+fn survey_batch(
+    c: SurveyColumns,
+    bodies: &[&str],
+    services: &[&str],
+) -> Result<RecordBatch, RawError> {
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(c.id)),
+        dict(c.kind, &codes(crate::schema::SURVEY_KINDS)),
+        dict(c.body, bodies),
+        dict(c.service, services),
+        Arc::new(TimestampSecondArray::from(c.surveyed)),
+        dict(c.scale, &codes(crate::schema::SCALES)),
+        Arc::new(Int32Array::from(c.satisfaction)),
+        Arc::new(Int32Array::from(c.informedness)),
+        Arc::new(BooleanArray::from(c.satisfied)),
+    ];
+    RecordBatch::try_new(Table::Surveys.arrow_schema(), columns)
+        .map_err(|e| RawError::Generate(e.to_string()))
 }
 
 struct Row {
@@ -918,6 +1093,7 @@ pub fn national_2020(days: &DayTable, scale: Scale, seed: u64) -> Spec {
             });
         }
     }
+    let surveys = surveys_2020(&specs, &weights, seed);
     Spec {
         period,
         seed,
@@ -925,7 +1101,251 @@ pub fn national_2020(days: &DayTable, scale: Scale, seed: u64) -> Spec {
         body_reports: reports,
         failures: failure_windows(days, period, seed004::FAILURE_MINUTES),
         refusals_per_mille: 30,
+        surveys,
     }
+}
+
+/// Respondents of the public monitoring nationally: the only national figure in the sources
+/// (the 2017 conclusion: «опрошено 9 517 респондентов по пятидесяти пяти видам государственных
+/// услуг Реестра»). A sample survey: the same at every scale.
+pub const RESPONDENTS: u64 = 9_517;
+/// Kinds of services surveyed nationally (same source).
+pub const SURVEYED_KINDS: u64 = 55;
+
+/// The 2020 public monitoring: [`RESPONDENTS`] questionnaires over the bodies by their
+/// heavy-tailed weights (at least 20 a body), [`SURVEYED_KINDS`] kinds, the first kinds of each
+/// body, respondents per kind heavy-tailed; answers on the 5-point scale of the 2020 report
+/// («по ЦГО до 4,5 балла из 5 возможных …, по МИО до 4,6 балла»): drawn per respondent with
+/// shares 64/23/8/3/2 % (central, mean 4,44) or 70/20/6/2/2 % (local, mean 4,54) for 5…1 points,
+/// 1 % leave satisfaction empty, 2 % informedness. Every fourth body also ran its own survey of
+/// its first service (100–2 499 respondents). A stream of its own, from the seed.
+fn surveys_2020(bodies: &[BodySpec], weights: &[u64], seed: u64) -> Vec<SurveySpec> {
+    let mut rng = Rng::new(seed ^ SURVEY_STREAM ^ 0x2020);
+    let local: Vec<String> = {
+        const CSV: &str = include_str!("../../../examples/2020-rating/bodies.csv");
+        let mut r = csv::Reader::from_reader(CSV.as_bytes());
+        r.records()
+            .flatten()
+            .filter(|rec| rec.get(3) == Some("local"))
+            .map(|rec| rec.get(0).unwrap_or("").to_string())
+            .collect()
+    };
+    let per_body: Vec<u64> = apportion(
+        RESPONDENTS.saturating_sub(20 * bodies.len() as u64),
+        weights,
+    )
+    .into_iter()
+    .map(|n| n + 20)
+    .collect();
+    // At least one kind a body, the rest by weight.
+    let kinds: Vec<u64> = apportion(SURVEYED_KINDS.saturating_sub(bodies.len() as u64), weights)
+        .into_iter()
+        .map(|k| k + 1)
+        .collect();
+    let mut out = Vec::new();
+    for (bi, b) in bodies.iter().enumerate() {
+        let shares: [u64; 5] = if local.contains(&b.id) {
+            [700, 200, 60, 20, 20]
+        } else {
+            [640, 230, 80, 30, 20]
+        };
+        let draw = |rng: &mut Rng, empty_per_mille: u64, h: &mut Vec<u64>, empty: &mut u64| {
+            if rng.below(1000) < empty_per_mille {
+                *empty += 1;
+                return;
+            }
+            let mut r = rng.below(1000);
+            for (k, p) in shares.iter().enumerate() {
+                if r < *p {
+                    h[5 - k] += 1;
+                    return;
+                }
+                r -= p;
+            }
+        };
+        let k = (kinds[bi] as usize).min(b.services.len());
+        let w: Vec<u64> = (0..k as u64)
+            .map(|i| 1000 / (i + 1) + rng.below(100))
+            .collect();
+        // At least one respondent a kind, the rest by weight.
+        let spread = apportion(per_body[bi].saturating_sub(k as u64), &w);
+        for (si, extra) in spread.into_iter().enumerate() {
+            let n = extra + 1;
+            let mut sv = SurveySpec {
+                body: b.id.clone(),
+                service: b.services[si].code.clone(),
+                kind: SurveyKind::Public,
+                scale: 5,
+                satisfaction: vec![0; 6],
+                satisfaction_empty: 0,
+                informedness: vec![0; 6],
+                informedness_empty: 0,
+            };
+            for _ in 0..n {
+                draw(
+                    &mut rng,
+                    10,
+                    &mut sv.satisfaction,
+                    &mut sv.satisfaction_empty,
+                );
+                draw(
+                    &mut rng,
+                    20,
+                    &mut sv.informedness,
+                    &mut sv.informedness_empty,
+                );
+            }
+            out.push(sv);
+        }
+        if bi % 4 == 0 {
+            let n = 100 + rng.below(2400);
+            let mut sv = SurveySpec {
+                body: b.id.clone(),
+                service: b.services[0].code.clone(),
+                kind: SurveyKind::Own,
+                scale: 5,
+                satisfaction: vec![0; 6],
+                satisfaction_empty: 0,
+                informedness: vec![0; 6],
+                informedness_empty: 0,
+            };
+            for _ in 0..n {
+                draw(
+                    &mut rng,
+                    10,
+                    &mut sv.satisfaction,
+                    &mut sv.satisfaction_empty,
+                );
+                draw(
+                    &mut rng,
+                    20,
+                    &mut sv.informedness,
+                    &mut sv.informedness_empty,
+                );
+            }
+            out.push(sv);
+        }
+    }
+    out
+}
+
+/// A score with at most two decimals (`9.45`, `8`, `7.5`) in hundredths, exactly.
+pub fn parse_hundredths(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty()
+        || frac.len() > 2
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let int: u64 = int.parse().ok()?;
+    let frac: u64 = format!("{frac:0<2}").parse().ok()?;
+    int.checked_mul(100)?.checked_add(frac)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Answers on the 10-point scale whose exact mean is `hundredths / 100`, `n` of them (`n` a
+/// multiple of the value's denominator): all ⌊mean⌋ or ⌊mean⌋ + 1, then some pairs of ⌊mean⌋
+/// spread one point down and one up (the sum stays).
+fn answers_with_mean(hundredths: u64, n: u64, rng: &mut Rng) -> Option<Vec<u64>> {
+    let total = hundredths.checked_mul(n)?;
+    if hundredths > 1000 || n == 0 || !total.is_multiple_of(100) {
+        return None;
+    }
+    let sum = total / 100;
+    let low = sum / n;
+    let up = sum - low * n;
+    let mut h = vec![0u64; 11];
+    h[low as usize] = n - up;
+    if up > 0 {
+        h[low as usize + 1] = up;
+    }
+    if (1..=9).contains(&low) {
+        let pairs = rng.below(h[low as usize] / 3 + 1);
+        h[low as usize] -= 2 * pairs;
+        h[low as usize - 1] += pairs;
+        h[low as usize + 1] += pairs;
+    }
+    Some(h)
+}
+
+/// Public-monitoring questionnaires reproducing the `satisfaction` and `informedness` of each row
+/// of a 2014-services `services.csv` exactly: per service, a number of respondents (30 to 150,
+/// from the seed) rounded up to a multiple of both values' denominators, answers of
+/// [`answers_with_mean`]; a question whose value is empty is left empty on every questionnaire,
+/// a service with both empty gets none.
+pub fn example_surveys(services_csv: &str, seed: u64) -> Result<Vec<SurveySpec>, RawError> {
+    let bad = |m: String| RawError::Generate(m);
+    let mut rng = Rng::new(seed ^ SURVEY_STREAM);
+    let mut r = csv::Reader::from_reader(services_csv.as_bytes());
+    let h = r.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let at = |name: &str| h.iter().position(|c| c == name);
+    let (Some(ib), Some(is), Some(isat), Some(iinf)) = (
+        at("body"),
+        at("service"),
+        at("satisfaction"),
+        at("informedness"),
+    ) else {
+        return Err(bad(
+            "services.csv: нет столбцов body, service, satisfaction, informedness".to_string(),
+        ));
+    };
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| bad(e.to_string()))?;
+        let value = |i: usize| -> Result<Option<u64>, RawError> {
+            let s = rec.get(i).unwrap_or("").trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            parse_hundredths(s)
+                .filter(|v| *v <= 1000)
+                .map(Some)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "services.csv: «{s}» — не балл из 10 с двумя знаками"
+                    ))
+                })
+        };
+        let (sat, inf) = (value(isat)?, value(iinf)?);
+        if sat.is_none() && inf.is_none() {
+            continue;
+        }
+        let denominator = |v: Option<u64>| v.map_or(1, |v| 100 / gcd(v, 100));
+        let (a, b) = (denominator(sat), denominator(inf));
+        let step = a / gcd(a, b) * b;
+        let n = (30 + rng.below(121)).div_ceil(step) * step;
+        let hist = |v: Option<u64>, rng: &mut Rng| -> Result<(Vec<u64>, u64), RawError> {
+            match v {
+                None => Ok((vec![0; 11], n)),
+                Some(v) => answers_with_mean(v, n, rng)
+                    .map(|h| (h, 0))
+                    .ok_or_else(|| bad(format!("нет ответов со средним {v}/100"))),
+            }
+        };
+        let (satisfaction, satisfaction_empty) = hist(sat, &mut rng)?;
+        let (informedness, informedness_empty) = hist(inf, &mut rng)?;
+        out.push(SurveySpec {
+            body: rec.get(ib).unwrap_or("").to_string(),
+            service: rec.get(is).unwrap_or("").to_string(),
+            kind: SurveyKind::Public,
+            scale: 10,
+            satisfaction,
+            satisfaction_empty,
+            informedness,
+            informedness_empty,
+        });
+    }
+    Ok(out)
 }
 
 /// A spec whose records aggregate to the delivery inputs of a 2014-services dataset
@@ -1074,6 +1494,7 @@ pub fn example_2014(
         body_reports: Vec::new(),
         failures: failure_windows(days, 2014, 600),
         refusals_per_mille: 20,
+        surveys: example_surveys(services_csv, seed)?,
     })
 }
 
@@ -1090,10 +1511,11 @@ pub struct Written {
     pub deliveries: u64,
     pub appeals: u64,
     pub failures: u64,
+    pub surveys: u64,
     pub planted: Vec<Planted>,
 }
 
-/// Generates a spec into `dir` (`deliveries`, `appeals`, `failures` as Parquet or CSV), streaming:
+/// Generates a spec into `dir` (`deliveries`, `appeals`, `failures`, `surveys` as Parquet or CSV), streaming:
 /// one batch of at most [`CHUNK`] records in memory at a time for Parquet. `planted.csv` lists
 /// the differences planted between the IS and the bodies' reports.
 pub fn write_folder(
@@ -1161,6 +1583,22 @@ pub fn write_folder(
             s.finish()?;
         }
         Format::Csv => write_csv(Table::Failures, &path(Table::Failures), &[f])?,
+    }
+    let mut survey_batches: Vec<RecordBatch> = Vec::new();
+    g.surveys(&mut |b| {
+        survey_batches.push(b);
+        Ok(())
+    })?;
+    written.surveys = survey_batches.iter().map(|b| b.num_rows() as u64).sum();
+    match format {
+        Format::Parquet => {
+            let mut s = ParquetSink::create(Table::Surveys, &path(Table::Surveys))?;
+            for b in &survey_batches {
+                s.write(b)?;
+            }
+            s.finish()?;
+        }
+        Format::Csv => write_csv(Table::Surveys, &path(Table::Surveys), &survey_batches)?,
     }
     let mut text = String::from("body,service,channel,extra_late,missing\n");
     for p in &written.planted {

@@ -293,7 +293,7 @@ impl Builder {
         match kind {
             Kind::Code(_) | Kind::Text => Builder::Dict(StringDictionaryBuilder::new()),
             Kind::Id => Builder::Id(Int64Builder::new()),
-            Kind::Days => Builder::Days(Int32Builder::new()),
+            Kind::Days | Kind::Answer => Builder::Days(Int32Builder::new()),
             Kind::Time => Builder::Time(TimestampSecondBuilder::new()),
             Kind::Flag => Builder::Flag(BooleanBuilder::new()),
         }
@@ -343,7 +343,7 @@ fn parse_cell(kind: Kind, raw: &str) -> Result<Cell<'_>, Reason> {
     }
     match kind {
         Kind::Code(_) | Kind::Text => Ok(Cell::Text(s)),
-        Kind::Id | Kind::Days => s
+        Kind::Id | Kind::Days | Kind::Answer => s
             .parse::<i64>()
             .map(Cell::Int)
             .map_err(|_| Reason::NotANumber),

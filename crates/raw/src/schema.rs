@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-/// The three raw tables.
+/// The four raw tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {
     /// Service deliveries (IS «Мониторинг» and the bodies' own reports).
@@ -16,10 +16,17 @@ pub enum Table {
     Appeals,
     /// Documented failure periods of the information systems.
     Failures,
+    /// Questionnaires of the surveys of service recipients (public monitoring, the body's own).
+    Surveys,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::Deliveries, Table::Appeals, Table::Failures];
+    pub const ALL: [Table; 4] = [
+        Table::Deliveries,
+        Table::Appeals,
+        Table::Failures,
+        Table::Surveys,
+    ];
 
     /// The file stem in a raw folder: `deliveries.parquet` or `deliveries.csv`, and so on.
     pub fn file_stem(self) -> &'static str {
@@ -27,6 +34,7 @@ impl Table {
             Table::Deliveries => "deliveries",
             Table::Appeals => "appeals",
             Table::Failures => "failures",
+            Table::Surveys => "surveys",
         }
     }
 
@@ -36,6 +44,7 @@ impl Table {
             Table::Deliveries => "Оказание государственных услуг",
             Table::Appeals => "Обращения физических и юридических лиц",
             Table::Failures => "Подтверждённые сбои информационных систем",
+            Table::Surveys => "Анкеты опросов услугополучателей",
         }
     }
 
@@ -44,6 +53,7 @@ impl Table {
             Table::Deliveries => DELIVERIES,
             Table::Appeals => APPEALS,
             Table::Failures => FAILURES,
+            Table::Surveys => SURVEYS,
         }
     }
 
@@ -80,6 +90,8 @@ pub enum Kind {
     Time,
     /// Yes or no (Arrow `Boolean`).
     Flag,
+    /// A respondent's answer, a whole number of points on the record's scale (Arrow `Int32`).
+    Answer,
 }
 
 impl Kind {
@@ -89,7 +101,7 @@ impl Kind {
                 DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
             }
             Kind::Id => DataType::Int64,
-            Kind::Days => DataType::Int32,
+            Kind::Days | Kind::Answer => DataType::Int32,
             Kind::Time => DataType::Timestamp(TimeUnit::Second, None),
             Kind::Flag => DataType::Boolean,
         }
@@ -109,6 +121,7 @@ impl Kind {
             Kind::Days => "целое число ≥ 0".to_string(),
             Kind::Time => "дата и время (местное), `ГГГГ-ММ-ДД ЧЧ:ММ:СС`".to_string(),
             Kind::Flag => "`true` / `false`".to_string(),
+            Kind::Answer => "целое число баллов по шкале `scale`".to_string(),
         }
     }
 }
@@ -169,6 +182,30 @@ pub const SYSTEMS: &[(&str, &str)] = &[
     ("body", "информационная система государственного органа"),
     ("elicense", "портал «электронного лицензирования»"),
 ];
+
+pub const SURVEY_KINDS: &[(&str, &str)] = &[
+    (
+        "public",
+        "общественный мониторинг качества оказания государственных услуг по государственному социальному заказу",
+    ),
+    (
+        "own",
+        "самостоятельный мониторинг государственного органа с учётом мнения услугополучателей",
+    ),
+];
+pub const SCALES: &[(&str, &str)] = &[
+    ("10", "10-балльная: целые баллы от 0 до 10"),
+    ("5", "5-балльная: целые баллы от 1 до 5"),
+];
+
+/// The answers a scale accepts, by its code in [`SCALES`].
+pub fn scale_range(code: &str) -> Option<std::ops::RangeInclusive<i32>> {
+    match code {
+        "10" => Some(0..=10),
+        "5" => Some(1..=5),
+        _ => None,
+    }
+}
 
 const fn col(
     name: &'static str,
@@ -303,6 +340,25 @@ pub const FAILURES: &[Column] = &[
     col("document", Kind::Text, false, "Документ, подтверждающий сбой по техническим причинам (п.20)", "—", ""),
 ];
 
+/// One row per questionnaire (one respondent about one service of one body). The law scores a
+/// service by the respondents' satisfaction with it and their informedness about how to get it,
+/// on a 10-point score (2014 edition, п.25–27 and п.29–32, appendices 7 and 8: «балл … в
+/// зависимости от степени удовлетворенности услугополучателей одним конкретным видом
+/// государственной услуги»); the 2017 conclusion reports the share of satisfied recipients and a
+/// 5-point index from public monitoring, respondents and kinds of services per body, and the
+/// body's own monitoring.
+pub const SURVEYS: &[Column] = &[
+    col("id", Kind::Id, false, "Номер анкеты", "—", ""),
+    col("kind", Kind::Code(SURVEY_KINDS), false, "Вид опроса (методика 2014 г., п.25 и п.29: общественный мониторинг по государственному социальному заказу; самостоятельный мониторинг органа учитывается отдельно)", "—", ""),
+    col("body", Kind::Text, false, "Код оцениваемого государственного органа — услугодателя", "—", ""),
+    col("service", Kind::Text, false, "Код вида государственной услуги по Реестру, о которой анкета", "—", ""),
+    col("surveyed", Kind::Time, false, "Момент заполнения анкеты", "дата и время", ""),
+    col("scale", Kind::Code(SCALES), false, "Шкала ответов `satisfaction` и `informedness`", "—", ""),
+    col("satisfaction", Kind::Answer, true, "Оценка удовлетворённости услугой (методика 2014 г., п.26, приложение 7)", "балл по шкале `scale`", "респондент не ответил на вопрос"),
+    col("informedness", Kind::Answer, true, "Оценка информированности о порядке получения услуги (методика 2014 г., п.31, приложение 8)", "балл по шкале `scale`", "респондент не ответил на вопрос"),
+    col("satisfied", Kind::Flag, true, "Удовлетворён ли респондент качеством оказания услуги в целом (доля удовлетворённых — заключение за 2017 г., показатель 1.1)", "—", "респондент не ответил на вопрос"),
+];
+
 /// The Markdown of `docs/raw-records.md`.
 pub fn markdown() -> String {
     let mut s = String::new();
@@ -349,6 +405,9 @@ const RULES: &str = "## Правила, проверяемые у каждой �
 - `appeals`: `answered` и `outcome` заданы или пусты вместе; `answered` не раньше `registered`; \
 `court_justified` только у отвеченного обращения;\n\
 - `failures`: `end` позже `start`;\n\
+- `surveys`: ответы `satisfaction` и `informedness` — в пределах шкалы `scale` (10-балльная: от 0 \
+до 10, 5-балльная: от 1 до 5); при агрегации анкета об услуге, которой нет в перечне услуг органа \
+(`services.csv` базового набора данных), не принимается;\n\
 - все даты — в годах производственного календаря (`crates/calendar`, 2014–2026).\n\n\
 ## Как считается срок\n\n\
 Срок в рабочих днях: день подачи не считается, первый рабочий день после него — день 1, \
@@ -356,4 +415,12 @@ const RULES: &str = "## Правила, проверяемые у каждой �
 переносы выходных). Срок в календарных днях — `term` дней после дня подачи. Услуга оказана с \
 нарушением срока, если дата `completed` позже последнего дня срока. Сбой (п.20: «услуги, оказанные в \
 этот период, не учитываются»): услуга исключается из критерия, если момент `completed` лежит \
-в периоде [`start`; `end`) сбоя системы её способа оказания (`system` = `channel`).\n";
+в периоде [`start`; `end`) сбоя системы её способа оказания (`system` = `channel`).\n\n\
+## Как считается оценка услуги по опросу\n\n\
+Оценка услуги органа — среднее арифметическое ответов всех принятых анкет общественного \
+мониторинга (`kind = public`) по этой услуге и этому органу, отдельно по удовлетворённости и по \
+информированности (пустой ответ в среднее не входит), точно, без округления. Если среднее — \
+бесконечная десятичная дробь (например, 25/3), оно не записывается в набор данных: агрегация \
+сообщает такие услуги, потому что методика не устанавливает правила округления. Услуга без \
+анкет в оценке не участвует (п.27, п.32: органу без опрошенных услуг выставляется среднее по \
+органам).\n";

@@ -9,7 +9,7 @@ use arrow::array::{
 };
 use arrow::datatypes::Int32Type;
 
-use crate::schema::{Kind, Table};
+use crate::schema::{scale_range, Kind, Table};
 
 /// Why a record is refused. The discriminant is the code carried in Arrow columns (`UInt8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,13 +40,18 @@ pub enum Reason {
     NotAFlag = 11,
     /// A CSV row with a different number of cells than the header.
     CellCount = 12,
+    /// A survey answer outside its scale.
+    AnswerOutOfScale = 13,
+    /// A survey of a service the body does not deliver (not in the dataset's list of the
+    /// body's services); found by the aggregation, which knows that list.
+    UnknownService = 14,
 }
 
 /// The longest term accepted, days.
 pub const MAX_TERM: i32 = 3650;
 
 impl Reason {
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 14] = [
         Reason::Missing,
         Reason::UnknownCode,
         Reason::TermOutOfRange,
@@ -59,6 +64,8 @@ impl Reason {
         Reason::NotADateTime,
         Reason::NotAFlag,
         Reason::CellCount,
+        Reason::AnswerOutOfScale,
+        Reason::UnknownService,
     ];
 
     pub fn code(self) -> u8 {
@@ -88,6 +95,10 @@ impl Reason {
             Reason::NotADateTime => "не дата и время ГГГГ-ММ-ДД ЧЧ:ММ:СС",
             Reason::NotAFlag => "не true/false",
             Reason::CellCount => "число ячеек в строке не равно числу столбцов",
+            Reason::AnswerOutOfScale => {
+                "ответ анкеты вне шкалы (10-балльная: 0–10, 5-балльная: 1–5)"
+            }
+            Reason::UnknownService => "опрос об услуге, которой нет в перечне услуг органа",
         }
     }
 }
@@ -215,6 +226,14 @@ pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
                     }
                 }
             }
+            Kind::Answer => {
+                let a: &Int32Array = c.as_primitive_opt()?;
+                for i in 0..n {
+                    if a.is_null(i) && !column.nullable {
+                        set(&mut out, i, Reason::Missing);
+                    }
+                }
+            }
             Kind::Flag => {
                 let a: &BooleanArray = c.as_boolean_opt()?;
                 for i in 0..n {
@@ -273,6 +292,26 @@ pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
             for i in 0..n {
                 if out[i] == 0 && end.value(i) <= start.value(i) {
                     set(&mut out, i, Reason::EndBeforeStart);
+                }
+            }
+        }
+        Table::Surveys => {
+            let scale = coded(col("scale")?, Kind::Text)?;
+            let answers: Vec<&Int32Array> = ["satisfaction", "informedness"]
+                .iter()
+                .map(|name| col(name).and_then(|c| c.as_primitive_opt::<Int32Type>()))
+                .collect::<Option<_>>()?;
+            for i in 0..n {
+                if out[i] != 0 {
+                    continue;
+                }
+                // The scale is a known code here (checked column-wise above).
+                let range = scale.text(i).and_then(scale_range);
+                let outside = answers.iter().any(|a| {
+                    a.is_valid(i) && !range.as_ref().is_some_and(|r| r.contains(&a.value(i)))
+                });
+                if outside {
+                    set(&mut out, i, Reason::AnswerOutOfScale);
                 }
             }
         }

@@ -102,7 +102,7 @@ pub fn write_csv(table: Table, path: &Path, batches: &[RecordBatch]) -> Result<(
                         .as_primitive::<arrow::datatypes::Int64Type>()
                         .value(row)
                         .to_string(),
-                    Kind::Days => a
+                    Kind::Days | Kind::Answer => a
                         .as_primitive::<arrow::datatypes::Int32Type>()
                         .value(row)
                         .to_string(),

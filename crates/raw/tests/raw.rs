@@ -303,3 +303,209 @@ fn generator_counts_are_exact() {
         std::fs::read(dir2.path().join("deliveries.csv")).unwrap()
     );
 }
+
+const SURVEY_HEADER: &str =
+    "id,kind,body,service,surveyed,scale,satisfaction,informedness,satisfied";
+
+/// Every rule of the survey table breaks one questionnaire; each is counted under its reason
+/// with its line, and the sound ones are kept.
+#[test]
+fn survey_refusals_counted_by_reason() {
+    let rows = [
+        // line 2: sound, 10-point scale
+        "1,public,MJ,apostille,2014-05-14 10:00:00,10,9,8,true",
+        // line 3: sound, 5-point scale, informedness not answered
+        "2,own,MJ,apostille,2014-05-14 11:00:00,5,4,,",
+        // line 4: answer above the 10-point scale
+        "3,public,MJ,apostille,2014-05-14 10:00:00,10,11,8,true",
+        // line 5: 0 is not on the 5-point scale (1–5)
+        "4,public,MJ,apostille,2014-05-14 10:00:00,5,4,0,true",
+        // line 6: missing body
+        "5,public,,apostille,2014-05-14 10:00:00,10,9,8,true",
+        // line 7: unknown survey kind
+        "6,phone,MJ,apostille,2014-05-14 10:00:00,10,9,8,true",
+        // line 8: unknown scale
+        "7,public,MJ,apostille,2014-05-14 10:00:00,7,5,5,true",
+        // line 9: an answer that is not a whole number
+        "8,public,MJ,apostille,2014-05-14 10:00:00,10,7.5,8,true",
+        // line 10: a negative answer
+        "9,public,MJ,apostille,2014-05-14 10:00:00,10,-1,8,false",
+        // line 11: missing service
+        "10,public,MJ,,2014-05-14 10:00:00,10,9,8,true",
+    ];
+    let text = format!("{SURVEY_HEADER}\n{}\n", rows.join("\n"));
+    let loaded = read_csv(Table::Surveys, "s.csv", text.as_bytes()).unwrap();
+    let r = &loaded.rejections;
+    assert_eq!(loaded.rows(), 2);
+    assert_eq!(r.accepted.get(&Table::Surveys), Some(&2));
+    let expect = [
+        (Reason::AnswerOutOfScale, vec![4, 5, 10]),
+        (Reason::Missing, vec![6, 11]),
+        (Reason::UnknownCode, vec![7, 8]),
+        (Reason::NotANumber, vec![9]),
+    ];
+    for (reason, lines) in expect {
+        assert_eq!(
+            r.refused_of(Table::Surveys, reason),
+            lines.len() as u64,
+            "{reason:?}"
+        );
+        assert_eq!(r.examples[&(Table::Surveys, reason)], lines, "{reason:?}");
+    }
+    assert_eq!(r.total_refused(), 8);
+    let report = r.text_ru();
+    assert!(
+        report.contains(
+            "«Анкеты опросов услугополучателей» (surveys): принято записей 2, отклонено 8"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("ответ анкеты вне шкалы"), "{report}");
+}
+
+/// The questionnaires generated for the 2014 example have, per service, exactly the example's
+/// satisfaction and informedness as the mean of their answers; a service with an empty value has
+/// no answers to that question, one with both empty no questionnaire.
+#[test]
+fn example_surveys_reproduce_the_service_scores() {
+    use bagalau_raw::generate::{example_surveys, parse_hundredths, SurveySpec};
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/2014-services/services.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let surveys = example_surveys(&text, 2014).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let mut checked = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (body, service) = (&rec[0], &rec[1]);
+        let (sat, inf) = (&rec[10], &rec[11]);
+        let found = surveys
+            .iter()
+            .find(|s| s.body == body && s.service == service);
+        if sat.is_empty() && inf.is_empty() {
+            assert!(found.is_none(), "{body}/{service}");
+            continue;
+        }
+        let s = found.expect("surveyed");
+        for (value, h, empty) in [
+            (sat, &s.satisfaction, s.satisfaction_empty),
+            (inf, &s.informedness, s.informedness_empty),
+        ] {
+            let answered: u64 = h.iter().sum();
+            if value.is_empty() {
+                assert_eq!((answered, empty), (0, s.respondents()));
+            } else {
+                // mean = sum / answered = value exactly: sum · 100 = hundredths · answered.
+                assert_eq!(empty, 0);
+                assert!(answered >= 30, "{body}/{service}: {answered}");
+                assert_eq!(
+                    SurveySpec::sum(h) * 100,
+                    parse_hundredths(value).unwrap() * answered,
+                    "{body}/{service}: {value}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 220);
+    // The written questionnaires: every one sound, as many as the specs say.
+    let days = DayTable::embedded().unwrap();
+    let mut spec =
+        bagalau_raw::generate::national_2020(&days, bagalau_raw::generate::Scale::Records(0), 1);
+    spec.bodies.retain(|b| b.id == "ADGS");
+    spec.surveys.retain(|s| s.body == "ADGS");
+    let expected: u64 = spec.surveys.iter().map(SurveySpec::respondents).sum();
+    let dir = tempfile::tempdir().unwrap();
+    let w = bagalau_raw::generate::write_folder(
+        &spec,
+        &days,
+        dir.path(),
+        bagalau_raw::generate::Format::Csv,
+    )
+    .unwrap();
+    assert_eq!(w.surveys, expected);
+    let loaded = read_csv(
+        Table::Surveys,
+        "surveys.csv",
+        &std::fs::read(dir.path().join("surveys.csv")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        loaded.rejections.total_refused(),
+        0,
+        "{}",
+        loaded.rejections.text_ru()
+    );
+    assert_eq!(loaded.rows() as u64, expected);
+}
+
+/// The national generator's surveys: the public monitoring's 9 517 respondents and 55 kinds over
+/// the 39 bodies, at every scale, the same for a seed and different for another; the
+/// deliveries of a spec do not depend on its surveys.
+#[test]
+fn national_surveys_are_deterministic() {
+    use bagalau_raw::generate::{national_2020, Scale, SurveyKind, RESPONDENTS, SURVEYED_KINDS};
+    let days = DayTable::embedded().unwrap();
+    let a = national_2020(&days, Scale::Small, 7);
+    let b = national_2020(&days, Scale::Records(1_000), 7);
+    let c = national_2020(&days, Scale::Small, 8);
+    let public = |s: &bagalau_raw::generate::Spec| -> (u64, usize) {
+        let p: Vec<_> = s
+            .surveys
+            .iter()
+            .filter(|x| x.kind == SurveyKind::Public)
+            .collect();
+        (p.iter().map(|x| x.respondents()).sum(), p.len())
+    };
+    assert_eq!(public(&a), (RESPONDENTS, SURVEYED_KINDS as usize));
+    assert_eq!(public(&c).0, RESPONDENTS);
+    assert_eq!(a.surveys, national_2020(&days, Scale::Small, 7).surveys);
+    assert_ne!(a.surveys, c.surveys);
+    // Every body surveyed, at least 20 respondents each; a few own surveys.
+    for body in &a.bodies {
+        let n: u64 = a
+            .surveys
+            .iter()
+            .filter(|x| x.body == body.id && x.kind == SurveyKind::Public)
+            .map(|x| x.respondents())
+            .sum();
+        assert!(n >= 20, "{}: {n}", body.id);
+    }
+    assert_eq!(
+        a.surveys
+            .iter()
+            .filter(|x| x.kind == SurveyKind::Own)
+            .count(),
+        10
+    );
+    // Heavy tail: the most surveyed body has several times the least surveyed one's count.
+    let per_body: Vec<u64> = a
+        .bodies
+        .iter()
+        .map(|b| {
+            a.surveys
+                .iter()
+                .filter(|x| x.body == b.id)
+                .map(|x| x.respondents())
+                .sum()
+        })
+        .collect();
+    assert!(per_body.iter().max().unwrap() > &(5 * per_body.iter().min().unwrap()));
+    // The 5-point means stay near the 2020 report's 4,5–4,6.
+    let (sum, n) = a
+        .surveys
+        .iter()
+        .filter(|x| x.kind == SurveyKind::Public)
+        .fold((0, 0), |(s, n), x| {
+            (
+                s + bagalau_raw::generate::SurveySpec::sum(&x.satisfaction),
+                n + x.satisfaction.iter().sum::<u64>(),
+            )
+        });
+    assert!(
+        (4 * n..5 * n).contains(&sum) && sum * 10 >= 43 * n && sum * 10 <= 47 * n,
+        "{sum}/{n}"
+    );
+    // Same body sizes: b differs only in deliveries, not in surveys.
+    assert_eq!(a.surveys, b.surveys);
+}
