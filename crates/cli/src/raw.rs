@@ -2,11 +2,11 @@
 //! the engine evaluates (issue 13, items 2–5).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use anyhow::{bail, Context, Result};
-use bagalau_aggregate::measures::{discrepancies, inputs, mapping, per_service};
+use bagalau_aggregate::measures::mapping;
 use bagalau_aggregate::{aggregate_blocking, Aggregation, Options, Progress};
 use bagalau_raw::days::DayTable;
 use bagalau_raw::generate::{
@@ -113,8 +113,16 @@ pub fn generate_command(
 
 /// Runs the aggregation with a progress line on standard error when the run is long.
 pub fn run_aggregation(raw: &Path) -> Result<Aggregation> {
-    let progress = Progress::default();
     let opts = Options::default();
+    Ok(with_progress(|progress| {
+        aggregate_blocking(raw, &opts, progress)
+    })?)
+}
+
+/// Runs `work` (an aggregation counting its records in the given [`Progress`]) with a progress
+/// bar on standard error when it runs longer than two seconds.
+pub fn with_progress<T>(work: impl FnOnce(&Progress) -> T) -> T {
+    let progress = Progress::default();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watcher = {
         let p = progress.clone();
@@ -145,62 +153,10 @@ pub fn run_aggregation(raw: &Path) -> Result<Aggregation> {
             }
         })
     };
-    let result = aggregate_blocking(raw, &opts, &progress);
+    let result = work(&progress);
     done.store(true, Ordering::Relaxed);
     let _ = watcher.join();
-    Ok(result?)
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The reports written beside the dataset (`raw/`): discrepancies, per-service counts, refusals.
-fn write_reports(dir: &Path, agg: &Aggregation) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut d = String::from("body,service,channel,is_total,is_late,body_total,body_late\n");
-    for x in discrepancies(agg) {
-        let _ = writeln!(
-            d,
-            "{},{},{},{},{},{},{}",
-            csv_cell(&x.body),
-            csv_cell(&x.service),
-            x.channel,
-            x.is_total,
-            x.is_late,
-            x.body_total,
-            x.body_late
-        );
-    }
-    std::fs::write(dir.join("discrepancies.csv"), d)?;
-    let mut p = String::from(
-        "body,service,channel,source,connected,total,late,failure,failure_late,in_progress,one_day,one_day_late\n",
-    );
-    for (k, c) in per_service(agg) {
-        let _ = writeln!(
-            p,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv_cell(&k.body),
-            csv_cell(&k.service),
-            k.channel,
-            k.source,
-            k.connected,
-            c.total,
-            c.late,
-            c.failure,
-            c.failure_late,
-            c.in_progress,
-            c.one_day,
-            c.one_day_late
-        );
-    }
-    std::fs::write(dir.join("per_service.csv"), p)?;
-    std::fs::write(dir.join("rejections.txt"), agg.rejections.text_ru())?;
-    Ok(())
+    result
 }
 
 /// `bagalau aggregate --edition DIR --raw DIR --out DATASET_DIR [--base DATASET_DIR]`.
@@ -227,111 +183,15 @@ pub fn aggregate_command(
         bail!("{} уже существует", out.display());
     }
     let agg = run_aggregation(raw)?;
-    let values = inputs(&agg, &ed.id);
     let tmp = out.with_extension("tmp-aggregate");
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = write_dataset(&ed, &agg, &values, base, &tmp);
+    let result = bagalau_process::sources::write_aggregated(&ed, &agg, base, &tmp);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+        return Err(e.into());
     }
     std::fs::rename(&tmp, out).with_context(|| format!("{}", out.display()))?;
-    let mut s = agg.rejections.text_ru();
-    let _ = writeln!(
-        s,
-        "Органов в записях: {}; показателей из первичных записей: {} ({}).",
-        values.len(),
-        map.len(),
-        map.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
-    );
-    let _ = writeln!(
-        s,
-        "Расхождений отчётов органов с ИС «Мониторинг»: {} (raw/discrepancies.csv).",
-        discrepancies(&agg).len()
-    );
+    let mut s = bagalau_process::sources::summary_ru(&ed, &agg);
     let _ = writeln!(s, "Записано в {}.", out.display());
     Ok(s)
-}
-
-type Values = std::collections::BTreeMap<String, Vec<(&'static str, Option<u64>)>>;
-
-fn write_dataset(
-    ed: &bagalau_methodology::Edition,
-    agg: &Aggregation,
-    values: &Values,
-    base: Option<&Path>,
-    tmp: &Path,
-) -> Result<()> {
-    std::fs::create_dir_all(tmp)?;
-    write_reports(&tmp.join("raw"), agg)?;
-    let map = mapping(&ed.id);
-    let mut inputs_csv = String::from("body");
-    for (c, _) in map {
-        inputs_csv.push(',');
-        inputs_csv.push_str(c);
-    }
-    inputs_csv.push('\n');
-    for (b, vals) in values {
-        inputs_csv.push_str(&csv_cell(b));
-        for (_, v) in vals {
-            inputs_csv.push(',');
-            if let Some(v) = v {
-                inputs_csv.push_str(&v.to_string());
-            }
-        }
-        inputs_csv.push('\n');
-    }
-    std::fs::write(tmp.join("raw").join("inputs.csv"), inputs_csv)?;
-    let Some(base) = base else {
-        return Ok(());
-    };
-    // Every regular file of the base dataset, bodies.csv rewritten.
-    for entry in std::fs::read_dir(base)? {
-        let path = entry?.path();
-        if path.is_file() && path.file_name().is_some_and(|n| n != "bodies.csv") {
-            let name: PathBuf = path.file_name().map(PathBuf::from).unwrap_or_default();
-            std::fs::copy(&path, tmp.join(name))?;
-        }
-    }
-    let mut reader = csv::Reader::from_path(base.join("bodies.csv"))?;
-    let header = reader.headers()?.clone();
-    let id_col = header
-        .iter()
-        .position(|h| h == "id")
-        .context("bodies.csv базового набора: нет столбца id")?;
-    let mut writer = csv::Writer::from_path(tmp.join("bodies.csv"))?;
-    writer.write_record(&header)?;
-    let mut seen = std::collections::BTreeSet::new();
-    for rec in reader.records() {
-        let rec = rec?;
-        let id = rec.get(id_col).unwrap_or("").to_string();
-        let vals = values.get(&id);
-        let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
-        for (i, h) in header.iter().enumerate() {
-            if let Some(j) = map.iter().position(|(c, _)| *c == h) {
-                // A body without records: nothing delivered (optional inputs left empty).
-                let v = match vals {
-                    Some(v) => v[j].1,
-                    None => bagalau_aggregate::measures::value(agg, &id, map[j].1),
-                };
-                row[i] = v.map(|v| v.to_string()).unwrap_or_default();
-            }
-        }
-        seen.insert(id);
-        writer.write_record(&row)?;
-    }
-    writer.flush()?;
-    let unknown: Vec<&String> = values.keys().filter(|b| !seen.contains(*b)).collect();
-    if !unknown.is_empty() {
-        bail!(
-            "в первичных записях есть органы, которых нет в базовом наборе: {}",
-            unknown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    bagalau_data::load_dataset(ed, tmp).context("проверка записанного набора данных")?;
-    Ok(())
 }

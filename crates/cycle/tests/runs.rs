@@ -138,6 +138,7 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
             snapshot: hash(0x33),
             edition: ED.into(),
             edition_hash: hash(0x44),
+            source: None,
         },
     )?;
     assert_eq!(c.snapshot().map(|s| s.data.clone()), Some(hash(0x33)));
@@ -196,6 +197,7 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
                 snapshot: hash(0x55),
                 edition: ED.into(),
                 edition_hash: hash(0x44),
+                source: None,
             },
         )
         .err()

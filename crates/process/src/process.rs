@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use bagalau_cycle::{
     content_hash, diff, penalty_input, Action, Actor, BodyDef, Context, Cycle, CycleDefinition,
-    DirectionState, DueItem, Event, FixedClock, Objection, Outcome as Decided, PlannedStage, Run,
-    RunDiff, Schedule, Target,
+    DataSource, DirectionState, DueItem, Event, FixedClock, Objection, Outcome as Decided,
+    PlannedStage, Run, RunDiff, Schedule, SourceKind, Target,
 };
 use bagalau_engine::{Outcome, Value};
 use bagalau_methodology::Edition;
@@ -16,11 +16,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::backend::{Audit, Backend};
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, TempDir};
+use crate::sources;
 use crate::ProcessError;
 
 /// Media types of the files the process stores.
 pub const JSON: &str = "application/json";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 /// The largest data snapshot accepted (bytes).
 pub const MAX_SNAPSHOT: u64 = 256 * 1024 * 1024;
@@ -37,6 +39,37 @@ pub struct CreateCycle {
     pub data: PathBuf,
     pub reporting_deadline: NaiveDate,
     pub stage_ends: Vec<PlannedStage>,
+}
+
+/// Where imported data come from.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// A dataset folder.
+    Dataset(&'a Path),
+    /// A filled reporting form (XLSX).
+    Form(&'a Path),
+    /// A folder of raw records, aggregated over a base dataset (by default the cycle's current
+    /// snapshot); `progress` counts the records read.
+    Raw {
+        dir: &'a Path,
+        base: Option<&'a Path>,
+        progress: &'a bagalau_aggregate::Progress,
+    },
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub snapshot: String,
+    /// The number of this import among the cycle's imports (from 1); for an unchanged source,
+    /// the number of the import it repeats.
+    pub version: usize,
+    /// False when the same source was already the current import: nothing recorded.
+    pub new: bool,
+    pub source: DataSource,
+    /// What the reading said (values kept but not counted, the aggregation's summary), in
+    /// Russian.
+    pub notes: String,
 }
 
 /// An evidence file attached to an objection.
@@ -328,8 +361,8 @@ impl<B: Backend> Process<B> {
         Ok(ev)
     }
 
-    /// Imports the evaluation data: the dataset folder is checked against the edition and the
-    /// cycle's bodies, stored as one snapshot (by hash), and the import recorded.
+    /// Imports the evaluation data from a dataset folder (see [`Process::import_from`]); returns
+    /// the snapshot's hash.
     pub fn import(
         &self,
         cycle: &str,
@@ -337,10 +370,161 @@ impl<B: Backend> Process<B> {
         at: NaiveDateTime,
         dir: &Path,
     ) -> Result<String, ProcessError> {
+        Ok(self
+            .import_from(cycle, actor, at, Source::Dataset(dir))?
+            .snapshot)
+    }
+
+    /// Imports the evaluation data from a source: the dataset it gives is checked against the
+    /// edition and the cycle's bodies, stored as one snapshot (by hash) with the evidence of its
+    /// source, and the import recorded with its provenance. A refused source (a bad cell of a
+    /// form, a refused dataset) stores nothing. The same source again — the same kind, the same
+    /// files (names and hashes) and the same resulting snapshot as the current import — records
+    /// nothing ([`Imported::new`] is false).
+    pub fn import_from(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+    ) -> Result<Imported, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let (_, edition_hash) = self.edition(&ed.id)?;
+        let work = TempDir::new()?;
+        let mut notes = String::new();
+        let mut evidence: Vec<(Vec<u8>, &'static str)> = Vec::new();
+        let (dir, kind, files, base) = match source {
+            Source::Dataset(d) => (
+                d.to_path_buf(),
+                SourceKind::Dataset,
+                sources::folder_files(d)?,
+                None,
+            ),
+            Source::Form(path) => {
+                let bytes = std::fs::read(path).map_err(|e| ProcessError::Io {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+                let file = sources::source_file(&sources::file_name(path)?, &bytes);
+                let form = bagalau_ingest::read_form(&ed, path, &bytes)
+                    .map_err(|e| ProcessError::Form(e.to_string()))?;
+                for n in &form.notices {
+                    notes.push_str(&format!("  {n}\n"));
+                }
+                let out = work.path().join("dataset");
+                bagalau_ingest::write_dataset(&ed, &form, &out)
+                    .map_err(|e| ProcessError::Form(e.to_string()))?;
+                evidence.push((bytes, XLSX));
+                (out, SourceKind::Form, vec![file], None)
+            }
+            Source::Raw {
+                dir: raw,
+                base,
+                progress,
+            } => {
+                let files = sources::folder_files(raw)?;
+                let (base_dir, base_hash) = match base {
+                    Some(b) => (b.to_path_buf(), content_hash(&Bundle::read(b)?.to_bytes())),
+                    None => {
+                        let snap = c.snapshot().ok_or_else(|| {
+                            ProcessError::Invalid(
+                                "данные оценки ещё не загружены: первичные записи дополняют набор данных — загрузите его (cycle import --data или --form) или укажите --base".into(),
+                            )
+                        })?;
+                        let b = work.path().join("base");
+                        Bundle::from_bytes(&self.backend.blob(&snap.data)?)?.write_into(&b)?;
+                        (b, snap.data.clone())
+                    }
+                };
+                let agg = bagalau_aggregate::aggregate_blocking(
+                    raw,
+                    &bagalau_aggregate::Options::default(),
+                    progress,
+                )
+                .map_err(|e| ProcessError::Raw(e.to_string()))?;
+                let out = work.path().join("dataset");
+                sources::write_aggregated(&ed, &agg, Some(&base_dir), &out)?;
+                notes.push_str(&sources::summary_ru(&ed, &agg));
+                evidence.push((Bundle::read(&out.join("raw"))?.to_bytes(), JSON));
+                (out, SourceKind::RawRecords, files, Some(base_hash))
+            }
+        };
+        let bytes = self.checked_snapshot(&c, &ed, &dir)?;
+        drop(work);
+        let snapshot = content_hash(&bytes);
+        let source = DataSource {
+            kind,
+            files,
+            base,
+            evidence: evidence.iter().map(|(b, _)| content_hash(b)).collect(),
+        };
+        let imports: Vec<(String, Option<DataSource>)> = c
+            .events()
+            .iter()
+            .filter_map(|e| match &e.what {
+                Action::ImportData {
+                    snapshot, source, ..
+                } => Some((snapshot.clone(), source.clone())),
+                _ => None,
+            })
+            .collect();
+        if let Some((last, Some(s))) = imports.last() {
+            if *last == snapshot && s.kind == source.kind && s.files == source.files {
+                return Ok(Imported {
+                    snapshot,
+                    version: imports.len(),
+                    new: false,
+                    source,
+                    notes,
+                });
+            }
+        }
+        let why = format!(
+            "загрузка данных: {} ({})",
+            kind.name_ru(),
+            source
+                .files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut blobs: Vec<(&[u8], &str, u64)> = vec![(&bytes, JSON, MAX_SNAPSHOT)];
+        for (b, t) in &evidence {
+            blobs.push((b, t, MAX_SNAPSHOT));
+        }
+        self.store_and_commit(
+            cycle,
+            &mut c,
+            actor,
+            at,
+            Action::ImportData {
+                snapshot: snapshot.clone(),
+                edition: ed.id.clone(),
+                edition_hash,
+                source: Some(source.clone()),
+            },
+            &why,
+            &blobs,
+        )?;
+        Ok(Imported {
+            snapshot,
+            version: imports.len() + 1,
+            new: true,
+            source,
+            notes,
+        })
+    }
+
+    /// The dataset folder checked against the edition and the cycle's bodies; its bundle.
+    fn checked_snapshot(
+        &self,
+        c: &Cycle,
+        ed: &Edition,
+        dir: &Path,
+    ) -> Result<Vec<u8>, ProcessError> {
         let loaded =
-            bagalau_data::load_dataset(&ed, dir).map_err(|e| ProcessError::Data(e.to_string()))?;
+            bagalau_data::load_dataset(ed, dir).map_err(|e| ProcessError::Data(e.to_string()))?;
         let def = c
             .definition()
             .ok_or_else(|| ProcessError::Corrupt("цикл без определения".into()))?;
@@ -358,22 +542,7 @@ impl<B: Backend> Process<B> {
                 expected.join(", ")
             )));
         }
-        let bytes = Bundle::read(dir)?.to_bytes();
-        let snapshot = content_hash(&bytes);
-        self.store_and_commit(
-            cycle,
-            &mut c,
-            actor,
-            at,
-            Action::ImportData {
-                snapshot: snapshot.clone(),
-                edition: ed.id.clone(),
-                edition_hash,
-            },
-            &format!("загрузка данных из «{}»", dir.display()),
-            &[(&bytes, JSON, MAX_SNAPSHOT)],
-        )?;
-        Ok(snapshot)
+        Ok(Bundle::read(dir)?.to_bytes())
     }
 
     /// The data and outcome the cycle's events make now: the snapshot with the facts of
