@@ -56,7 +56,7 @@ pub enum CycleCommand {
     },
     /// Загрузить данные оценки (снимок сохраняется по хешу) из набора данных, формы отчётных
     /// данных или первичных записей; повторная загрузка того же источника ничего не записывает
-    #[command(group(clap::ArgGroup::new("source").required(true).args(["data", "form", "raw"])))]
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["data", "form", "raw", "submitted"])))]
     Import {
         /// Папка набора данных
         #[arg(long)]
@@ -70,6 +70,9 @@ pub enum CycleCommand {
         /// Базовый набор данных для первичных записей (по умолчанию — текущие данные цикла)
         #[arg(long, requires = "raw")]
         base: Option<PathBuf>,
+        /// Текущие данные цикла со строками органов, представивших формы (cycle submit), из их форм
+        #[arg(long)]
+        submitted: bool,
     },
     /// Перейти к следующему этапу
     Stage { stage: String },
@@ -86,6 +89,14 @@ pub enum CycleCommand {
     Reporting {
         #[arg(long)]
         body: String,
+    },
+    /// Орган представляет отчётную информацию формой (XLSX, бланк bagalau template): форма
+    /// проверяется, содержит только данные этого органа и сохраняется с событием
+    Submit {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        form: PathBuf,
     },
     /// Отобрать орган для перепроверки (с основанием — риском)
     Select {
@@ -444,6 +455,7 @@ pub fn run(args: CycleArgs) -> Result<String> {
             form,
             raw,
             base,
+            submitted,
         } => {
             let imported = match (data, form, raw) {
                 (Some(d), _, _) => p.import_from(cycle, who()?, at, Source::Dataset(d))?,
@@ -461,9 +473,28 @@ pub fn run(args: CycleArgs) -> Result<String> {
                     )
                     .map_err(anyhow::Error::from)
                 })?,
-                _ => bail!("укажите источник: --data, --form или --raw"),
+                _ if *submitted => p.import_from(cycle, who()?, at, Source::Submissions)?,
+                _ => bail!("укажите источник: --data, --form, --raw или --submitted"),
             };
             imported_text(&imported)
+        }
+        CycleCommand::Submit { body, form } => {
+            let s = p.submit(cycle, who()?, at, body, form)?;
+            let f = format!(
+                "«{}» ({}, {} байт)",
+                s.form.name, s.form.sha256, s.form.size
+            );
+            if s.new {
+                format!(
+                    "№ {}: представление отчётной информации органа {body} формой {f} — записано\n",
+                    s.seq
+                )
+            } else {
+                format!(
+                    "Уже представлено: орган {body}, форма {f}, событие № {} — ничего не записано\n",
+                    s.seq
+                )
+            }
         }
         CycleCommand::Stage { stage } => act(
             Action::OpenStage {
@@ -896,6 +927,13 @@ fn describe(a: &Action) -> String {
                 t
             }
             Action::ImportData { snapshot, .. } => format!("{name}: снимок {snapshot}"),
+            Action::SubmitReporting {
+                body,
+                form: Some(f),
+            } => format!(
+                "{name} — орган {body}, форма «{}» {} ({} байт)",
+                f.name, f.sha256, f.size
+            ),
             Action::OpenStage { stage } => format!("{name} «{stage}»"),
             _ => name.to_string(),
         },

@@ -533,3 +533,141 @@ fn raw_records_imported_over_the_example_reproduce_its_results_with_provenance()
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A copy of the 2014 example (all bodies, or only `only`) with `delta` added to MF's
+/// `portal_late`.
+fn example_variant(out: &Path, only: Option<&str>, delta: u64) {
+    let src = root().join("examples/2014-services");
+    std::fs::create_dir_all(out).expect("variant");
+    std::fs::copy(src.join("dataset.toml"), out.join("dataset.toml")).expect("toml");
+    for (file, key) in [("bodies.csv", "id"), ("services.csv", "body")] {
+        let mut r = csv::Reader::from_path(src.join(file)).expect("csv");
+        let h = r.headers().expect("header").clone();
+        let k = h.iter().position(|c| c == key).expect("key");
+        let late = h.iter().position(|c| c == "portal_late");
+        let mut w = csv::Writer::from_path(out.join(file)).expect("write");
+        w.write_record(&h).expect("header");
+        for rec in r.records() {
+            let mut row: Vec<String> = rec.expect("record").iter().map(str::to_string).collect();
+            if only.is_some_and(|b| row[k] != b) {
+                continue;
+            }
+            if let (Some(l), "MF") = (late, row[k].as_str()) {
+                let v: u64 = row[l].parse().expect("MF has portal_late");
+                row[l] = (v + delta).to_string();
+            }
+            w.write_record(&row).expect("row");
+        }
+        w.flush().expect("flush");
+    }
+}
+
+fn as_body(url: &str, cycle_id: &str, body: &str, args: &[&str]) -> (bool, String) {
+    let who = format!("evaluated_body:{body}:Исполнитель");
+    let out = Command::new(env!("CARGO_BIN_EXE_bagalau"))
+        .current_dir(root())
+        .args([
+            "cycle",
+            "--database-url",
+            url,
+            "--cycle",
+            cycle_id,
+            "--today",
+            TODAY,
+            "--as",
+            &who,
+        ])
+        .args(args)
+        .output()
+        .expect("bagalau runs");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_body_submits_its_form_and_the_evaluator_imports_the_submissions() {
+    let dir = scratch("submit");
+    // MF's form with one more late portal delivery; another MF form with the example's values;
+    // the whole example with MF's change (what the submission must amount to).
+    let (mf, mf_same, full) = (dir.join("mf"), dir.join("mf-same"), dir.join("full"));
+    example_variant(&mf, Some("MF"), 1);
+    example_variant(&mf_same, Some("MF"), 0);
+    example_variant(&full, None, 1);
+    let form = dir.join("отчёт-MF.xlsx");
+    let other = dir.join("отчёт-MF-2.xlsx");
+    for (data, out) in [(&mf, &form), (&mf_same, &other)] {
+        bagalau(&[
+            "template",
+            "--edition",
+            "methodologies/2014-services",
+            "--out",
+            path(out),
+            "--data",
+            path(data),
+        ]);
+    }
+    for url in stores(&dir, "submit") {
+        for (c, data) in [("csv", "examples/2014-services"), ("full", path(&full))] {
+            create(&url, c, "examples/2014-services");
+            ok(&url, c, &["import", "--data", data]);
+            ok(&url, c, &["compute"]);
+        }
+        assert_ne!(last_results(&url, "csv"), last_results(&url, "full"));
+        create(&url, "sub", "examples/2014-services");
+        ok(&url, "sub", &["import", "--data", "examples/2014-services"]);
+        let submit = ["submit", "--body", "MF", "--form", path(&form)];
+        let (done, text) = as_body(&url, "sub", "MF", &submit);
+        assert!(done && text.contains("— записано"), "{text}");
+        let before = counts(&url);
+        // The same form again: already done, nothing recorded.
+        let (done, text) = as_body(&url, "sub", "MF", &submit);
+        assert!(done && text.contains("Уже представлено"), "{text}");
+        assert_eq!(counts(&url), before);
+        // Another form after the submission: refused by the procedure.
+        let (done, text) = as_body(
+            &url,
+            "sub",
+            "MF",
+            &["submit", "--body", "MF", "--form", path(&other)],
+        );
+        assert!(
+            !done && text.contains("отчётная информация уже представлена"),
+            "{text}"
+        );
+        // Another body's data: refused, naming the body.
+        let (done, text) = as_body(
+            &url,
+            "sub",
+            "MJ",
+            &["submit", "--body", "MJ", "--form", path(&form)],
+        );
+        assert!(
+            !done && text.contains("содержит данные других органов (MF)"),
+            "{text}"
+        );
+        assert_eq!(
+            counts(&url),
+            before,
+            "a refused submission stored something"
+        );
+        let log = ok(&url, "sub", &["log"]);
+        let line = format!("форма «отчёт-MF.xlsx» {}", sha256(&form));
+        assert!(log.contains(&line), "{line} not in the log:\n{log}");
+        assert!(blob_exists(&url, &sha256(&form)));
+        // The evaluator takes the submissions: MF's rows from its form, the rest as imported.
+        let text = ok(&url, "sub", &["import", "--submitted"]);
+        assert!(text.contains("версия 2"), "{text}");
+        let text = ok(&url, "sub", &["import", "--submitted"]);
+        assert!(text.contains("версия 2, без изменений"), "{text}");
+        ok(&url, "sub", &["compute"]);
+        assert_eq!(last_results(&url, "sub"), last_results(&url, "full"));
+        verify(&url);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,7 +21,7 @@ pub use backend::{Audit, Backend, MemoryBackend, StoredFile};
 pub use bundle::Bundle;
 pub use demo::{demo, DemoSummary, DEMO_EDITION};
 pub use process::{
-    CreateCycle, EvidenceFile, Imported, Issued, NewObjection, Process, Source, Status,
+    CreateCycle, EvidenceFile, Imported, Issued, NewObjection, Process, Source, Status, Submitted,
     VerifyReport,
 };
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bagalau_cycle::{
     content_hash, diff, penalty_input, Action, Actor, BodyDef, Context, Cycle, CycleDefinition,
     DataSource, DirectionState, DueItem, Event, FixedClock, Objection, Outcome as Decided,
-    PlannedStage, Run, RunDiff, Schedule, SourceKind, Target,
+    PlannedStage, Run, RunDiff, Schedule, SourceFile, SourceKind, Target,
 };
 use bagalau_engine::{Outcome, Value};
 use bagalau_methodology::Edition;
@@ -55,6 +55,19 @@ pub enum Source<'a> {
         base: Option<&'a Path>,
         progress: &'a bagalau_aggregate::Progress,
     },
+    /// The cycle's current snapshot with each body that submitted a reporting form
+    /// ([`Process::submit`]) given the values of its form.
+    Submissions,
+}
+
+/// What a body's submission did.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The event's number; for an identical re-submission, the number of the first.
+    pub seq: u64,
+    /// False when the same form was already submitted by the body: nothing recorded.
+    pub new: bool,
+    pub form: SourceFile,
 }
 
 /// What an import did.
@@ -448,6 +461,36 @@ impl<B: Backend> Process<B> {
                 evidence.push((Bundle::read(&out.join("raw"))?.to_bytes(), JSON));
                 (out, SourceKind::RawRecords, files, Some(base_hash))
             }
+            Source::Submissions => {
+                let snap = c.snapshot().ok_or_else(|| {
+                    ProcessError::Invalid(
+                        "данные оценки ещё не загружены: формы органов заменяют их строки в загруженном наборе (cycle import --data)".into(),
+                    )
+                })?;
+                let base = work.path().join("base");
+                Bundle::from_bytes(&self.backend.blob(&snap.data)?)?.write_into(&base)?;
+                let submitted = submitted_forms(&c);
+                if submitted.is_empty() {
+                    return Err(ProcessError::Invalid(
+                        "ни один орган не представил форму отчётных данных (cycle submit)".into(),
+                    ));
+                }
+                let mut forms = Vec::new();
+                let mut files = Vec::new();
+                for (i, (body, file)) in submitted.into_iter().enumerate() {
+                    let bytes = self.backend.blob(&file.sha256)?;
+                    let form = bagalau_ingest::read_form(&ed, Path::new(&file.name), &bytes)
+                        .map_err(|e| ProcessError::Form(e.to_string()))?;
+                    let dir = work.path().join(format!("form-{i}"));
+                    bagalau_ingest::write_dataset(&ed, &form, &dir)
+                        .map_err(|e| ProcessError::Form(e.to_string()))?;
+                    forms.push((body, dir));
+                    files.push(file);
+                }
+                let out = work.path().join("dataset");
+                sources::replace_bodies(&ed, &base, &forms, &out)?;
+                (out, SourceKind::Submissions, files, Some(snap.data.clone()))
+            }
         };
         let bytes = self.checked_snapshot(&c, &ed, &dir)?;
         drop(work);
@@ -513,6 +556,80 @@ impl<B: Backend> Process<B> {
             new: true,
             source,
             notes,
+        })
+    }
+
+    /// A body submits its reporting form (the procedure's submission of reporting information,
+    /// within its deadline): the workbook is read with every bad cell named, must hold that
+    /// body's data and no other body's, and is stored with the event that names it (file name,
+    /// hash, size). The same form submitted again by the same body records nothing
+    /// ([`Submitted::new`] is false); another form after a submission is refused by the
+    /// procedure. The values enter the data with `import_from(…, Source::Submissions)`.
+    pub fn submit(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        body: &str,
+        path: &Path,
+    ) -> Result<Submitted, ProcessError> {
+        let (mut c, ed) = self.open(cycle)?;
+        let bytes = std::fs::read(path).map_err(|e| ProcessError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let file = sources::source_file(&sources::file_name(path)?, &bytes);
+        for e in c.events() {
+            if let Action::SubmitReporting {
+                body: b,
+                form: Some(f),
+            } = &e.what
+            {
+                if b == body && f.sha256 == file.sha256 {
+                    return Ok(Submitted {
+                        seq: e.seq,
+                        new: false,
+                        form: f.clone(),
+                    });
+                }
+            }
+        }
+        let form = bagalau_ingest::read_form(&ed, path, &bytes)
+            .map_err(|e| ProcessError::Form(e.to_string()))?;
+        let ids: Vec<&str> = form.dataset.bodies.iter().map(|b| b.id.as_str()).collect();
+        let others: Vec<&str> = ids.iter().copied().filter(|b| *b != body).collect();
+        if !others.is_empty() {
+            return Err(ProcessError::Form(format!(
+                "форма {} содержит данные других органов ({}): орган представляет только свои данные — оставьте на листе «Органы» одну строку «{body}»",
+                path.display(),
+                others.join(", ")
+            )));
+        }
+        if !ids.contains(&body) {
+            return Err(ProcessError::Form(format!(
+                "в форме {} нет данных органа «{body}»",
+                path.display()
+            )));
+        }
+        let ev = self.store_and_commit(
+            cycle,
+            &mut c,
+            actor,
+            at,
+            Action::SubmitReporting {
+                body: body.to_string(),
+                form: Some(file.clone()),
+            },
+            &format!(
+                "представление отчётной информации органа {body} формой «{}»",
+                file.name
+            ),
+            &[(&bytes, XLSX, MAX_FILE)],
+        )?;
+        Ok(Submitted {
+            seq: ev.seq,
+            new: true,
+            form: file,
         })
     }
 
@@ -1103,6 +1220,20 @@ impl<B: Backend> Process<B> {
 }
 
 /// The bodies whose objections were upheld (accepted decisions).
+/// The reporting forms the bodies submitted, in the order of submission.
+fn submitted_forms(c: &Cycle) -> Vec<(String, SourceFile)> {
+    c.events()
+        .iter()
+        .filter_map(|e| match &e.what {
+            Action::SubmitReporting {
+                body,
+                form: Some(f),
+            } => Some((body.clone(), f.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 fn objecting(c: &Cycle) -> Vec<String> {
     let mut out: Vec<String> = c.corrections().into_iter().map(|(b, _, _)| b).collect();
     out.sort();

@@ -277,3 +277,133 @@ pub fn summary_ru(ed: &Edition, agg: &Aggregation) -> String {
     );
     s
 }
+
+/// A CSV file as a header and rows of strings.
+fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), ProcessError> {
+    let mut r = csv::Reader::from_path(path).map_err(csv_error(path))?;
+    let header = r
+        .headers()
+        .map_err(csv_error(path))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        rows.push(
+            rec.map_err(csv_error(path))?
+                .iter()
+                .map(str::to_string)
+                .collect(),
+        );
+    }
+    Ok((header, rows))
+}
+
+fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> Result<(), ProcessError> {
+    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
+    w.write_record(header).map_err(csv_error(path))?;
+    for r in rows {
+        w.write_record(r).map_err(csv_error(path))?;
+    }
+    w.flush().map_err(io(path))
+}
+
+/// `rows` under `header` re-laid under `into` (columns by name; absent ones empty).
+fn relay(header: &[String], row: &[String], into: &[String]) -> Vec<String> {
+    into.iter()
+        .map(|h| {
+            header
+                .iter()
+                .position(|x| x == h)
+                .and_then(|i| row.get(i).cloned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The base dataset (`base`, a folder) with each submitting body's rows replaced by those of its
+/// form's dataset (`forms`: body id and the folder the form was written to), written into `out`
+/// (created). Columns are matched by name: a column only the form has is added (empty for the
+/// other bodies), one only the base has keeps the base's value in `bodies.csv` (the optional
+/// forms of names) and is empty in the form's table rows. A body's table rows take the place of
+/// its rows in the base. The dataset is loaded back with the edition as a final check.
+pub fn replace_bodies(
+    ed: &Edition,
+    base: &Path,
+    forms: &[(String, PathBuf)],
+    out: &Path,
+) -> Result<(), ProcessError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    for entry in std::fs::read_dir(base).map_err(io(base))? {
+        let path = entry.map_err(io(base))?.path();
+        if path.is_file() {
+            let name: PathBuf = path.file_name().map(PathBuf::from).unwrap_or_default();
+            std::fs::copy(&path, out.join(name)).map_err(io(&path))?;
+        }
+    }
+    let mut files = vec![("bodies.csv".to_string(), "id")];
+    for t in &ed.tables {
+        files.push((format!("{}.csv", t.code), "body"));
+    }
+    for (file, key) in files {
+        let target = out.join(&file);
+        let (mut header, mut rows) = if target.exists() {
+            read_csv(&target)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let mut changed = false;
+        for (body, dir) in forms {
+            let p = dir.join(&file);
+            if !p.exists() {
+                continue;
+            }
+            let (fh, frows) = read_csv(&p)?;
+            for h in &fh {
+                if !header.contains(h) {
+                    header.push(h.clone());
+                    rows.iter_mut().for_each(|r| r.push(String::new()));
+                }
+            }
+            let k = header
+                .iter()
+                .position(|h| h == key)
+                .ok_or_else(|| ProcessError::Data(format!("{file}: нет столбца {key}")))?;
+            let fk = fh.iter().position(|h| h == key).ok_or_else(|| {
+                ProcessError::Data(format!("{file} формы органа {body}: нет столбца {key}"))
+            })?;
+            let mine: Vec<Vec<String>> = frows
+                .iter()
+                .filter(|r| r.get(fk).is_some_and(|b| b == body))
+                .map(|r| {
+                    let mut new = relay(&fh, r, &header);
+                    // In bodies.csv a column the form lacks keeps the base's value.
+                    if key == "id" {
+                        if let Some(old) = rows.iter().find(|o| o.get(k) == Some(body)) {
+                            for (i, h) in header.iter().enumerate() {
+                                if !fh.contains(h) {
+                                    new[i] = old.get(i).cloned().unwrap_or_default();
+                                }
+                            }
+                        }
+                    }
+                    new
+                })
+                .collect();
+            let at = rows
+                .iter()
+                .position(|r| r.get(k) == Some(body))
+                .unwrap_or(rows.len());
+            rows.retain(|r| r.get(k) != Some(body));
+            let at = at.min(rows.len());
+            rows.splice(at..at, mine);
+            changed = true;
+        }
+        if changed {
+            write_csv(&target, &header, &rows)?;
+        }
+    }
+    bagalau_data::load_dataset(ed, out)
+        .map_err(|e| ProcessError::Data(format!("набор данных с представленными формами: {e}")))?;
+    Ok(())
+}
