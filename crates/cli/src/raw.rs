@@ -191,7 +191,7 @@ pub fn aggregate_command(
         return Err(e.into());
     }
     std::fs::rename(&tmp, out).with_context(|| format!("{}", out.display()))?;
-    let mut s = bagalau_process::sources::summary_ru(&ed, &agg);
+    let mut s = bagalau_process::sources::summary_ru(&ed, &agg, "raw/discrepancies.csv");
     let _ = writeln!(s, "Записано в {}.", out.display());
     Ok(s)
 }

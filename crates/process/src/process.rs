@@ -403,6 +403,18 @@ impl<B: Backend> Process<B> {
     ) -> Result<Imported, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let (_, edition_hash) = self.edition(&ed.id)?;
+        // Whether the cycle takes an import now at all (the actor, no run yet), before reading
+        // a source that may be large.
+        c.clone().apply(
+            &FixedClock::new(at),
+            actor.clone(),
+            Action::ImportData {
+                snapshot: content_hash(b""),
+                edition: ed.id.clone(),
+                edition_hash: edition_hash.clone(),
+                source: None,
+            },
+        )?;
         let work = TempDir::new()?;
         let mut notes = String::new();
         let mut evidence: Vec<(Vec<u8>, &'static str)> = Vec::new();
@@ -457,7 +469,11 @@ impl<B: Backend> Process<B> {
                 .map_err(|e| ProcessError::Raw(e.to_string()))?;
                 let out = work.path().join("dataset");
                 sources::write_aggregated(&ed, &agg, Some(&base_dir), &out)?;
-                notes.push_str(&sources::summary_ru(&ed, &agg));
+                notes.push_str(&sources::summary_ru(
+                    &ed,
+                    &agg,
+                    "отчёты сохранены в хранилище вместе с загрузкой",
+                ));
                 evidence.push((Bundle::read(&out.join("raw"))?.to_bytes(), JSON));
                 (out, SourceKind::RawRecords, files, Some(base_hash))
             }

@@ -258,8 +258,8 @@ pub fn write_aggregated(
 }
 
 /// A short Russian summary of an aggregation: refused records, bodies, the inputs raw records
-/// define, discrepancies.
-pub fn summary_ru(ed: &Edition, agg: &Aggregation) -> String {
+/// define, discrepancies (`reports`: where the reports are, e.g. «raw/discrepancies.csv»).
+pub fn summary_ru(ed: &Edition, agg: &Aggregation, reports: &str) -> String {
     let map = mapping(&ed.id);
     let values: BTreeMap<String, _> = inputs(agg, &ed.id);
     let mut s = agg.rejections.text_ru();
@@ -272,7 +272,7 @@ pub fn summary_ru(ed: &Edition, agg: &Aggregation) -> String {
     );
     let _ = writeln!(
         s,
-        "Расхождений отчётов органов с ИС «Мониторинг»: {} (raw/discrepancies.csv).",
+        "Расхождений отчётов органов с ИС «Мониторинг»: {} ({reports}).",
         discrepancies(agg).len()
     );
     s
