@@ -73,6 +73,9 @@ pub enum CycleCommand {
         /// Текущие данные цикла со строками органов, представивших формы (cycle submit), из их форм
         #[arg(long)]
         submitted: bool,
+        /// Только проверить источник: ничего не записывать
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Перейти к следующему этапу
     Stage { stage: String },
@@ -456,27 +459,29 @@ pub fn run(args: CycleArgs) -> Result<String> {
             raw,
             base,
             submitted,
+            dry_run,
         } => {
+            let import = |source: Source<'_>| -> Result<Imported> {
+                Ok(if *dry_run {
+                    p.check_import(cycle, who()?, at, source)?
+                } else {
+                    p.import_from(cycle, who()?, at, source)?
+                })
+            };
             let imported = match (data, form, raw) {
-                (Some(d), _, _) => p.import_from(cycle, who()?, at, Source::Dataset(d))?,
-                (_, Some(f), _) => p.import_from(cycle, who()?, at, Source::Form(f))?,
+                (Some(d), _, _) => import(Source::Dataset(d))?,
+                (_, Some(f), _) => import(Source::Form(f))?,
                 (_, _, Some(r)) => crate::raw::with_progress(|progress| {
-                    p.import_from(
-                        cycle,
-                        who()?,
-                        at,
-                        Source::Raw {
-                            dir: r,
-                            base: base.as_deref(),
-                            progress,
-                        },
-                    )
-                    .map_err(anyhow::Error::from)
+                    import(Source::Raw {
+                        dir: r,
+                        base: base.as_deref(),
+                        progress,
+                    })
                 })?,
-                _ if *submitted => p.import_from(cycle, who()?, at, Source::Submissions)?,
+                _ if *submitted => import(Source::Submissions)?,
                 _ => bail!("укажите источник: --data, --form, --raw или --submitted"),
             };
-            imported_text(&imported)
+            imported_text(&imported, *dry_run)
         }
         CycleCommand::Submit { body, form } => {
             let s = p.submit(cycle, who()?, at, body, form)?;
@@ -485,10 +490,17 @@ pub fn run(args: CycleArgs) -> Result<String> {
                 s.form.name, s.form.sha256, s.form.size
             );
             if s.new {
-                format!(
+                let mut t = format!(
                     "№ {}: представление отчётной информации органа {body} формой {f} — записано\n",
                     s.seq
-                )
+                );
+                if let Some(d) = s.after_deadline {
+                    t.push_str(&format!(
+                        "Внимание: представлено после срока представления отчётных данных ({}).\n",
+                        d.format("%d.%m.%Y")
+                    ));
+                }
+                t
             } else {
                 format!(
                     "Уже представлено: орган {body}, форма {f}, событие № {} — ничего не записано\n",
@@ -872,7 +884,7 @@ pub fn run(args: CycleArgs) -> Result<String> {
 }
 
 /// What `cycle import` prints: the source with its files, the version, or that nothing changed.
-fn imported_text(i: &Imported) -> String {
+fn imported_text(i: &Imported, dry_run: bool) -> String {
     let mut t = i.notes.clone();
     let files = i
         .source
@@ -881,7 +893,14 @@ fn imported_text(i: &Imported) -> String {
         .map(|f| format!("«{}» ({}, {} байт)", f.name, f.sha256, f.size))
         .collect::<Vec<_>>()
         .join(", ");
-    if i.new {
+    if i.new && dry_run {
+        t.push_str(&format!(
+            "Проверка пройдена ({}: {files}): была бы версия {}, снимок {} — ничего не записано (--dry-run)\n",
+            i.source.kind.name_ru(),
+            i.version,
+            i.snapshot
+        ));
+    } else if i.new {
         t.push_str(&format!(
             "Данные загружены ({}: {files}): версия {}, снимок {}\n",
             i.source.kind.name_ru(),

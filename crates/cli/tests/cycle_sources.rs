@@ -286,6 +286,17 @@ fn a_form_imports_like_its_dataset_and_the_same_form_again_records_nothing() {
         ok(&url, "csv", &["compute"]);
         // The form path.
         create(&url, "xlsx", "examples/2014-services");
+        let before = counts(&url);
+        let dry = ok(
+            &url,
+            "xlsx",
+            &["import", "--form", path(&form), "--dry-run"],
+        );
+        assert!(
+            dry.contains("Проверка пройдена") && dry.contains("была бы версия 1"),
+            "{dry}"
+        );
+        assert_eq!(counts(&url), before, "a dry run stored something");
         let first = ok(&url, "xlsx", &["import", "--form", path(&form)]);
         assert!(first.contains("версия 1"), "{first}");
         let (events, blobs) = counts(&url);
@@ -341,6 +352,8 @@ fn a_form_with_three_bad_cells_is_refused_naming_them_and_stores_nothing() {
     for url in stores(&dir, "bad") {
         create(&url, "c", "examples/2014-services");
         let before = counts(&url);
+        let (ok_, dry) = cycle(&url, "c", &["import", "--form", path(&bad), "--dry-run"]);
+        assert!(!ok_ && dry.contains("ошибок: 3"), "{dry}");
         let (ok_, text) = cycle(&url, "c", &["import", "--form", path(&bad)]);
         assert!(!ok_, "a bad form was accepted: {text}");
         let cells = [
@@ -563,6 +576,10 @@ fn example_variant(out: &Path, only: Option<&str>, delta: u64) {
 }
 
 fn as_body(url: &str, cycle_id: &str, body: &str, args: &[&str]) -> (bool, String) {
+    as_body_on(url, cycle_id, body, TODAY, args)
+}
+
+fn as_body_on(url: &str, cycle_id: &str, body: &str, today: &str, args: &[&str]) -> (bool, String) {
     let who = format!("evaluated_body:{body}:Исполнитель");
     let out = Command::new(env!("CARGO_BIN_EXE_bagalau"))
         .current_dir(root())
@@ -573,7 +590,7 @@ fn as_body(url: &str, cycle_id: &str, body: &str, args: &[&str]) -> (bool, Strin
             "--cycle",
             cycle_id,
             "--today",
-            TODAY,
+            today,
             "--as",
             &who,
         ])
@@ -601,7 +618,9 @@ fn a_body_submits_its_form_and_the_evaluator_imports_the_submissions() {
     example_variant(&full, None, 1);
     let form = dir.join("отчёт-MF.xlsx");
     let other = dir.join("отчёт-MF-2.xlsx");
-    for (data, out) in [(&mf, &form), (&mf_same, &other)] {
+    let (mj, mj_form) = (dir.join("mj"), dir.join("отчёт-MJ.xlsx"));
+    example_variant(&mj, Some("MJ"), 0);
+    for (data, out) in [(&mf, &form), (&mf_same, &other), (&mj, &mj_form)] {
         bagalau(&[
             "template",
             "--edition",
@@ -667,6 +686,19 @@ fn a_body_submits_its_form_and_the_evaluator_imports_the_submissions() {
         assert!(text.contains("версия 2, без изменений"), "{text}");
         ok(&url, "sub", &["compute"]);
         assert_eq!(last_results(&url, "sub"), last_results(&url, "full"));
+        // A submission after the reporting deadline (15.02.2015) is recorded with a warning:
+        // the procedure does not refuse it.
+        let (done, text) = as_body_on(
+            &url,
+            "sub",
+            "MJ",
+            "2015-02-16",
+            &["submit", "--body", "MJ", "--form", path(&mj_form)],
+        );
+        assert!(
+            done && text.contains("после срока представления отчётных данных (15.02.2015)"),
+            "{text}"
+        );
         verify(&url);
     }
     let _ = std::fs::remove_dir_all(&dir);

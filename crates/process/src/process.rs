@@ -68,6 +68,10 @@ pub struct Submitted {
     /// False when the same form was already submitted by the body: nothing recorded.
     pub new: bool,
     pub form: SourceFile,
+    /// The schedule's reporting deadline, when the submission came after it. The procedure
+    /// does not refuse a late submission (the deadline bounds п.70's reorganisations); the
+    /// caller reports it.
+    pub after_deadline: Option<NaiveDate>,
 }
 
 /// What an import did.
@@ -401,6 +405,29 @@ impl<B: Backend> Process<B> {
         at: NaiveDateTime,
         source: Source<'_>,
     ) -> Result<Imported, ProcessError> {
+        self.import_source(cycle, actor, at, source, false)
+    }
+
+    /// A dry run of [`Process::import_from`]: the source read and checked, the event checked,
+    /// nothing stored. [`Imported::new`] tells whether the import would record a new version.
+    pub fn check_import(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+    ) -> Result<Imported, ProcessError> {
+        self.import_source(cycle, actor, at, source, true)
+    }
+
+    fn import_source(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+        dry_run: bool,
+    ) -> Result<Imported, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let (_, edition_hash) = self.edition(&ed.id)?;
         // Whether the cycle takes an import now at all (the actor, no run yet), before reading
@@ -548,24 +575,27 @@ impl<B: Backend> Process<B> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        let action = Action::ImportData {
+            snapshot: snapshot.clone(),
+            edition: ed.id.clone(),
+            edition_hash,
+            source: Some(source.clone()),
+        };
+        if dry_run {
+            c.clone().apply(&FixedClock::new(at), actor, action)?;
+            return Ok(Imported {
+                snapshot,
+                version: imports.len() + 1,
+                new: true,
+                source,
+                notes,
+            });
+        }
         let mut blobs: Vec<(&[u8], &str, u64)> = vec![(&bytes, JSON, MAX_SNAPSHOT)];
         for (b, t) in &evidence {
             blobs.push((b, t, MAX_SNAPSHOT));
         }
-        self.store_and_commit(
-            cycle,
-            &mut c,
-            actor,
-            at,
-            Action::ImportData {
-                snapshot: snapshot.clone(),
-                edition: ed.id.clone(),
-                edition_hash,
-                source: Some(source.clone()),
-            },
-            &why,
-            &blobs,
-        )?;
+        self.store_and_commit(cycle, &mut c, actor, at, action, &why, &blobs)?;
         Ok(Imported {
             snapshot,
             version: imports.len() + 1,
@@ -606,6 +636,7 @@ impl<B: Backend> Process<B> {
                         seq: e.seq,
                         new: false,
                         form: f.clone(),
+                        after_deadline: None,
                     });
                 }
             }
@@ -642,10 +673,12 @@ impl<B: Backend> Process<B> {
             ),
             &[(&bytes, XLSX, MAX_FILE)],
         )?;
+        let deadline = c.definition().map(|d| d.schedule.reporting_deadline);
         Ok(Submitted {
             seq: ev.seq,
             new: true,
             form: file,
+            after_deadline: deadline.filter(|d| at.date() > *d),
         })
     }
 
