@@ -461,6 +461,9 @@ pub fn run(args: CycleArgs) -> Result<String> {
             submitted,
             dry_run,
         } => {
+            if base.is_some() && raw.is_none() {
+                bail!("--base задаёт базовый набор только для первичных записей (--raw)");
+            }
             let import = |source: Source<'_>| -> Result<Imported> {
                 Ok(if *dry_run {
                     p.check_import(cycle, who()?, at, source)?
