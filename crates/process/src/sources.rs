@@ -407,3 +407,43 @@ pub fn replace_bodies(
         .map_err(|e| ProcessError::Data(format!("набор данных с представленными формами: {e}")))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder's provenance: its regular files only (no hidden file, no subfolder), by name,
+    /// each hashed in pieces exactly as the whole bytes hash.
+    #[test]
+    fn folder_files_hash_regular_files_in_pieces() {
+        let dir = std::env::temp_dir().join(format!("bagalau-sources-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).expect("dir");
+        // Larger than one piece (1 MiB), not a multiple of it.
+        let big: Vec<u8> = (0..(1u32 << 20) + 7).map(|i| (i % 251) as u8).collect();
+        std::fs::write(dir.join("b.parquet"), &big).expect("write");
+        std::fs::write(dir.join("a.csv"), b"x,y\n").expect("write");
+        std::fs::write(dir.join(".hidden"), b"secret").expect("write");
+        std::fs::write(dir.join("sub").join("c.csv"), b"z\n").expect("write");
+        let files = folder_files(&dir).expect("files");
+        assert_eq!(
+            files,
+            vec![
+                source_file("a.csv", b"x,y\n"),
+                source_file("b.parquet", &big),
+            ]
+        );
+        assert_eq!(files[1].size, (1u64 << 20) + 7);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        assert!(folder_files(&dir).is_err(), "a missing folder is an error");
+    }
+
+    #[test]
+    fn a_file_name_is_the_last_component_only() {
+        assert_eq!(
+            file_name(Path::new("/tmp/отчёты/форма.xlsx")).expect("name"),
+            "форма.xlsx"
+        );
+        assert!(file_name(Path::new("/")).is_err());
+    }
+}
