@@ -8,7 +8,9 @@ use bagalau_cycle::{
     Action, Actor, CorrectedInput, Decision, Member, Outcome as Decided, Party, PenaltyFacts,
     PlannedStage, RunDiff, Target,
 };
-use bagalau_process::{Backend, CreateCycle, EvidenceFile, Issued, NewObjection, Process};
+use bagalau_process::{
+    Backend, CreateCycle, EvidenceFile, Imported, Issued, NewObjection, Process, Source,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Subcommand};
 
@@ -52,10 +54,28 @@ pub enum CycleCommand {
         #[arg(long = "stage-end")]
         stage_ends: Vec<String>,
     },
-    /// Загрузить данные оценки (снимок сохраняется по хешу)
+    /// Загрузить данные оценки (снимок сохраняется по хешу) из набора данных, формы отчётных
+    /// данных или первичных записей; повторная загрузка того же источника ничего не записывает
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["data", "form", "raw", "submitted"])))]
     Import {
+        /// Папка набора данных
         #[arg(long)]
-        data: PathBuf,
+        data: Option<PathBuf>,
+        /// Заполненная форма отчётных данных (XLSX, бланк bagalau template)
+        #[arg(long)]
+        form: Option<PathBuf>,
+        /// Папка первичных записей информационных систем (bagalau generate)
+        #[arg(long)]
+        raw: Option<PathBuf>,
+        /// Базовый набор данных для первичных записей (по умолчанию — текущие данные цикла)
+        #[arg(long, requires = "raw")]
+        base: Option<PathBuf>,
+        /// Текущие данные цикла со строками органов, представивших формы (cycle submit), из их форм
+        #[arg(long)]
+        submitted: bool,
+        /// Только проверить источник: ничего не записывать
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Перейти к следующему этапу
     Stage { stage: String },
@@ -72,6 +92,14 @@ pub enum CycleCommand {
     Reporting {
         #[arg(long)]
         body: String,
+    },
+    /// Орган представляет отчётную информацию формой (XLSX, бланк bagalau template): форма
+    /// проверяется, содержит только данные этого органа и сохраняется с событием
+    Submit {
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        form: PathBuf,
     },
     /// Отобрать орган для перепроверки (с основанием — риском)
     Select {
@@ -425,9 +453,63 @@ pub fn run(args: CycleArgs) -> Result<String> {
             )?;
             format!("Цикл «{cycle}» создан\n")
         }
-        CycleCommand::Import { data } => {
-            let h = p.import(cycle, who()?, at, data)?;
-            format!("Данные загружены: снимок {h}\n")
+        CycleCommand::Import {
+            data,
+            form,
+            raw,
+            base,
+            submitted,
+            dry_run,
+        } => {
+            if base.is_some() && raw.is_none() {
+                bail!("--base задаёт базовый набор только для первичных записей (--raw)");
+            }
+            let import = |source: Source<'_>| -> Result<Imported> {
+                Ok(if *dry_run {
+                    p.check_import(cycle, who()?, at, source)?
+                } else {
+                    p.import_from(cycle, who()?, at, source)?
+                })
+            };
+            let imported = match (data, form, raw) {
+                (Some(d), _, _) => import(Source::Dataset(d))?,
+                (_, Some(f), _) => import(Source::Form(f))?,
+                (_, _, Some(r)) => crate::raw::with_progress(|progress| {
+                    import(Source::Raw {
+                        dir: r,
+                        base: base.as_deref(),
+                        progress,
+                    })
+                })?,
+                _ if *submitted => import(Source::Submissions)?,
+                _ => bail!("укажите источник: --data, --form, --raw или --submitted"),
+            };
+            imported_text(&imported, *dry_run)
+        }
+        CycleCommand::Submit { body, form } => {
+            let s = p.submit(cycle, who()?, at, body, form)?;
+            let f = format!(
+                "«{}» ({}, {} байт)",
+                s.form.name, s.form.sha256, s.form.size
+            );
+            if s.new {
+                let mut t = format!(
+                    "№ {}: представление отчётной информации органа {body} формой {f} — записано\n",
+                    s.seq
+                );
+                if let Some(d) = s.after_deadline {
+                    t.push_str(&format!(
+                        "Внимание: представлено после срока представления отчётных данных ({}).\n",
+                        d.format("%d.%m.%Y")
+                    ));
+                }
+                t
+            } else {
+                format!(
+                    "Уже представлено: орган {body}, форма {f}, событие № {} — ничего не записано\n",
+                    s.seq
+                )
+            }
         }
         CycleCommand::Stage { stage } => act(
             Action::OpenStage {
@@ -448,7 +530,10 @@ pub fn run(args: CycleArgs) -> Result<String> {
             "реорганизация",
         )?,
         CycleCommand::Reporting { body } => act(
-            Action::SubmitReporting { body: body.clone() },
+            Action::SubmitReporting {
+                body: body.clone(),
+                form: None,
+            },
             "отчётная информация",
         )?,
         CycleCommand::Select {
@@ -801,13 +886,76 @@ pub fn run(args: CycleArgs) -> Result<String> {
     })
 }
 
+/// What `cycle import` prints: the source with its files, the version, or that nothing changed.
+fn imported_text(i: &Imported, dry_run: bool) -> String {
+    let mut t = i.notes.clone();
+    let files = i
+        .source
+        .files
+        .iter()
+        .map(|f| format!("«{}» ({}, {} байт)", f.name, f.sha256, f.size))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if i.new && dry_run {
+        t.push_str(&format!(
+            "Проверка пройдена ({}: {files}): была бы версия {}, снимок {} — ничего не записано (--dry-run)\n",
+            i.source.kind.name_ru(),
+            i.version,
+            i.snapshot
+        ));
+    } else if i.new {
+        t.push_str(&format!(
+            "Данные загружены ({}: {files}): версия {}, снимок {}\n",
+            i.source.kind.name_ru(),
+            i.version,
+            i.snapshot
+        ));
+    } else {
+        t.push_str(&format!(
+            "Уже загружено ({}: {files}): версия {}, без изменений — ничего не записано; снимок {}\n",
+            i.source.kind.name_ru(),
+            i.version,
+            i.snapshot
+        ));
+    }
+    t
+}
+
 fn describe(a: &Action) -> String {
     let name = a.name_ru();
     match a.case() {
         Some((b, d)) => format!("{name} — орган {b}, направление {d}"),
         None => match a {
             Action::RecordRun { run, .. } => format!("{name} {run}"),
+            Action::ImportData {
+                snapshot,
+                source: Some(s),
+                ..
+            } => {
+                let mut t = format!(
+                    "{name}: снимок {snapshot}; источник — {}:",
+                    s.kind.name_ru()
+                );
+                for f in &s.files {
+                    t.push_str(&format!(" «{}» {} ({} байт);", f.name, f.sha256, f.size));
+                }
+                if let Some(b) = &s.base {
+                    t.push_str(&format!(" поверх снимка {b};"));
+                }
+                for e in &s.evidence {
+                    t.push_str(&format!(" сохранено {e};"));
+                }
+                t.pop();
+                t
+            }
             Action::ImportData { snapshot, .. } => format!("{name}: снимок {snapshot}"),
+            Action::SubmitReporting {
+                body,
+                form: Some(f),
+            } => format!(
+                "{name} — орган {body}, форма «{}» {} ({} байт)",
+                f.name, f.sha256, f.size
+            ),
             Action::OpenStage { stage } => format!("{name} «{stage}»"),
             _ => name.to_string(),
         },

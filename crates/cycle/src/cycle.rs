@@ -17,7 +17,8 @@ use calendar::{Calendar, Deadline};
 use crate::clock::Clock;
 use crate::error::{d, CycleError};
 use crate::event::{
-    Action, Actor, CycleDefinition, Decision, Event, Member, Objection, Outcome, Target,
+    Action, Actor, CycleDefinition, DataSource, Decision, Event, Member, Objection, Outcome,
+    SourceFile, Target,
 };
 
 /// What a cycle needs besides its events: the editions its directions name and the calendar.
@@ -162,6 +163,48 @@ fn is_hash(s: &str) -> bool {
             && h.chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     })
+}
+
+/// A source file as an event may name it: a plain file name (no folder, not hidden), a content
+/// hash.
+fn check_file(what: &Action, f: &SourceFile) -> Result<(), CycleError> {
+    let name = f.name.as_str();
+    if name.is_empty()
+        || name.starts_with('.')
+        || name.contains(['/', '\\', '\0'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(invalid(
+            what,
+            format!("«{name}» — недопустимое имя файла (только имя, без папок)"),
+        ));
+    }
+    if !is_hash(&f.sha256) {
+        return Err(invalid(
+            what,
+            format!("«{}» — не хеш содержимого (sha256:…)", f.sha256),
+        ));
+    }
+    Ok(())
+}
+
+/// The provenance of imported data: files named and hashed, hashes of what was stored.
+fn check_source(what: &Action, s: &DataSource) -> Result<(), CycleError> {
+    if s.files.is_empty() {
+        return Err(invalid(what, "источник данных без файлов"));
+    }
+    for f in &s.files {
+        check_file(what, f)?;
+    }
+    for h in s.base.iter().chain(&s.evidence) {
+        if !is_hash(h) {
+            return Err(invalid(
+                what,
+                format!("«{h}» — не хеш содержимого (sha256:…)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// How a message to users cites an item: the act's paragraphs (`Citation::legal_reference`), or,
@@ -765,7 +808,7 @@ impl Cycle {
         }
         // The body and direction the action concerns.
         let body = match &ev.what {
-            Action::SubmitReporting { body } => Some(body.as_str()),
+            Action::SubmitReporting { body, .. } => Some(body.as_str()),
             Action::SubmitResults { body, .. } => body.as_deref(),
             other => other.case().map(|(b, _)| b),
         };
@@ -895,9 +938,12 @@ impl Cycle {
                 date,
                 successor,
             } => self.check_reorganisation(created, body, *date, successor.as_deref()),
-            Action::SubmitReporting { body } => {
+            Action::SubmitReporting { body, form } => {
                 if self.reporting.contains(body) {
                     return Err(out_of_order(what, "отчётная информация уже представлена"));
+                }
+                if let Some(f) = form {
+                    check_file(what, f)?;
                 }
                 Ok(())
             }
@@ -1218,6 +1264,7 @@ impl Cycle {
                 snapshot,
                 edition,
                 edition_hash,
+                source,
             } => {
                 for h in [snapshot, edition_hash] {
                     if !is_hash(h) {
@@ -1226,6 +1273,9 @@ impl Cycle {
                             format!("«{h}» — не хеш содержимого (sha256:…)"),
                         ));
                     }
+                }
+                if let Some(s) = source {
+                    check_source(what, s)?;
                 }
                 if !created.editions.iter().any(|e| &e.id == edition) {
                     return Err(CycleError::UnknownEdition(edition.clone()));
@@ -1800,7 +1850,7 @@ impl Cycle {
                     }
                 }
             }
-            Action::SubmitReporting { body } => {
+            Action::SubmitReporting { body, .. } => {
                 self.reporting.insert(body.clone());
             }
             Action::SelectForReverification { body, .. } | Action::RecordFacts { body, .. } => {
@@ -1922,6 +1972,7 @@ impl Cycle {
                 snapshot,
                 edition,
                 edition_hash,
+                ..
             } => {
                 self.snapshot = Some(Snapshot {
                     data: snapshot.clone(),

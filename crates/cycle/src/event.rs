@@ -132,6 +132,56 @@ pub enum Outcome {
     Rejected,
 }
 
+/// What kind of source imported data come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A dataset folder (CSV files and `dataset.toml`).
+    Dataset,
+    /// A filled reporting form (XLSX workbook).
+    Form,
+    /// Raw records of the state information systems, aggregated over a base dataset.
+    RawRecords,
+    /// The last dataset with the reporting forms the bodies submitted put in place of their rows.
+    Submissions,
+}
+
+impl SourceKind {
+    /// The Russian name, for messages and the log.
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            SourceKind::Dataset => "набор данных",
+            SourceKind::Form => "форма отчётных данных",
+            SourceKind::RawRecords => "первичные записи информационных систем",
+            SourceKind::Submissions => "представленные органами формы",
+        }
+    }
+}
+
+/// One file a source was made of: its name (the file name only, never a path), content hash
+/// (`sha256:` + 64 hex digits) and size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub name: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// The provenance of imported data (the actor and time are the event's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSource {
+    pub kind: SourceKind,
+    /// The files read, sorted by name.
+    pub files: Vec<SourceFile>,
+    /// The snapshot the source was applied over (raw records, submissions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// Content hashes of what was stored beside the snapshot as evidence: the workbook itself,
+    /// the raw records' rejection and discrepancy reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
 /// Everything that can happen in a cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
@@ -146,8 +196,12 @@ pub enum Action {
         date: NaiveDate,
         successor: Option<String>,
     },
+    /// The body's reporting information submitted. `form`: the reporting form it submitted
+    /// through the system (absent when the submission is only recorded).
     SubmitReporting {
         body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        form: Option<SourceFile>,
     },
     SelectForReverification {
         body: String,
@@ -217,10 +271,14 @@ pub enum Action {
     /// The data of the evaluation imported (by the administrator): the content hash of the
     /// snapshot and of the edition folder it is computed with. Allowed until the first run; later
     /// changes go through decisions on objections and facts of re-verification.
+    ///
+    /// `source`: where the data came from (absent in events recorded before sources were kept).
     ImportData {
         snapshot: String,
         edition: String,
         edition_hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<DataSource>,
     },
     /// A computation recorded (by the administrator): the run's id ([`crate::Run::id`]), the
     /// run it replaces (the last recorded one, when there is one) and the bodies other than the
@@ -328,5 +386,44 @@ impl Action {
             | Action::SendDecisions { body, direction } => Some((body, direction)),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events stored before sources were recorded read back, and serialise to the same bytes
+    /// (the audit chain hashes their JSON).
+    #[test]
+    fn events_without_a_source_keep_their_json() {
+        let h = format!("sha256:{}", "a".repeat(64));
+        for old in [
+            format!(
+                r#"{{"ImportData":{{"snapshot":"{h}","edition":"2014-services","edition_hash":"{h}"}}}}"#
+            ),
+            r#"{"SubmitReporting":{"body":"MF"}}"#.to_string(),
+        ] {
+            let a: Action = serde_json::from_str(&old).expect("old event reads");
+            assert_eq!(serde_json::to_string(&a).expect("serialises"), old);
+        }
+        let with = Action::ImportData {
+            snapshot: h.clone(),
+            edition: "2014-services".into(),
+            edition_hash: h.clone(),
+            source: Some(DataSource {
+                kind: SourceKind::Form,
+                files: vec![SourceFile {
+                    name: "форма.xlsx".into(),
+                    sha256: h.clone(),
+                    size: 7,
+                }],
+                base: None,
+                evidence: vec![h.clone()],
+            }),
+        };
+        let json = serde_json::to_string(&with).expect("serialises");
+        assert!(json.contains(r#""kind":"form""#), "{json}");
+        assert_eq!(serde_json::from_str::<Action>(&json).expect("reads"), with);
     }
 }

@@ -23,8 +23,9 @@ pub use cycle::{
 };
 pub use error::CycleError;
 pub use event::{
-    Action, Actor, BodyDef, CorrectedInput, CycleDefinition, Decision, DirectionState, Event,
-    Member, Objection, Outcome, PenaltyFacts, PlannedStage, Schedule, Target,
+    Action, Actor, BodyDef, CorrectedInput, CycleDefinition, DataSource, Decision, DirectionState,
+    Event, Member, Objection, Outcome, PenaltyFacts, PlannedStage, Schedule, SourceFile,
+    SourceKind, Target,
 };
 
 pub use run::{

@@ -6,7 +6,9 @@ mod common;
 
 use std::path::Path;
 
-use bagalau_cycle::{content_hash, diff, Action, CycleError, FixedClock, Run};
+use bagalau_cycle::{
+    content_hash, diff, Action, CycleError, DataSource, FixedClock, Run, SourceFile, SourceKind,
+};
 use bagalau_engine::Value;
 use bagalau_methodology::{Edition, Group};
 use common::*;
@@ -131,6 +133,41 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
         err.to_string().contains("данные оценки не загружены"),
         "{err}"
     );
+    // A source naming a folder, or a file without a content hash, is refused.
+    for (name, sha) in [
+        ("../bodies.csv", hash(0x55)),
+        ("data/bodies.csv", hash(0x55)),
+        (".hidden", hash(0x55)),
+        ("bodies.csv", "55".repeat(32)),
+    ] {
+        let err = c
+            .apply(
+                &clock,
+                admin(),
+                Action::ImportData {
+                    snapshot: hash(0x33),
+                    edition: ED.into(),
+                    edition_hash: hash(0x44),
+                    source: Some(DataSource {
+                        kind: SourceKind::Dataset,
+                        files: vec![SourceFile {
+                            name: name.into(),
+                            sha256: sha.clone(),
+                            size: 1,
+                        }],
+                        base: None,
+                        evidence: vec![],
+                    }),
+                },
+            )
+            .err()
+            .ok_or(format!("a source file «{name}» {sha} accepted"))?;
+        assert!(
+            err.to_string().contains("недопустимое имя файла")
+                || err.to_string().contains("не хеш содержимого"),
+            "{err}"
+        );
+    }
     c.apply(
         &clock,
         admin(),
@@ -138,6 +175,16 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
             snapshot: hash(0x33),
             edition: ED.into(),
             edition_hash: hash(0x44),
+            source: Some(DataSource {
+                kind: SourceKind::Form,
+                files: vec![SourceFile {
+                    name: "форма.xlsx".into(),
+                    sha256: hash(0x55),
+                    size: 1,
+                }],
+                base: None,
+                evidence: vec![hash(0x55)],
+            }),
         },
     )?;
     assert_eq!(c.snapshot().map(|s| s.data.clone()), Some(hash(0x33)));
@@ -196,6 +243,7 @@ fn moved_bodies_wait_for_the_administrators_recorded_decision() -> R {
                 snapshot: hash(0x55),
                 edition: ED.into(),
                 edition_hash: hash(0x44),
+                source: None,
             },
         )
         .err()

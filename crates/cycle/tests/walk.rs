@@ -68,7 +68,14 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
         },
     )?;
     for b in EVALUATED {
-        c.apply(&clock, body(b), Action::SubmitReporting { body: b.into() })?;
+        c.apply(
+            &clock,
+            body(b),
+            Action::SubmitReporting {
+                body: b.into(),
+                form: None,
+            },
+        )?;
     }
     let err = c
         .apply(
@@ -76,6 +83,7 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
             body("OLD_MIN"),
             Action::SubmitReporting {
                 body: "OLD_MIN".into(),
+                form: None,
             },
         )
         .err()
@@ -86,7 +94,10 @@ fn a_whole_cycle_from_creation_to_publication() -> R {
         .apply(
             &clock,
             body("GP"),
-            Action::SubmitReporting { body: "MZ".into() },
+            Action::SubmitReporting {
+                body: "MZ".into(),
+                form: None,
+            },
         )
         .err()
         .ok_or("accepted")?;

@@ -54,16 +54,23 @@ impl Bundle {
     /// Writes the files into a new temporary folder (removed when the guard is dropped).
     pub fn unpack(&self) -> Result<TempDir, ProcessError> {
         let dir = TempDir::new()?;
+        self.write_into(dir.path())?;
+        Ok(dir)
+    }
+
+    /// Writes the files into the folder `dir` (created when absent).
+    pub fn write_into(&self, dir: &Path) -> Result<(), ProcessError> {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         for (name, text) in &self.files {
             if name.contains('/') || name.contains('\\') || name == ".." {
                 return Err(ProcessError::Corrupt(format!(
                     "недопустимое имя файла «{name}»"
                 )));
             }
-            let p = dir.path().join(name);
+            let p = dir.join(name);
             std::fs::write(&p, text).map_err(|e| io(&p, e))?;
         }
-        Ok(dir)
+        Ok(())
     }
 }
 
@@ -71,7 +78,7 @@ impl Bundle {
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> Result<TempDir, ProcessError> {
+    pub(crate) fn new() -> Result<TempDir, ProcessError> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static N: AtomicU64 = AtomicU64::new(0);
         let nanos = std::time::SystemTime::now()

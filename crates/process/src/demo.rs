@@ -132,7 +132,10 @@ pub fn demo<B: Backend>(
             cycle,
             body(b),
             t,
-            Action::SubmitReporting { body: b.into() },
+            Action::SubmitReporting {
+                body: b.into(),
+                form: None,
+            },
             "отчётная информация",
         )?;
     }

@@ -14,12 +14,16 @@ mod backend;
 mod bundle;
 mod demo;
 mod process;
+pub mod sources;
 pub mod store;
 
 pub use backend::{Audit, Backend, MemoryBackend, StoredFile};
 pub use bundle::Bundle;
 pub use demo::{demo, DemoSummary, DEMO_EDITION};
-pub use process::{CreateCycle, EvidenceFile, Issued, NewObjection, Process, Status, VerifyReport};
+pub use process::{
+    CreateCycle, EvidenceFile, Imported, Issued, NewObjection, Process, Source, Status, Submitted,
+    VerifyReport,
+};
 
 use std::path::PathBuf;
 
@@ -46,6 +50,11 @@ pub enum ProcessError {
     Report(String),
     #[error("{0}")]
     Invalid(String),
+    /// A reporting form refused: every bad cell named, nothing stored.
+    #[error("{0}")]
+    Form(String),
+    #[error("первичные записи: {0}")]
+    Raw(String),
     #[error("хранилище повреждено: {0}")]
     Corrupt(String),
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use bagalau_cycle::{
     content_hash, diff, penalty_input, Action, Actor, BodyDef, Context, Cycle, CycleDefinition,
-    DirectionState, DueItem, Event, FixedClock, Objection, Outcome as Decided, PlannedStage, Run,
-    RunDiff, Schedule, Target,
+    DataSource, DirectionState, DueItem, Event, FixedClock, Objection, Outcome as Decided,
+    PlannedStage, Run, RunDiff, Schedule, SourceFile, SourceKind, Target,
 };
 use bagalau_engine::{Outcome, Value};
 use bagalau_methodology::Edition;
@@ -16,11 +16,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::backend::{Audit, Backend};
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, TempDir};
+use crate::sources;
 use crate::ProcessError;
 
 /// Media types of the files the process stores.
 pub const JSON: &str = "application/json";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 /// The largest data snapshot accepted (bytes).
 pub const MAX_SNAPSHOT: u64 = 256 * 1024 * 1024;
@@ -37,6 +39,54 @@ pub struct CreateCycle {
     pub data: PathBuf,
     pub reporting_deadline: NaiveDate,
     pub stage_ends: Vec<PlannedStage>,
+}
+
+/// Where imported data come from.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// A dataset folder.
+    Dataset(&'a Path),
+    /// A filled reporting form (XLSX).
+    Form(&'a Path),
+    /// A folder of raw records, aggregated over a base dataset (by default the cycle's current
+    /// snapshot); `progress` counts the records read.
+    Raw {
+        dir: &'a Path,
+        base: Option<&'a Path>,
+        progress: &'a bagalau_aggregate::Progress,
+    },
+    /// The cycle's current snapshot with each body that submitted a reporting form
+    /// ([`Process::submit`]) given the values of its form.
+    Submissions,
+}
+
+/// What a body's submission did.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The event's number; for an identical re-submission, the number of the first.
+    pub seq: u64,
+    /// False when the same form was already submitted by the body: nothing recorded.
+    pub new: bool,
+    pub form: SourceFile,
+    /// The schedule's reporting deadline, when the submission came after it. The procedure
+    /// does not refuse a late submission (the deadline bounds п.70's reorganisations); the
+    /// caller reports it.
+    pub after_deadline: Option<NaiveDate>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub snapshot: String,
+    /// The number of this import among the cycle's imports (from 1); for an unchanged source,
+    /// the number of the import it repeats.
+    pub version: usize,
+    /// False when the same source was already the current import: nothing recorded.
+    pub new: bool,
+    pub source: DataSource,
+    /// What the reading said (values kept but not counted, the aggregation's summary), in
+    /// Russian.
+    pub notes: String,
 }
 
 /// An evidence file attached to an objection.
@@ -328,8 +378,8 @@ impl<B: Backend> Process<B> {
         Ok(ev)
     }
 
-    /// Imports the evaluation data: the dataset folder is checked against the edition and the
-    /// cycle's bodies, stored as one snapshot (by hash), and the import recorded.
+    /// Imports the evaluation data from a dataset folder (see [`Process::import_from`]); returns
+    /// the snapshot's hash.
     pub fn import(
         &self,
         cycle: &str,
@@ -337,10 +387,312 @@ impl<B: Backend> Process<B> {
         at: NaiveDateTime,
         dir: &Path,
     ) -> Result<String, ProcessError> {
+        Ok(self
+            .import_from(cycle, actor, at, Source::Dataset(dir))?
+            .snapshot)
+    }
+
+    /// Imports the evaluation data from a source: the dataset it gives is checked against the
+    /// edition and the cycle's bodies, stored as one snapshot (by hash) with the evidence of its
+    /// source, and the import recorded with its provenance. A refused source (a bad cell of a
+    /// form, a refused dataset) stores nothing. The same source again — the same kind, the same
+    /// files (names and hashes) and the same resulting snapshot as the current import — records
+    /// nothing ([`Imported::new`] is false).
+    pub fn import_from(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+    ) -> Result<Imported, ProcessError> {
+        self.import_source(cycle, actor, at, source, false)
+    }
+
+    /// A dry run of [`Process::import_from`]: the source read and checked, the event checked,
+    /// nothing stored. [`Imported::new`] tells whether the import would record a new version.
+    pub fn check_import(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+    ) -> Result<Imported, ProcessError> {
+        self.import_source(cycle, actor, at, source, true)
+    }
+
+    fn import_source(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        source: Source<'_>,
+        dry_run: bool,
+    ) -> Result<Imported, ProcessError> {
         let (mut c, ed) = self.open(cycle)?;
         let (_, edition_hash) = self.edition(&ed.id)?;
+        // Whether the cycle takes an import now at all (the actor, no run yet), before reading
+        // a source that may be large.
+        c.clone().apply(
+            &FixedClock::new(at),
+            actor.clone(),
+            Action::ImportData {
+                snapshot: content_hash(b""),
+                edition: ed.id.clone(),
+                edition_hash: edition_hash.clone(),
+                source: None,
+            },
+        )?;
+        let work = TempDir::new()?;
+        let mut notes = String::new();
+        let mut evidence: Vec<(Vec<u8>, &'static str)> = Vec::new();
+        let (dir, kind, files, base) = match source {
+            Source::Dataset(d) => (
+                d.to_path_buf(),
+                SourceKind::Dataset,
+                sources::folder_files(d)?,
+                None,
+            ),
+            Source::Form(path) => {
+                let bytes = std::fs::read(path).map_err(|e| ProcessError::Io {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+                let file = sources::source_file(&sources::file_name(path)?, &bytes);
+                let form = bagalau_ingest::read_form(&ed, path, &bytes)
+                    .map_err(|e| ProcessError::Form(e.to_string()))?;
+                for n in &form.notices {
+                    notes.push_str(&format!("  {n}\n"));
+                }
+                let out = work.path().join("dataset");
+                bagalau_ingest::write_dataset(&ed, &form, &out)
+                    .map_err(|e| ProcessError::Form(e.to_string()))?;
+                evidence.push((bytes, XLSX));
+                (out, SourceKind::Form, vec![file], None)
+            }
+            Source::Raw {
+                dir: raw,
+                base,
+                progress,
+            } => {
+                let files = sources::folder_files(raw)?;
+                let (base_dir, base_hash) = match base {
+                    Some(b) => (b.to_path_buf(), content_hash(&Bundle::read(b)?.to_bytes())),
+                    None => {
+                        let snap = c.snapshot().ok_or_else(|| {
+                            ProcessError::Invalid(
+                                "данные оценки ещё не загружены: первичные записи дополняют набор данных — загрузите его (cycle import --data или --form) или укажите --base".into(),
+                            )
+                        })?;
+                        let b = work.path().join("base");
+                        Bundle::from_bytes(&self.backend.blob(&snap.data)?)?.write_into(&b)?;
+                        (b, snap.data.clone())
+                    }
+                };
+                let mut agg = bagalau_aggregate::aggregate_blocking(
+                    raw,
+                    &bagalau_aggregate::Options::default(),
+                    progress,
+                )
+                .map_err(|e| ProcessError::Raw(e.to_string()))?;
+                let unlisted = sources::refuse_unlisted_services(&mut agg, &base_dir)?;
+                let out = work.path().join("dataset");
+                sources::write_aggregated(&ed, &agg, Some(&base_dir), &out)?;
+                notes.push_str(&sources::summary_ru(
+                    &ed,
+                    &agg,
+                    "отчёты сохранены в хранилище вместе с загрузкой",
+                    &unlisted,
+                ));
+                evidence.push((Bundle::read(&out.join("raw"))?.to_bytes(), JSON));
+                (out, SourceKind::RawRecords, files, Some(base_hash))
+            }
+            Source::Submissions => {
+                let snap = c.snapshot().ok_or_else(|| {
+                    ProcessError::Invalid(
+                        "данные оценки ещё не загружены: формы органов заменяют их строки в загруженном наборе (cycle import --data)".into(),
+                    )
+                })?;
+                let base = work.path().join("base");
+                Bundle::from_bytes(&self.backend.blob(&snap.data)?)?.write_into(&base)?;
+                let submitted = submitted_forms(&c);
+                if submitted.is_empty() {
+                    return Err(ProcessError::Invalid(
+                        "ни один орган не представил форму отчётных данных (cycle submit)".into(),
+                    ));
+                }
+                let mut forms = Vec::new();
+                let mut files = Vec::new();
+                for (i, (body, file)) in submitted.into_iter().enumerate() {
+                    let bytes = self.backend.blob(&file.sha256)?;
+                    let form = bagalau_ingest::read_form(&ed, Path::new(&file.name), &bytes)
+                        .map_err(|e| ProcessError::Form(e.to_string()))?;
+                    let dir = work.path().join(format!("form-{i}"));
+                    bagalau_ingest::write_dataset(&ed, &form, &dir)
+                        .map_err(|e| ProcessError::Form(e.to_string()))?;
+                    forms.push((body, dir));
+                    files.push(file);
+                }
+                let out = work.path().join("dataset");
+                sources::replace_bodies(&ed, &base, &forms, &out)?;
+                (out, SourceKind::Submissions, files, Some(snap.data.clone()))
+            }
+        };
+        let bytes = self.checked_snapshot(&c, &ed, &dir)?;
+        drop(work);
+        let snapshot = content_hash(&bytes);
+        let source = DataSource {
+            kind,
+            files,
+            base,
+            evidence: evidence.iter().map(|(b, _)| content_hash(b)).collect(),
+        };
+        let imports: Vec<(String, Option<DataSource>)> = c
+            .events()
+            .iter()
+            .filter_map(|e| match &e.what {
+                Action::ImportData {
+                    snapshot, source, ..
+                } => Some((snapshot.clone(), source.clone())),
+                _ => None,
+            })
+            .collect();
+        if let Some((last, Some(s))) = imports.last() {
+            if *last == snapshot && s.kind == source.kind && s.files == source.files {
+                return Ok(Imported {
+                    snapshot,
+                    version: imports.len(),
+                    new: false,
+                    source,
+                    notes,
+                });
+            }
+        }
+        let why = format!(
+            "загрузка данных: {} ({})",
+            kind.name_ru(),
+            source
+                .files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let action = Action::ImportData {
+            snapshot: snapshot.clone(),
+            edition: ed.id.clone(),
+            edition_hash,
+            source: Some(source.clone()),
+        };
+        if dry_run {
+            c.clone().apply(&FixedClock::new(at), actor, action)?;
+            return Ok(Imported {
+                snapshot,
+                version: imports.len() + 1,
+                new: true,
+                source,
+                notes,
+            });
+        }
+        let mut blobs: Vec<(&[u8], &str, u64)> = vec![(&bytes, JSON, MAX_SNAPSHOT)];
+        for (b, t) in &evidence {
+            blobs.push((b, t, MAX_SNAPSHOT));
+        }
+        self.store_and_commit(cycle, &mut c, actor, at, action, &why, &blobs)?;
+        Ok(Imported {
+            snapshot,
+            version: imports.len() + 1,
+            new: true,
+            source,
+            notes,
+        })
+    }
+
+    /// A body submits its reporting form (the procedure's submission of reporting information,
+    /// within its deadline): the workbook is read with every bad cell named, must hold that
+    /// body's data and no other body's, and is stored with the event that names it (file name,
+    /// hash, size). The same form submitted again by the same body records nothing
+    /// ([`Submitted::new`] is false); another form after a submission is refused by the
+    /// procedure. The values enter the data with `import_from(…, Source::Submissions)`.
+    pub fn submit(
+        &self,
+        cycle: &str,
+        actor: Actor,
+        at: NaiveDateTime,
+        body: &str,
+        path: &Path,
+    ) -> Result<Submitted, ProcessError> {
+        let (mut c, ed) = self.open(cycle)?;
+        let bytes = std::fs::read(path).map_err(|e| ProcessError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let file = sources::source_file(&sources::file_name(path)?, &bytes);
+        for e in c.events() {
+            if let Action::SubmitReporting {
+                body: b,
+                form: Some(f),
+            } = &e.what
+            {
+                if b == body && f.sha256 == file.sha256 {
+                    return Ok(Submitted {
+                        seq: e.seq,
+                        new: false,
+                        form: f.clone(),
+                        after_deadline: None,
+                    });
+                }
+            }
+        }
+        let form = bagalau_ingest::read_form(&ed, path, &bytes)
+            .map_err(|e| ProcessError::Form(e.to_string()))?;
+        let ids: Vec<&str> = form.dataset.bodies.iter().map(|b| b.id.as_str()).collect();
+        let others: Vec<&str> = ids.iter().copied().filter(|b| *b != body).collect();
+        if !others.is_empty() {
+            return Err(ProcessError::Form(format!(
+                "форма {} содержит данные других органов ({}): орган представляет только свои данные — оставьте на листе «Органы» одну строку «{body}»",
+                path.display(),
+                others.join(", ")
+            )));
+        }
+        if !ids.contains(&body) {
+            return Err(ProcessError::Form(format!(
+                "в форме {} нет данных органа «{body}»",
+                path.display()
+            )));
+        }
+        let ev = self.store_and_commit(
+            cycle,
+            &mut c,
+            actor,
+            at,
+            Action::SubmitReporting {
+                body: body.to_string(),
+                form: Some(file.clone()),
+            },
+            &format!(
+                "представление отчётной информации органа {body} формой «{}»",
+                file.name
+            ),
+            &[(&bytes, XLSX, MAX_FILE)],
+        )?;
+        let deadline = c.definition().map(|d| d.schedule.reporting_deadline);
+        Ok(Submitted {
+            seq: ev.seq,
+            new: true,
+            form: file,
+            after_deadline: deadline.filter(|d| at.date() > *d),
+        })
+    }
+
+    /// The dataset folder checked against the edition and the cycle's bodies; its bundle.
+    fn checked_snapshot(
+        &self,
+        c: &Cycle,
+        ed: &Edition,
+        dir: &Path,
+    ) -> Result<Vec<u8>, ProcessError> {
         let loaded =
-            bagalau_data::load_dataset(&ed, dir).map_err(|e| ProcessError::Data(e.to_string()))?;
+            bagalau_data::load_dataset(ed, dir).map_err(|e| ProcessError::Data(e.to_string()))?;
         let def = c
             .definition()
             .ok_or_else(|| ProcessError::Corrupt("цикл без определения".into()))?;
@@ -358,22 +710,7 @@ impl<B: Backend> Process<B> {
                 expected.join(", ")
             )));
         }
-        let bytes = Bundle::read(dir)?.to_bytes();
-        let snapshot = content_hash(&bytes);
-        self.store_and_commit(
-            cycle,
-            &mut c,
-            actor,
-            at,
-            Action::ImportData {
-                snapshot: snapshot.clone(),
-                edition: ed.id.clone(),
-                edition_hash,
-            },
-            &format!("загрузка данных из «{}»", dir.display()),
-            &[(&bytes, JSON, MAX_SNAPSHOT)],
-        )?;
-        Ok(snapshot)
+        Ok(Bundle::read(dir)?.to_bytes())
     }
 
     /// The data and outcome the cycle's events make now: the snapshot with the facts of
@@ -934,6 +1271,20 @@ impl<B: Backend> Process<B> {
 }
 
 /// The bodies whose objections were upheld (accepted decisions).
+/// The reporting forms the bodies submitted, in the order of submission.
+fn submitted_forms(c: &Cycle) -> Vec<(String, SourceFile)> {
+    c.events()
+        .iter()
+        .filter_map(|e| match &e.what {
+            Action::SubmitReporting {
+                body,
+                form: Some(f),
+            } => Some((body.clone(), f.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 fn objecting(c: &Cycle) -> Vec<String> {
     let mut out: Vec<String> = c.corrections().into_iter().map(|(b, _, _)| b).collect();
     out.sort();
