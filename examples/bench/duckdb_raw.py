@@ -7,7 +7,9 @@ DIR holds deliveries.parquet, failures.parquet and calendar.txt (written by the 
 The same query as the DataFusion plan: every record rule of docs/raw-records.md in the same order
 (the first broken rule is the reason), the deadline in working days through the calendar's
 ordinals (two joins with small tables: DuckDB's natural plan), in calendar days by addition, the
-п.20 failure windows, then the count per body, service, channel, source, connection and code.
+п.20 failure windows, then the count per body, service, channel, source, connection and code (a
+refused record is counted by body, service and reason: its channel, source and connection are
+left empty, as in the DataFusion plan).
 Prints `rows wall_s peak_kb groups digest` — the digest is computed like the Rust bench's.
 Times: arrow-rs writes `Timestamp(Second)` as a plain Parquet INT64 (Parquet has no unit of
 seconds; the Arrow schema in the file's metadata restores the type for Arrow readers), so DuckDB
@@ -103,7 +105,10 @@ def main(d):
                          AND k.tc >= fw.s AND k.tc < fw.e
     ),
     coded AS (
-      SELECT body, service, channel, source, connected,
+      SELECT body, service,
+        CASE WHEN reason = 0 THEN channel END AS channel,
+        CASE WHEN reason = 0 THEN source END AS source,
+        CASE WHEN reason = 0 THEN connected END AS connected,
         CASE WHEN reason <> 0 THEN reason ELSE
           (CASE WHEN term_unit = 'working_days' AND term = 1 THEN 2048 ELSE 0 END)
           + (CASE WHEN completed IS NULL THEN 1024 ELSE

@@ -157,18 +157,21 @@ fn child(dir: &Path) -> Result<()> {
                 })
                 .collect())
         };
-        let (body, service, channel, source, connected) = (s(0)?, s(1)?, s(2)?, s(3)?, s(4)?);
-        let code = b.column(5).as_primitive::<arrow::datatypes::UInt16Type>();
-        let n = b.column(6).as_primitive::<arrow::datatypes::Int64Type>();
+        let (body, service) = (s(0)?, s(1)?);
+        let key = b.column(2).as_primitive::<arrow::datatypes::UInt32Type>();
+        let n = b.column(3).as_primitive::<arrow::datatypes::Int64Type>();
         for r in 0..b.num_rows() {
+            let key = key.value(r);
+            let code = key & 0xFFFF;
+            // A refused record is counted by reason only (its channel, source and connection
+            // empty), in both engines.
+            let (channel, source, connected) = bagalau_aggregate::udf::decode_delivery_key(key)
+                .filter(|_| code & u32::from(bagalau_aggregate::udf::REASON_MASK) == 0)
+                .map_or(("", "", String::new()), |(c, s, k)| (c, s, k.to_string()));
             lines.push(format!(
-                "{}|{}|{}|{}|{}|{}|{}",
+                "{}|{}|{channel}|{source}|{connected}|{code}|{}",
                 body[r],
                 service[r],
-                channel[r],
-                source[r],
-                connected[r],
-                code.value(r),
                 n.value(r)
             ));
         }

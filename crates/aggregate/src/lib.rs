@@ -3,8 +3,9 @@
 //! One logical plan per raw table: scan (Parquet, or the CSV reader's sound batches), cast to the
 //! canonical types, one scalar function ([`udf::RecordCodes`]) that gives each record a code
 //! (the [`bagalau_raw::Reason`] it is refused for, or late / delivered during a failure / not
-//! completed / a one-day term), then one hash aggregation: the number of records per body,
-//! service, channel, source, connection to IS «Мониторинг» and code. The result is small (bodies ×
+//! completed / a one-day term; for deliveries also the channel, source and connection to
+//! IS «Мониторинг», folded into one integer key), then one hash aggregation: the number of
+//! records per body, service and key. The result is small (bodies ×
 //! services × channels × sources × codes) and is turned into measures with exact integers in
 //! [`measures`]: the п.19 precedence per service, the п.20 exclusion, the 2017 one-day rule, and
 //! the discrepancy report.
@@ -23,12 +24,13 @@ use std::sync::Arc;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Int64Type, UInt16Type};
+use arrow::datatypes::{DataType, Int64Type, UInt16Type, UInt32Type};
 use bagalau_raw::days::DayTable;
 use bagalau_raw::read::{read_csv, read_parquet, table_file, Rejections};
-use bagalau_raw::schema::Table;
+use bagalau_raw::schema::{Kind, Table};
 use bagalau_raw::{RawError, Reason};
 use datafusion::functions_aggregate::expr_fn::count;
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{cast as cast_expr, ident, lit, LogicalPlan, ScalarUDF};
 use datafusion::prelude::{DataFrame, ParquetReadOptions, SessionConfig, SessionContext};
 
@@ -147,6 +149,13 @@ pub fn context(opts: &Options) -> SessionContext {
 
 /// The rows a Parquet file declares in its footer.
 pub fn parquet_rows(path: &Path) -> Result<u64, RawError> {
+    parquet_footer(path).map(|(rows, _)| rows)
+}
+
+/// The rows a Parquet file declares in its footer, and the top-level columns its statistics show
+/// to have no empty value in any row group (an exact null count of 0 in every row group; a
+/// column without statistics is not listed).
+pub fn parquet_footer(path: &Path) -> Result<(u64, Vec<String>), RawError> {
     let f = std::fs::File::open(path).map_err(|e| RawError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -158,7 +167,22 @@ pub fn parquet_rows(path: &Path) -> Result<u64, RawError> {
         }
     })?;
     use parquet::file::reader::FileReader;
-    Ok(u64::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0))
+    let meta = reader.metadata();
+    let rows = u64::try_from(meta.file_metadata().num_rows()).unwrap_or(0);
+    let schema = meta.file_metadata().schema_descr();
+    let present = (0..schema.num_columns())
+        .filter(|&i| schema.column(i).path().parts().len() == 1)
+        .filter(|&i| {
+            meta.row_groups().iter().all(|rg| {
+                rg.column(i)
+                    .statistics()
+                    .and_then(|s| s.null_count_opt())
+                    == Some(0)
+            })
+        })
+        .map(|i| schema.column(i).name().to_string())
+        .collect();
+    Ok((rows, present))
 }
 
 /// A table of a raw folder as a DataFrame of canonical columns; CSV goes through the strict CSV
@@ -171,10 +195,13 @@ pub async fn frame(
     progress: &Progress,
 ) -> Result<DataFrame, AggregateError> {
     let file = path.display().to_string();
+    let mut present = Vec::new();
     let df = if path.extension().is_some_and(|e| e == "parquet") {
+        let (rows, no_nulls) = parquet_footer(path)?;
+        present = no_nulls;
         progress
             .expected
-            .fetch_add(parquet_rows(path)?, std::sync::atomic::Ordering::Relaxed);
+            .fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
         ctx.read_parquet(file.as_str(), ParquetReadOptions::default())
             .await
             .map_err(|e| RawError::Parquet {
@@ -232,12 +259,21 @@ pub async fn frame(
             }
             .into());
         }
-        exprs.push(cast_expr(ident(c.name), want).alias(c.name));
+        if c.kind == Kind::Id && present.iter().any(|p| p == c.name) {
+            // The record number is read only to check that it is there; the file's statistics
+            // already prove it is in every record, so it is not read at all.
+            exprs.push(lit(ScalarValue::Int64(Some(0))).alias(c.name));
+        } else {
+            exprs.push(cast_expr(ident(c.name), want).alias(c.name));
+        }
     }
     Ok(df.select(exprs)?)
 }
 
-/// The logical plan of the delivery aggregation over a DataFrame of canonical columns.
+/// The logical plan of the delivery aggregation over a DataFrame of canonical columns: the count
+/// per body, service and key ([`udf::delivery_keys`]: the record's code with its channel, source
+/// and connection folded in). Body and service are grouped as `Utf8View` (short codes are kept
+/// inline in the view), so every group column has DataFusion's column-wise group values.
 pub fn deliveries_plan(df: DataFrame, codes: &ScalarUDF) -> Result<DataFrame, AggregateError> {
     let args = Table::Deliveries
         .columns()
@@ -246,12 +282,9 @@ pub fn deliveries_plan(df: DataFrame, codes: &ScalarUDF) -> Result<DataFrame, Ag
         .collect();
     Ok(df.aggregate(
         vec![
-            ident("body"),
-            ident("service"),
-            ident("channel"),
-            ident("source"),
-            ident("connected"),
-            codes.call(args).alias("code"),
+            cast_expr(ident("body"), DataType::Utf8View).alias("body"),
+            cast_expr(ident("service"), DataType::Utf8View).alias("service"),
+            codes.call(args).alias("key"),
         ],
         vec![count(lit(1)).alias("n")],
     )?)
@@ -299,22 +332,32 @@ fn flags(batch: &RecordBatch, name: &str) -> Result<Vec<bool>, AggregateError> {
     Ok((0..b.len()).map(|i| b.is_valid(i) && b.value(i)).collect())
 }
 
-fn code_and_n(batch: &RecordBatch) -> Result<(Vec<u16>, Vec<u64>), AggregateError> {
+/// The `n` column of a grouped batch, and its `code` column when it has one (appeals).
+fn counts(batch: &RecordBatch) -> Result<(Vec<u16>, Vec<u64>), AggregateError> {
     let code = batch
         .column_by_name("code")
         .and_then(|c| c.as_primitive_opt::<UInt16Type>())
-        .ok_or_else(|| AggregateError::Engine("нет столбца code".to_string()))?;
+        .map(|c| c.values().to_vec())
+        .unwrap_or_default();
     let n = batch
         .column_by_name("n")
         .and_then(|c| c.as_primitive_opt::<Int64Type>())
         .ok_or_else(|| AggregateError::Engine("нет столбца n".to_string()))?;
     Ok((
-        code.values().to_vec(),
+        code,
         n.values()
             .iter()
             .map(|v| u64::try_from(*v).unwrap_or(0))
             .collect(),
     ))
+}
+
+fn code_and_n(batch: &RecordBatch) -> Result<(Vec<u16>, Vec<u64>), AggregateError> {
+    let (code, n) = counts(batch)?;
+    if code.len() != n.len() {
+        return Err(AggregateError::Engine("нет столбца code".to_string()));
+    }
+    Ok((code, n))
 }
 
 /// Runs a plan to its (small) result.
@@ -474,25 +517,29 @@ fn refuse(agg: &mut Aggregation, table: Table, code: u16, n: u64) {
 fn add_deliveries(agg: &mut Aggregation, batch: &RecordBatch) -> Result<(), AggregateError> {
     let body = strings(batch, "body")?;
     let service = strings(batch, "service")?;
-    let channel = strings(batch, "channel")?;
-    let source = strings(batch, "source")?;
-    let connected = flags(batch, "connected")?;
-    let (code, n) = code_and_n(batch)?;
+    let key = batch
+        .column_by_name("key")
+        .and_then(|c| c.as_primitive_opt::<UInt32Type>())
+        .ok_or_else(|| AggregateError::Engine("нет столбца key".to_string()))?;
+    let (_, n) = counts(batch)?;
     for i in 0..batch.num_rows() {
-        if code[i] & udf::REASON_MASK != 0 {
-            refuse(agg, Table::Deliveries, code[i], n[i]);
+        let key = key.value(i);
+        let code = (key & 0xFFFF) as u16;
+        let Some((channel, source, connected)) = udf::decode_delivery_key(key)
+            .filter(|_| code & udf::REASON_MASK == 0)
+        else {
+            refuse(agg, Table::Deliveries, code, n[i]);
             continue;
-        }
+        };
         agg.rejections.accept(Table::Deliveries, n[i]);
         let key = DeliveryKey {
             body: body[i].clone().unwrap_or_default(),
             service: service[i].clone().unwrap_or_default(),
-            channel: channel[i].clone().unwrap_or_default(),
-            source: source[i].clone().unwrap_or_default(),
-            connected: connected[i],
+            channel: channel.to_string(),
+            source: source.to_string(),
+            connected,
         };
         let c = agg.deliveries.entry(key).or_default();
-        let code = code[i];
         if code & udf::IN_PROGRESS != 0 {
             c.in_progress += n[i];
             continue;

@@ -9,15 +9,24 @@
 //! - bit 11 ([`ONE_DAY`]): the term is one working day (the 2017 rule, п.37).
 //!
 //! The aggregation then only counts records per key and code: every measure is a sum over codes.
+//!
+//! For deliveries the function returns a `UInt32` *key* instead ([`delivery_keys`]): the code in
+//! bits 0–15, and for a sound record the channel, the source and the connection to
+//! IS «Мониторинг» folded in above it as positions in their closed lists of the published schema
+//! ([`CHANNEL_SHIFT`], [`SOURCE_SHIFT`], [`CONNECTED`]). A refused record keeps only its code: it
+//! is counted by reason. The aggregation then groups on three columns (body, service, key) —
+//! DataFusion's column-wise group values — instead of six, four of them dictionaries that its
+//! row-format fallback would have to encode row by row. The lists are the schema's, so the key is
+//! the same on every machine (a Ballista executor decodes what another encoded).
 
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt16Array};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt16Array, UInt32Array};
 use arrow::datatypes::{DataType, Int32Type, TimestampSecondType};
 use bagalau_raw::days::DayTable;
-use bagalau_raw::schema::Table;
+use bagalau_raw::schema::{Table, CHANNELS, SOURCES};
 use bagalau_raw::validate::reasons;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{
@@ -29,8 +38,15 @@ pub const LATE: u16 = 1 << 8;
 pub const FAILURE: u16 = 1 << 9;
 pub const IN_PROGRESS: u16 = 1 << 10;
 pub const ONE_DAY: u16 = 1 << 11;
+/// Position + 1 of the channel in [`CHANNELS`] (4 bits; 0 = refused record).
+pub const CHANNEL_SHIFT: u32 = 16;
+/// Position + 1 of the source in [`SOURCES`] (2 bits; 0 = refused record).
+pub const SOURCE_SHIFT: u32 = 20;
+/// The service is connected to IS «Мониторинг».
+pub const CONNECTED: u32 = 1 << 24;
 
-/// Failure windows per channel code (`[start, end)` seconds), sorted by start.
+/// Failure windows per channel code (`[start, end)` seconds): sorted and merged, so that they do
+/// not overlap and one binary search tells whether a time is inside one of them.
 #[derive(Debug, Clone, Default)]
 pub struct Windows {
     by_channel: Vec<(String, Vec<(i64, i64)>)>,
@@ -45,7 +61,7 @@ impl Windows {
                 .push((system.to_string(), vec![(start, end)])),
         }
         for (_, v) in &mut self.by_channel {
-            v.sort_unstable();
+            *v = merged(std::mem::take(v));
         }
     }
 
@@ -62,11 +78,24 @@ impl Windows {
     }
 }
 
-/// Whether `t` lies in one of the sorted windows (overlapping windows allowed).
+/// Windows sorted by start, overlapping or touching ones joined, empty ones dropped.
+fn merged(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    v.retain(|(s, e)| s < e);
+    v.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Whether `t` lies in one of the merged windows: the last window starting at or before `t`.
 fn inside(windows: &[(i64, i64)], t: i64) -> bool {
-    // Windows starting at or before t; any of them may still be open.
     let n = windows.partition_point(|(s, _)| *s <= t);
-    windows[..n].iter().rev().any(|(_, e)| t < *e)
+    n > 0 && windows.get(n - 1).is_some_and(|(_, e)| t < *e)
 }
 
 /// Shared state of a run: the day table, the failure windows and a row counter for progress.
@@ -185,6 +214,73 @@ pub fn codes(
     Some(out)
 }
 
+/// Position + 1 of each dictionary value of a code column in its closed list (0 = not in it).
+fn positions(
+    batch: &RecordBatch,
+    table: Table,
+    name: &str,
+    list: &[(&str, &str)],
+) -> Option<(Vec<u32>, arrow::array::Int32Array)> {
+    let d = batch
+        .column(table.index(name)?)
+        .as_dictionary_opt::<Int32Type>()?;
+    let v = d.values().as_string_opt::<i32>()?;
+    let pos = (0..v.len())
+        .map(|i| {
+            v.is_valid(i)
+                .then(|| list.iter().position(|(c, _)| *c == v.value(i)))
+                .flatten()
+                .map_or(0, |p| u32::try_from(p + 1).unwrap_or(0))
+        })
+        .collect();
+    Some((pos, d.keys().clone()))
+}
+
+/// The group key of every delivery record: [`codes`] plus, for a sound record, its channel,
+/// source and connection (see the module's documentation).
+pub fn delivery_keys(batch: &RecordBatch, days: &DayTable, windows: &Windows) -> Option<Vec<u32>> {
+    let table = Table::Deliveries;
+    let codes = codes(table, batch, days, windows)?;
+    let (channel_pos, channel) = positions(batch, table, "channel", CHANNELS)?;
+    let (source_pos, source) = positions(batch, table, "source", SOURCES)?;
+    let connected = batch
+        .column(table.index("connected")?)
+        .as_boolean_opt()?;
+    let at = |pos: &[u32], keys: &arrow::array::Int32Array, i: usize| {
+        usize::try_from(keys.value(i))
+            .ok()
+            .and_then(|k| pos.get(k).copied())
+            .unwrap_or(0)
+    };
+    Some(
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, &code)| {
+                let code = u32::from(code);
+                if code & u32::from(REASON_MASK) != 0 {
+                    return code;
+                }
+                // A sound record has a known channel and source and a connection flag.
+                code | (at(&channel_pos, &channel, i) << CHANNEL_SHIFT)
+                    | (at(&source_pos, &source, i) << SOURCE_SHIFT)
+                    | if connected.value(i) { CONNECTED } else { 0 }
+            })
+            .collect(),
+    )
+}
+
+/// The channel, source and connection a delivery key carries (`None` for a refused record).
+pub fn decode_delivery_key(key: u32) -> Option<(&'static str, &'static str, bool)> {
+    let channel = ((key >> CHANNEL_SHIFT) & 0xF) as usize;
+    let source = ((key >> SOURCE_SHIFT) & 0x3) as usize;
+    Some((
+        CHANNELS.get(channel.checked_sub(1)?)?.0,
+        SOURCES.get(source.checked_sub(1)?)?.0,
+        key & CONNECTED != 0,
+    ))
+}
+
 impl ScalarUDFImpl for RecordCodes {
     fn name(&self) -> &str {
         RecordCodes::name_of(self.table)
@@ -195,7 +291,10 @@ impl ScalarUDFImpl for RecordCodes {
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::UInt16)
+        Ok(match self.table {
+            Table::Deliveries => DataType::UInt32,
+            _ => DataType::UInt16,
+        })
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -209,10 +308,50 @@ impl ScalarUDFImpl for RecordCodes {
             Ok(b) => b,
             Err(e) => return exec_err!("{}: {e}", self.name()),
         };
-        let Some(codes) = codes(self.table, &batch, &self.days, &self.windows) else {
-            return exec_err!("{}: columns of unexpected types", self.name());
-        };
+        let out: ArrayRef = match self.table {
+            Table::Deliveries => delivery_keys(&batch, &self.days, &self.windows)
+                .map(|k| Arc::new(UInt32Array::from(k)) as ArrayRef),
+            _ => codes(self.table, &batch, &self.days, &self.windows)
+                .map(|c| Arc::new(UInt16Array::from(c)) as ArrayRef),
+        }
+        .map_or_else(
+            || exec_err!("{}: columns of unexpected types", self.name()),
+            Ok,
+        )?;
         self.rows.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(ColumnarValue::Array(Arc::new(UInt16Array::from(codes))))
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The merged windows answer exactly like a scan of the windows as given, for overlapping,
+    /// nested, touching, empty and reversed windows, at every second around them.
+    #[test]
+    fn merged_windows_answer_like_a_scan() {
+        let cases: &[&[(i64, i64)]] = &[
+            &[],
+            &[(10, 20)],
+            &[(10, 20), (15, 30)],
+            &[(10, 40), (15, 20), (25, 30)],
+            &[(10, 20), (20, 30)],
+            &[(30, 40), (10, 20), (5, 5), (50, 45)],
+            &[(0, 3), (2, 4), (6, 9), (8, 8), (1, 2)],
+        ];
+        for windows in cases {
+            let mut w = Windows::default();
+            for (s, e) in *windows {
+                w.add("portal", *s, *e);
+            }
+            let m = w.of("portal");
+            assert!(m.windows(2).all(|p| p[0].1 < p[1].0), "{m:?}");
+            for t in -2..60 {
+                let scan = windows.iter().any(|(s, e)| *s <= t && t < *e);
+                assert_eq!(inside(m, t), scan, "{windows:?} at {t}");
+            }
+            assert!(w.of("psc").is_empty());
+        }
     }
 }
