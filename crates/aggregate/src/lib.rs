@@ -29,8 +29,8 @@ use bagalau_raw::days::DayTable;
 use bagalau_raw::read::{read_csv, read_parquet, table_file, Rejections};
 use bagalau_raw::schema::{Kind, Table};
 use bagalau_raw::{RawError, Reason};
-use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::common::ScalarValue;
+use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::logical_expr::{cast as cast_expr, ident, lit, LogicalPlan, ScalarUDF};
 use datafusion::prelude::{DataFrame, ParquetReadOptions, SessionConfig, SessionContext};
 
@@ -173,12 +173,9 @@ pub fn parquet_footer(path: &Path) -> Result<(u64, Vec<String>), RawError> {
     let present = (0..schema.num_columns())
         .filter(|&i| schema.column(i).path().parts().len() == 1)
         .filter(|&i| {
-            meta.row_groups().iter().all(|rg| {
-                rg.column(i)
-                    .statistics()
-                    .and_then(|s| s.null_count_opt())
-                    == Some(0)
-            })
+            meta.row_groups()
+                .iter()
+                .all(|rg| rg.column(i).statistics().and_then(|s| s.null_count_opt()) == Some(0))
         })
         .map(|i| schema.column(i).name().to_string())
         .collect();
@@ -525,8 +522,8 @@ fn add_deliveries(agg: &mut Aggregation, batch: &RecordBatch) -> Result<(), Aggr
     for i in 0..batch.num_rows() {
         let key = key.value(i);
         let code = (key & 0xFFFF) as u16;
-        let Some((channel, source, connected)) = udf::decode_delivery_key(key)
-            .filter(|_| code & udf::REASON_MASK == 0)
+        let Some((channel, source, connected)) =
+            udf::decode_delivery_key(key).filter(|_| code & udf::REASON_MASK == 0)
         else {
             refuse(agg, Table::Deliveries, code, n[i]);
             continue;

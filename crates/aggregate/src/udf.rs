@@ -243,9 +243,7 @@ pub fn delivery_keys(batch: &RecordBatch, days: &DayTable, windows: &Windows) ->
     let codes = codes(table, batch, days, windows)?;
     let (channel_pos, channel) = positions(batch, table, "channel", CHANNELS)?;
     let (source_pos, source) = positions(batch, table, "source", SOURCES)?;
-    let connected = batch
-        .column(table.index("connected")?)
-        .as_boolean_opt()?;
+    let connected = batch.column(table.index("connected")?).as_boolean_opt()?;
     let at = |pos: &[u32], keys: &arrow::array::Int32Array, i: usize| {
         usize::try_from(keys.value(i))
             .ok()

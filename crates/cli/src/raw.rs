@@ -203,8 +203,7 @@ pub fn aggregate_command(
         return Err(e.into());
     }
     std::fs::rename(&tmp, out).with_context(|| format!("{}", out.display()))?;
-    let mut s =
-        bagalau_process::sources::summary_ru(&ed, &agg, "raw/discrepancies.csv", &unlisted);
+    let mut s = bagalau_process::sources::summary_ru(&ed, &agg, "raw/discrepancies.csv", &unlisted);
     let _ = writeln!(s, "Записано в {}.", out.display());
     Ok(s)
 }

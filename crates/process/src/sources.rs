@@ -241,9 +241,10 @@ pub fn refuse_unlisted_services(
     }
     let (header, rows) = read_csv(&path)?;
     let at = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            ProcessError::Data(format!("{}: нет столбца {name}", path.display()))
-        })
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| ProcessError::Data(format!("{}: нет столбца {name}", path.display())))
     };
     let (ib, is) = (at("body")?, at("service")?);
     let known: BTreeSet<(String, String)> = rows
@@ -286,9 +287,7 @@ fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(
         let (header, mut rows) = read_csv(&services)?;
         let at = |name: &str| {
             header.iter().position(|h| h == name).ok_or_else(|| {
-                ProcessError::Data(format!(
-                    "services.csv базового набора: нет столбца {name}"
-                ))
+                ProcessError::Data(format!("services.csv базового набора: нет столбца {name}"))
             })
         };
         let (ib, is) = (at("body")?, at("service")?);
