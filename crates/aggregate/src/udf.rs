@@ -50,6 +50,9 @@ pub const CONNECTED: u32 = 1 << 24;
 #[derive(Debug, Clone, Default)]
 pub struct Windows {
     by_channel: Vec<(String, Vec<(i64, i64)>)>,
+    /// Per channel (same order), per day of the calendar: the first window ending after the
+    /// day's start ([`Windows::index_days`]); empty until indexed.
+    first_by_day: Vec<Vec<u32>>,
 }
 
 impl Windows {
@@ -63,14 +66,41 @@ impl Windows {
         for (_, v) in &mut self.by_channel {
             *v = merged(std::mem::take(v));
         }
+        self.first_by_day.clear();
     }
 
-    fn of(&self, channel: &str) -> &[(i64, i64)] {
-        self.by_channel
+    /// Indexes the windows by day of the calendar, so that a time is checked against the few
+    /// windows of its own day instead of by a search over the year.
+    pub fn index_days(&mut self, days: &DayTable) {
+        self.first_by_day = self
+            .by_channel
             .iter()
-            .find(|(c, _)| c == channel)
-            .map(|(_, v)| v.as_slice())
-            .unwrap_or(&[])
+            .map(|(_, v)| {
+                (0..days.len())
+                    .map(|d| {
+                        let start = days.start_of(u32::try_from(d).unwrap_or(u32::MAX));
+                        let k = v.partition_point(|(_, e)| *e <= start);
+                        u32::try_from(k).unwrap_or(u32::MAX)
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+
+    /// The windows of a channel and, when indexed, their first window per day.
+    fn of_indexed(&self, channel: &str) -> (&[(i64, i64)], &[u32]) {
+        match self.by_channel.iter().position(|(c, _)| c == channel) {
+            Some(i) => (
+                &self.by_channel[i].1,
+                self.first_by_day.get(i).map_or(&[][..], |v| v.as_slice()),
+            ),
+            None => (&[], &[]),
+        }
+    }
+
+    #[cfg(test)]
+    fn of(&self, channel: &str) -> &[(i64, i64)] {
+        self.of_indexed(channel).0
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,10 +122,32 @@ fn merged(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     out
 }
 
+/// A channel's merged windows and their first window per day.
+type ChannelWindows<'a> = (&'a [(i64, i64)], &'a [u32]);
+
 /// Whether `t` lies in one of the merged windows: the last window starting at or before `t`.
 fn inside(windows: &[(i64, i64)], t: i64) -> bool {
     let n = windows.partition_point(|(s, _)| *s <= t);
     n > 0 && windows.get(n - 1).is_some_and(|(_, e)| t < *e)
+}
+
+/// [`inside`] for a time of day `day`, starting from that day's first window (`first`, from
+/// [`Windows::index_days`]); falls back to the search when the day is not indexed.
+fn inside_on(windows: &[(i64, i64)], first: &[u32], day: u32, t: i64) -> bool {
+    let Some(&k) = first.get(day as usize) else {
+        return inside(windows, t);
+    };
+    // Windows from k on end after the day's start; they are disjoint and sorted, so the first
+    // one starting after t ends the search.
+    for (s, e) in windows.iter().skip(k as usize) {
+        if *s > t {
+            return false;
+        }
+        if t < *e {
+            return true;
+        }
+    }
+    false
 }
 
 /// Shared state of a run: the day table, the failure windows and a row counter for progress.
@@ -115,11 +167,13 @@ impl RecordCodes {
         windows: Arc<Windows>,
         rows: Arc<AtomicU64>,
     ) -> RecordCodes {
+        let mut indexed = (*windows).clone();
+        indexed.index_days(&days);
         RecordCodes {
             table,
             signature: Signature::any(table.columns().len(), Volatility::Immutable),
             days,
-            windows,
+            windows: Arc::new(indexed),
             rows,
         }
     }
@@ -175,8 +229,9 @@ pub fn codes(
         Table::Deliveries => {
             let c = col("channel")?.as_dictionary_opt::<Int32Type>()?;
             let v = c.values().as_string_opt::<i32>()?;
-            let per_key: Vec<&[(i64, i64)]> =
-                (0..v.len()).map(|i| windows.of(v.value(i))).collect();
+            let per_key: Vec<ChannelWindows> = (0..v.len())
+                .map(|i| windows.of_indexed(v.value(i)))
+                .collect();
             Some((c.keys(), per_key))
         }
         _ => None,
@@ -206,7 +261,10 @@ pub fn codes(
         }
         if let Some((keys, per_key)) = &channel {
             let k = usize::try_from(keys.value(i)).unwrap_or(0);
-            if per_key.get(k).is_some_and(|w| inside(w, end.value(i))) {
+            if per_key
+                .get(k)
+                .is_some_and(|(w, first)| !w.is_empty() && inside_on(w, first, e, end.value(i)))
+            {
                 *code |= FAILURE;
             }
         }
@@ -345,9 +403,16 @@ mod tests {
             }
             let m = w.of("portal");
             assert!(m.windows(2).all(|p| p[0].1 < p[1].0), "{m:?}");
+            // Days of 10 seconds: the index by day answers like the search.
+            let day_start = |d: u32| i64::from(d) * 10 - 10;
+            let first: Vec<u32> = (0..8)
+                .map(|d| m.partition_point(|(_, e)| *e <= day_start(d)) as u32)
+                .collect();
             for t in -2..60 {
                 let scan = windows.iter().any(|(s, e)| *s <= t && t < *e);
                 assert_eq!(inside(m, t), scan, "{windows:?} at {t}");
+                let day = ((t + 10).div_euclid(10)) as u32;
+                assert_eq!(inside_on(m, &first, day, t), scan, "{windows:?} at {t}");
             }
             assert!(w.of("psc").is_empty());
         }

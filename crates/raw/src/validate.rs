@@ -115,51 +115,74 @@ pub fn calendar_span_seconds() -> (i64, i64) {
     (start(calendar::FIRST_YEAR), start(calendar::LAST_YEAR + 1))
 }
 
-fn codes_ok(values: &'static [(&'static str, &'static str)], dict: &StringArray) -> Vec<bool> {
-    (0..dict.len())
-        .map(|i| dict.is_valid(i) && values.iter().any(|(c, _)| *c == dict.value(i)))
-        .collect()
-}
-
-/// A column as dictionary keys plus, per dictionary entry, the text (or whether it is a known
-/// code).
+/// A column as dictionary keys plus, per dictionary entry, whether it is absent (an empty
+/// value), a known code (any text for free-text columns) or an unknown one — decided once per
+/// entry, so that each row costs one lookup.
 struct Coded<'a> {
     keys: &'a Int32Array,
     values: &'a StringArray,
-    known: Vec<bool>,
+    entry: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Absent,
+    Known,
+    Unknown,
 }
 
 impl Coded<'_> {
-    fn present(&self, row: usize) -> bool {
-        self.text(row).is_some()
-    }
-    fn text(&self, row: usize) -> Option<&str> {
-        if !self.keys.is_valid(row) {
+    /// The dictionary entry of a row (`None` for an empty key or one outside the dictionary).
+    fn key(&self, row: usize) -> Option<usize> {
+        if self.keys.is_null(row) {
             return None;
         }
-        let k = usize::try_from(self.keys.value(row)).ok()?;
-        (k < self.values.len() && self.values.is_valid(k)).then(|| self.values.value(k))
+        usize::try_from(self.keys.value(row))
+            .ok()
+            .filter(|k| *k < self.entry.len())
     }
-    fn known(&self, row: usize) -> bool {
-        self.keys.is_valid(row)
-            && usize::try_from(self.keys.value(row))
-                .ok()
-                .and_then(|k| self.known.get(k).copied())
-                .unwrap_or(false)
+    fn entry(&self, row: usize) -> Entry {
+        self.key(row)
+            .and_then(|k| self.entry.get(k).copied())
+            .unwrap_or(Entry::Absent)
+    }
+    fn present(&self, row: usize) -> bool {
+        self.entry(row) != Entry::Absent
+    }
+    fn text(&self, row: usize) -> Option<&str> {
+        self.key(row)
+            .filter(|k| self.values.is_valid(*k))
+            .map(|k| self.values.value(k))
+    }
+    /// Per dictionary entry: whether it is the given code.
+    fn is(&self, code: &str) -> Vec<bool> {
+        (0..self.values.len())
+            .map(|k| self.values.is_valid(k) && self.values.value(k) == code)
+            .collect()
     }
 }
 
 fn coded(array: &ArrayRef, kind: Kind) -> Option<Coded<'_>> {
     let dict: &DictionaryArray<Int32Type> = array.as_dictionary_opt()?;
     let values = dict.values().as_string_opt::<i32>()?;
-    let known = match kind {
-        Kind::Code(list) => codes_ok(list, values),
-        _ => (0..values.len()).map(|i| values.is_valid(i)).collect(),
-    };
+    let entry = (0..values.len())
+        .map(|i| {
+            if !values.is_valid(i) {
+                Entry::Absent
+            } else if match kind {
+                Kind::Code(list) => list.iter().any(|(c, _)| *c == values.value(i)),
+                _ => true,
+            } {
+                Entry::Known
+            } else {
+                Entry::Unknown
+            }
+        })
+        .collect();
     Some(Coded {
         keys: dict.keys(),
         values,
-        known,
+        entry,
     })
 }
 
@@ -184,13 +207,18 @@ pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
         match column.kind {
             Kind::Code(_) | Kind::Text => {
                 let cd = coded(c, column.kind)?;
-                for i in 0..n {
-                    if !cd.present(i) {
-                        if !column.nullable {
-                            set(&mut out, i, Reason::Missing);
-                        }
-                    } else if !cd.known(i) {
-                        set(&mut out, i, Reason::UnknownCode);
+                let missing = if column.nullable {
+                    0
+                } else {
+                    Reason::Missing.code()
+                };
+                for (i, o) in out.iter_mut().enumerate() {
+                    if *o == 0 {
+                        *o = match cd.entry(i) {
+                            Entry::Absent => missing,
+                            Entry::Known => 0,
+                            Entry::Unknown => Reason::UnknownCode.code(),
+                        };
                     }
                 }
             }
@@ -254,15 +282,21 @@ pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
             let completed = time("completed")?;
             let status = coded(col("status")?, Kind::Text)?;
             let ground = coded(col("refusal_ground")?, Kind::Text)?;
+            let (in_progress, refused) = (status.is("in_progress"), status.is("refused"));
+            let of = |flags: &[bool], i: usize| {
+                status
+                    .key(i)
+                    .and_then(|k| flags.get(k).copied())
+                    .unwrap_or(false)
+            };
             for i in 0..n {
                 if out[i] != 0 {
                     continue;
                 }
-                let st = status.text(i).unwrap_or("");
                 let done = completed.is_valid(i);
-                if (st == "in_progress") == done {
+                if of(&in_progress, i) == done {
                     set(&mut out, i, Reason::StatusCompletion);
-                } else if (st == "refused") != ground.present(i) {
+                } else if of(&refused, i) != ground.present(i) {
                     set(&mut out, i, Reason::RefusalGround);
                 } else if done && completed.value(i) < submitted.value(i) {
                     set(&mut out, i, Reason::EndBeforeStart);
