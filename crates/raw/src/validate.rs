@@ -186,6 +186,33 @@ fn coded(array: &ArrayRef, kind: Kind) -> Option<Coded<'_>> {
     })
 }
 
+/// Gives every still sound row the reason of its value: `missing` where the value is empty,
+/// `bad(value)` otherwise (0 = sound). Without empty values the null buffer is not consulted.
+fn mark<T: Copy>(
+    out: &mut [u8],
+    values: &[T],
+    nulls: Option<&arrow::buffer::NullBuffer>,
+    missing: u8,
+    bad: impl Fn(T) -> u8,
+) {
+    match nulls.filter(|nb| nb.null_count() > 0) {
+        None => {
+            for (o, v) in out.iter_mut().zip(values) {
+                if *o == 0 {
+                    *o = bad(*v);
+                }
+            }
+        }
+        Some(nb) => {
+            for (i, (o, v)) in out.iter_mut().zip(values).enumerate() {
+                if *o == 0 {
+                    *o = if nb.is_null(i) { missing } else { bad(*v) };
+                }
+            }
+        }
+    }
+}
+
 /// The reason code of every row of a batch in the table's canonical schema
 /// ([`Table::arrow_schema`]); `0` where the record is sound. A batch of another shape gives
 /// `None` (the readers cast to the canonical schema first).
@@ -204,69 +231,65 @@ pub fn reasons(table: Table, batch: &RecordBatch) -> Option<Vec<u8>> {
     };
     // Column-wise: required values, codes, terms, dates in the calendar.
     for (column, c) in cols.iter().zip(batch.columns()) {
+        let missing = if column.nullable {
+            0
+        } else {
+            Reason::Missing.code()
+        };
         match column.kind {
             Kind::Code(_) | Kind::Text => {
                 let cd = coded(c, column.kind)?;
-                let missing = if column.nullable {
-                    0
-                } else {
-                    Reason::Missing.code()
-                };
-                for (i, o) in out.iter_mut().enumerate() {
-                    if *o == 0 {
-                        *o = match cd.entry(i) {
-                            Entry::Absent => missing,
-                            Entry::Known => 0,
-                            Entry::Unknown => Reason::UnknownCode.code(),
-                        };
-                    }
-                }
+                let per_entry: Vec<u8> = cd
+                    .entry
+                    .iter()
+                    .map(|e| match e {
+                        Entry::Absent => missing,
+                        Entry::Known => 0,
+                        Entry::Unknown => Reason::UnknownCode.code(),
+                    })
+                    .collect();
+                mark(&mut out, cd.keys.values(), cd.keys.nulls(), missing, |k| {
+                    usize::try_from(k)
+                        .ok()
+                        .and_then(|k| per_entry.get(k).copied())
+                        .unwrap_or(missing)
+                });
             }
             Kind::Id => {
                 let a: &Int64Array = c.as_primitive_opt()?;
-                for i in 0..n {
-                    if a.is_null(i) && !column.nullable {
-                        set(&mut out, i, Reason::Missing);
-                    }
-                }
+                mark(&mut out, a.values(), a.nulls(), missing, |_| 0);
             }
             Kind::Days => {
                 let a: &Int32Array = c.as_primitive_opt()?;
-                for i in 0..n {
-                    if a.is_null(i) {
-                        if !column.nullable {
-                            set(&mut out, i, Reason::Missing);
-                        }
-                    } else if !(0..=MAX_TERM).contains(&a.value(i)) {
-                        set(&mut out, i, Reason::TermOutOfRange);
+                mark(&mut out, a.values(), a.nulls(), missing, |v| {
+                    if (0..=MAX_TERM).contains(&v) {
+                        0
+                    } else {
+                        Reason::TermOutOfRange.code()
                     }
-                }
+                });
             }
             Kind::Time => {
                 let a: &TimestampSecondArray = c.as_primitive_opt()?;
-                for i in 0..n {
-                    if a.is_null(i) {
-                        if !column.nullable {
-                            set(&mut out, i, Reason::Missing);
-                        }
-                    } else if !(lo..hi).contains(&a.value(i)) {
-                        set(&mut out, i, Reason::DateOutsideCalendar);
+                mark(&mut out, a.values(), a.nulls(), missing, |v| {
+                    if (lo..hi).contains(&v) {
+                        0
+                    } else {
+                        Reason::DateOutsideCalendar.code()
                     }
-                }
+                });
             }
             Kind::Answer => {
                 let a: &Int32Array = c.as_primitive_opt()?;
-                for i in 0..n {
-                    if a.is_null(i) && !column.nullable {
-                        set(&mut out, i, Reason::Missing);
-                    }
-                }
+                mark(&mut out, a.values(), a.nulls(), missing, |_| 0);
             }
             Kind::Flag => {
                 let a: &BooleanArray = c.as_boolean_opt()?;
-                for i in 0..n {
-                    if a.is_null(i) && !column.nullable {
-                        set(&mut out, i, Reason::Missing);
+                if a.null_count() > 0 {
+                    for i in 0..n {
+                        if a.is_null(i) && !column.nullable {
+                            set(&mut out, i, Reason::Missing);
+                        }
                     }
                 }
             }
