@@ -291,3 +291,28 @@ fn editing_a_survey_entry_changes_the_service_scores() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// The edition book lists every input computed from raw records, with its measure and the
+/// paragraph that defines it.
+#[test]
+fn the_edition_book_lists_the_raw_inputs() {
+    for id in ["2014-services", "2017-services", "2018-interaction"] {
+        let ed = bagalau::load_edition(&root().join("methodologies").join(id)).expect(id);
+        let book = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+        for r in &ed.raw_inputs {
+            let rule = format!("Из первичных записей: {}", r.measure.describe_ru());
+            let row = book
+                .lines()
+                .find(|l| l.contains(&rule) && l.contains(&format!(" {} ", r.input)))
+                .unwrap_or_else(|| panic!("{id}: {} not in the book", r.input));
+            assert!(row.contains("из первичных записей"), "{row}");
+        }
+    }
+    let ed = bagalau::load_edition(&root().join("methodologies/2014-services")).expect("2014");
+    let book = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+    assert!(
+        book.contains("средний ответ анкет опроса")
+            && book.contains("информированность о порядке оказания услуги"),
+        "{book}"
+    );
+}
