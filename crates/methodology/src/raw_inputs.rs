@@ -108,8 +108,7 @@ enum Params {
 
 impl MeasureKind {
     /// Whether the measure leaves its input empty for some bodies (nothing to count), so the
-    /// input must be optional. (Survey measures replace their inputs only when there are
-    /// questionnaires; a survey mean is empty for a service or body without answers.)
+    /// input must be optional (whatever its parameters; see also [`RawMeasure::may_be_empty`]).
     pub fn may_be_empty(self) -> bool {
         matches!(
             self,
@@ -230,6 +229,20 @@ impl RawMeasure {
             M::SurveyServiceKinds(_) => K::SurveyServiceKinds,
             M::SurveySatisfiedShare(_) => K::SurveySatisfiedShare,
         }
+    }
+
+    /// Whether the measure leaves its input empty for some bodies or services (nothing to
+    /// count), so the input must be optional: [`MeasureKind::may_be_empty`], a survey mean or
+    /// share without answers, and the respondents of the body's own monitoring when it ran none.
+    pub fn may_be_empty(&self) -> bool {
+        use RawMeasure as M;
+        self.kind().may_be_empty()
+            || matches!(
+                self,
+                M::SurveyMean { .. }
+                    | M::SurveySatisfiedShare(_)
+                    | M::SurveyRespondents(SurveyKind::Own)
+            )
     }
 
     /// Whether the measure is computed from survey questionnaires.
@@ -554,15 +567,6 @@ fn build(
         let Some(kind) = kind else {
             continue;
         };
-        if kind.may_be_empty() && input.is_some_and(|i| !i.optional) {
-            l.err(
-                src.span_loc(e.measure.span()),
-                format!(
-                    "мера «{}» оставляет показатель пустым, когда нечего считать, а показатель «{code}» обязателен: укажите optional = true в inputs.toml или другую меру",
-                    kind.code()
-                ),
-            );
-        }
         use MeasureKind as K;
         use RawMeasure as M;
         let measure = match kind {
@@ -608,6 +612,15 @@ fn build(
                 }
             }
         };
+        if measure.may_be_empty() && input.is_some_and(|i| !i.optional) {
+            l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» оставляет показатель пустым, когда нечего считать, а показатель «{code}» обязателен: укажите optional = true в inputs.toml или другую меру",
+                    kind.code()
+                ),
+            );
+        }
         out.push(RawInput {
             table: table.map(|(t, _)| t),
             input: code.clone(),

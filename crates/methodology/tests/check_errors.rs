@@ -1092,19 +1092,33 @@ fn raw_survey_measure_on_the_wrong_kind_of_input() {
         "«satisfaction» — столбец таблицы «services», строки которой",
     );
 
-    // A survey mean on a body's input is the body's mean over its services.
+    // A survey mean on a body's input is the body's mean over its services; it is empty without
+    // answers, so the input must be optional.
     let c = Copy::new("raw-survey-body-mean");
     c.edit_after(
         "raw.toml",
-        "code = \"psc_total\"",
-        "measure = \"completed\"\nchannels = [\"psc\"]",
+        "code = \"psc_late_monitoring\"",
+        "measure = \"late_monitoring\"\nchannels = [\"psc\"]",
         "measure = \"survey_mean\"\nquestion = \"satisfaction\"\nkind = \"public\"\nscale = 10",
     );
     let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
     let r = ed
         .raw_inputs
         .iter()
-        .find(|r| r.input == "psc_total")
+        .find(|r| r.input == "psc_late_monitoring")
         .unwrap();
     assert!(r.table.is_none() && r.measure.is_survey());
+
+    let c = Copy::new("raw-survey-required");
+    let (line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"psc_total\"",
+        "measure = \"completed\"\nchannels = [\"psc\"]",
+        "measure = \"survey_satisfied_share\"\nkind = \"public\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«psc_total» обязателен");
+    assert!(e.message.contains("survey_satisfied_share"), "{e}");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
 }
