@@ -59,6 +59,10 @@ fn main() -> Result<()> {
         let id = rec.get(0).unwrap_or("");
         let values = got.get(id).ok_or(format!("{id}: no records"))?;
         for (k, r) in edition.raw_inputs.iter().enumerate() {
+            // Survey entries come from questionnaires (`surveys.rs`), not this table.
+            if r.measure.is_survey() {
+                continue;
+            }
             let code = r.input.as_str();
             let i = h.iter().position(|c| c == code).ok_or(code)?;
             let want = rec.get(i).unwrap_or("").trim();

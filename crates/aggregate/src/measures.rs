@@ -118,6 +118,13 @@ pub fn value(agg: &Aggregation, body: &str, m: &Measure) -> Option<u64> {
         Measure::ComplaintsLate => Some(appeals.complaints_late),
         Measure::RepeatedJustified => Some(appeals.repeated_justified),
         Measure::Satisfied => Some(appeals.satisfied),
+        // Survey measures come from the questionnaires (`surveys::service_value`,
+        // `surveys::body_value`), not from deliveries.
+        Measure::SurveyMean { .. }
+        | Measure::SurveyRespondents(_)
+        | Measure::SurveyRespondentsAll(_)
+        | Measure::SurveyServiceKinds(_)
+        | Measure::SurveySatisfiedShare(_) => None,
     }
 }
 

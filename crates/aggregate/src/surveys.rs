@@ -16,6 +16,10 @@
 //! of the public monitoring per body, all respondents of the public monitoring, respondents of the
 //! body's own monitoring, the share of satisfied recipients (%) and the 5-point index
 //! ([`body_inputs`], [`body_value`]).
+//!
+//! Which input each survey measure fills is edition data: the survey entries of the edition's
+//! `raw.toml` (`survey_mean`, `survey_respondents`, …; see docs/EDITION-FORMAT.md), read by the
+//! methodology loader; this module only computes the measures.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -258,50 +262,60 @@ pub fn refuse_unknown_services(
     refused.into_iter().collect()
 }
 
-/// What a per-service input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServiceMeasure {
-    /// Mean satisfaction answer of the public monitoring on this scale.
-    Satisfaction { scale: &'static str },
-    /// Mean informedness answer of the public monitoring on this scale.
-    Informedness { scale: &'static str },
+pub use bagalau_methodology::raw_inputs::{
+    RawInput, RawMeasure, SurveyKind, SurveyQuestion, SurveyScale,
+};
+
+/// The per-service survey inputs of an edition's `raw.toml` entries: survey means on columns of
+/// the table of services (matched by body and service code).
+pub fn service_inputs(entries: &[RawInput]) -> Vec<&RawInput> {
+    entries
+        .iter()
+        .filter(|r| r.table.is_some() && r.measure.is_survey())
+        .collect()
 }
 
-/// The per-service inputs raw survey records define, by edition id (columns of the edition's
-/// per-service table, matched by body and service code).
-pub fn service_inputs(edition: &str) -> &'static [(&'static str, ServiceMeasure)] {
-    match edition {
-        "2014-services" => &[
-            ("satisfaction", ServiceMeasure::Satisfaction { scale: "10" }),
-            ("informedness", ServiceMeasure::Informedness { scale: "10" }),
-        ],
-        _ => &[],
-    }
+/// The per-body survey inputs of an edition's `raw.toml` entries (columns of `bodies.csv`).
+pub fn body_inputs(entries: &[RawInput]) -> Vec<&RawInput> {
+    entries
+        .iter()
+        .filter(|r| r.table.is_none() && r.measure.is_survey())
+        .collect()
 }
 
 /// Picks (sum of answers, answers) of one question.
-type AnswerSum = fn(&SurveyCounts) -> (u64, u64);
+fn answers(c: &SurveyCounts, q: SurveyQuestion) -> (u64, u64) {
+    match q {
+        SurveyQuestion::Satisfaction => (c.satisfaction_sum, c.satisfaction_answers),
+        SurveyQuestion::Informedness => (c.informedness_sum, c.informedness_answers),
+    }
+}
 
-/// The exact mean of a per-service input; `None` when the service has no answers to that
-/// question (it did not take part).
+/// Whether a group is of this kind and scale.
+fn of(k: &SurveyKey, kind: SurveyKind, scale: Option<SurveyScale>) -> bool {
+    k.kind == kind.code() && scale.is_none_or(|s| k.scale == s.code())
+}
+
+/// The exact mean of a per-service survey input; `None` when the service has no answers to that
+/// question (it did not take part) or the measure is not a survey mean.
 pub fn service_value(
     surveys: &BTreeMap<SurveyKey, SurveyCounts>,
     body: &str,
     service: &str,
-    m: ServiceMeasure,
+    m: &RawMeasure,
 ) -> Option<Mean> {
-    let (scale, pick): (&str, AnswerSum) = match m {
-        ServiceMeasure::Satisfaction { scale } => {
-            (scale, |c| (c.satisfaction_sum, c.satisfaction_answers))
-        }
-        ServiceMeasure::Informedness { scale } => {
-            (scale, |c| (c.informedness_sum, c.informedness_answers))
-        }
+    let RawMeasure::SurveyMean {
+        question,
+        kind,
+        scale,
+    } = *m
+    else {
+        return None;
     };
     let (mut s, mut n) = (0u64, 0u64);
     for (k, c) in surveys {
-        if k.body == body && k.service == service && k.kind == "public" && k.scale == scale {
-            let (a, b) = pick(c);
+        if k.body == body && k.service == service && of(k, kind, Some(scale)) {
+            let (a, b) = answers(c, question);
             s = s.checked_add(a)?;
             n = n.checked_add(b)?;
         }
@@ -309,105 +323,78 @@ pub fn service_value(
     (n > 0).then_some(Mean { sum: s, count: n })
 }
 
-/// What a per-body survey input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyMeasure {
-    /// Questionnaires of the public monitoring about the body's services.
-    PublicRespondents,
-    /// Kinds of the body's services with public-monitoring questionnaires.
-    PublicServiceKinds,
-    /// Questionnaires of the public monitoring about every body's services.
-    AllPublicRespondents,
-    /// Questionnaires of the body's own monitoring; empty when it ran none.
-    OwnRespondents,
-    /// Share of «satisfied» among the answers of the public monitoring, %; empty when none.
-    SatisfiedShare,
-    /// Mean satisfaction answer of the public monitoring on the 5-point scale; empty when none.
-    SatisfactionIndex5,
-}
-
-/// The per-body inputs raw survey records define, by edition id.
-pub fn body_inputs(edition: &str) -> &'static [(&'static str, BodyMeasure)] {
-    match edition {
-        "2017-services" => &[
-            ("survey_respondents", BodyMeasure::PublicRespondents),
-            ("survey_service_kinds", BodyMeasure::PublicServiceKinds),
-            ("monitoring_respondents", BodyMeasure::AllPublicRespondents),
-            ("own_survey_respondents", BodyMeasure::OwnRespondents),
-            ("satisfied_share", BodyMeasure::SatisfiedShare),
-            ("satisfaction_index", BodyMeasure::SatisfactionIndex5),
-        ],
-        _ => &[],
-    }
-}
-
-/// The exact value of a per-body survey input.
+/// The exact value of a per-body survey input (`None`: left empty, or not a survey measure).
 pub fn body_value(
     surveys: &BTreeMap<SurveyKey, SurveyCounts>,
     body: &str,
-    m: BodyMeasure,
+    m: &RawMeasure,
 ) -> Option<Mean> {
-    // Sum of `field` over the groups of a kind (of this body, or of every body), checked.
-    let total = |kind: &str, all: bool, five: bool, field: fn(&SurveyCounts) -> u64| {
+    // Sum of `field` over the groups of a kind (and scale) of this body, or of every body.
+    let total = |kind: SurveyKind,
+                 scale: Option<SurveyScale>,
+                 all: bool,
+                 field: &dyn Fn(&SurveyCounts) -> u64| {
         let mut t = 0u64;
         for (k, c) in surveys {
-            if k.kind == kind && (all || k.body == body) && (!five || k.scale == "5") {
+            if of(k, kind, scale) && (all || k.body == body) {
                 t = t.checked_add(field(c))?;
             }
         }
         Some(t)
     };
-    match m {
-        BodyMeasure::PublicRespondents => {
-            total("public", false, false, |c| c.respondents).map(Mean::whole)
+    match *m {
+        RawMeasure::SurveyRespondents(kind) => {
+            let n = total(kind, None, false, &|c| c.respondents)?;
+            // The body's own monitoring: no questionnaires, it ran none.
+            (kind == SurveyKind::Public || n > 0).then_some(Mean::whole(n))
         }
-        BodyMeasure::AllPublicRespondents => {
-            total("public", true, false, |c| c.respondents).map(Mean::whole)
+        RawMeasure::SurveyRespondentsAll(kind) => {
+            total(kind, None, true, &|c| c.respondents).map(Mean::whole)
         }
-        BodyMeasure::PublicServiceKinds => {
+        RawMeasure::SurveyServiceKinds(kind) => {
             let kinds: BTreeSet<&str> = surveys
                 .keys()
-                .filter(|k| k.kind == "public" && k.body == body)
+                .filter(|k| of(k, kind, None) && k.body == body)
                 .map(|k| k.service.as_str())
                 .collect();
             Some(Mean::whole(kinds.len() as u64))
         }
-        BodyMeasure::OwnRespondents => {
-            let n = total("own", false, false, |c| c.respondents)?;
-            (n > 0).then_some(Mean::whole(n))
-        }
-        BodyMeasure::SatisfiedShare => {
-            let yes = total("public", false, false, |c| c.satisfied)?;
-            let n = total("public", false, false, |c| c.satisfied_answers)?;
+        RawMeasure::SurveySatisfiedShare(kind) => {
+            let yes = total(kind, None, false, &|c| c.satisfied)?;
+            let n = total(kind, None, false, &|c| c.satisfied_answers)?;
             (n > 0).then_some(Mean {
                 sum: yes.checked_mul(100)?,
                 count: n,
             })
         }
-        BodyMeasure::SatisfactionIndex5 => {
-            let s = total("public", false, true, |c| c.satisfaction_sum)?;
-            let n = total("public", false, true, |c| c.satisfaction_answers)?;
+        RawMeasure::SurveyMean {
+            question,
+            kind,
+            scale,
+        } => {
+            let s = total(kind, Some(scale), false, &|c| answers(c, question).0)?;
+            let n = total(kind, Some(scale), false, &|c| answers(c, question).1)?;
             (n > 0).then_some(Mean { sum: s, count: n })
         }
+        _ => None,
     }
 }
 
-/// Accepted questionnaires that no survey input of the edition uses (another kind of survey or
-/// another scale than its inputs take; every one for an edition without survey inputs), so the
-/// report can say so rather than leave them out silently.
-pub fn unused_respondents(surveys: &BTreeMap<SurveyKey, SurveyCounts>, edition: &str) -> u64 {
+/// Accepted questionnaires that no survey input of the edition's entries uses (another kind of
+/// survey or another scale than its inputs take; every one for an edition without survey
+/// inputs), so the report can say so rather than leave them out silently.
+pub fn unused_respondents(
+    surveys: &BTreeMap<SurveyKey, SurveyCounts>,
+    entries: &[RawInput],
+) -> u64 {
     let used = |k: &SurveyKey| {
-        let by_service = service_inputs(edition).iter().any(|(_, m)| match m {
-            ServiceMeasure::Satisfaction { scale } | ServiceMeasure::Informedness { scale } => {
-                k.kind == "public" && k.scale == *scale
-            }
-        });
-        let by_body = body_inputs(edition).iter().any(|(_, m)| match m {
-            BodyMeasure::OwnRespondents => k.kind == "own",
-            BodyMeasure::SatisfactionIndex5 => k.kind == "public" && k.scale == "5",
-            _ => k.kind == "public",
-        });
-        by_service || by_body
+        entries.iter().any(|r| match r.measure {
+            RawMeasure::SurveyMean { kind, scale, .. } => of(k, kind, Some(scale)),
+            _ => r
+                .measure
+                .survey_kind()
+                .is_some_and(|kind| of(k, kind, None)),
+        })
     };
     surveys
         .iter()
@@ -466,81 +453,139 @@ mod tests {
         s.insert(key("MJ", "a", "own", "10"), counts(50, 400, 40));
         s.insert(key("MJ", "b", "public", "5"), counts(8, 36, 6));
         s.insert(key("MF", "c", "public", "5"), counts(12, 48, 9));
-        let sat = ServiceMeasure::Satisfaction { scale: "10" };
+        let mean = |question, kind, scale| RawMeasure::SurveyMean {
+            question,
+            kind,
+            scale,
+        };
+        let (sat, inf) = (SurveyQuestion::Satisfaction, SurveyQuestion::Informedness);
+        let (public, own) = (SurveyKind::Public, SurveyKind::Own);
+        let sat10 = mean(sat, public, SurveyScale::Ten);
         // The own survey is not in the public score.
         assert_eq!(
-            service_value(&s, "MJ", "a", sat),
+            service_value(&s, "MJ", "a", &sat10),
             Some(Mean {
                 sum: 163,
                 count: 20
             })
         );
-        assert_eq!(service_value(&s, "MJ", "b", sat), None);
+        assert_eq!(service_value(&s, "MJ", "b", &sat10), None);
         assert_eq!(
-            service_value(&s, "MJ", "a", ServiceMeasure::Informedness { scale: "10" }),
+            service_value(&s, "MJ", "a", &mean(inf, public, SurveyScale::Ten)),
             Some(Mean { sum: 81, count: 19 })
         );
-        let v = |body, m| body_value(&s, body, m).and_then(|x| x.decimal());
         assert_eq!(
-            v("MJ", BodyMeasure::PublicRespondents).as_deref(),
+            service_value(&s, "MJ", "a", &mean(sat, own, SurveyScale::Ten)),
+            Some(Mean {
+                sum: 400,
+                count: 50
+            })
+        );
+        assert_eq!(
+            service_value(&s, "MJ", "a", &RawMeasure::SurveyRespondents(public)),
+            None
+        );
+        let v = |body, m: RawMeasure| body_value(&s, body, &m).and_then(|x| x.decimal());
+        assert_eq!(
+            v("MJ", RawMeasure::SurveyRespondents(public)).as_deref(),
             Some("28")
         );
         assert_eq!(
-            v("MJ", BodyMeasure::PublicServiceKinds).as_deref(),
+            v("MJ", RawMeasure::SurveyServiceKinds(public)).as_deref(),
             Some("2")
         );
         assert_eq!(
-            v("MJ", BodyMeasure::AllPublicRespondents).as_deref(),
+            v("MJ", RawMeasure::SurveyRespondentsAll(public)).as_deref(),
             Some("40")
         );
-        assert_eq!(v("MJ", BodyMeasure::OwnRespondents).as_deref(), Some("50"));
-        assert_eq!(v("MF", BodyMeasure::OwnRespondents), None);
+        assert_eq!(
+            v("MJ", RawMeasure::SurveyRespondents(own)).as_deref(),
+            Some("50")
+        );
+        assert_eq!(v("MF", RawMeasure::SurveyRespondents(own)), None);
         // (15 + 6) / 28 = 75 %.
-        assert_eq!(v("MJ", BodyMeasure::SatisfiedShare).as_deref(), Some("75"));
+        assert_eq!(
+            v("MJ", RawMeasure::SurveySatisfiedShare(public)).as_deref(),
+            Some("75")
+        );
         // 36 / 8 on the 5-point scale only.
         assert_eq!(
-            v("MJ", BodyMeasure::SatisfactionIndex5).as_deref(),
+            v("MJ", mean(sat, public, SurveyScale::Five)).as_deref(),
             Some("4.5")
         );
-        assert_eq!(v("XX", BodyMeasure::SatisfiedShare), None);
+        assert_eq!(v("XX", RawMeasure::SurveySatisfiedShare(public)), None);
         assert_eq!(
-            v("XX", BodyMeasure::PublicRespondents).as_deref(),
+            v("XX", RawMeasure::SurveyRespondents(public)).as_deref(),
             Some("0")
         );
+        assert_eq!(v("MJ", RawMeasure::ServiceKinds), None);
     }
 
-    /// Every survey input exists in its edition, with the right kind of table and unit.
+    fn edition(id: &str) -> bagalau_methodology::Edition {
+        bagalau_methodology::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../methodologies")
+                .join(id),
+        )
+        .unwrap()
+    }
+
+    /// The editions' `raw.toml` survey entries: 2014 the per-service means of the public
+    /// monitoring on 10 points, 2017 six body inputs, 2018 none.
     #[test]
-    fn survey_inputs_exist_in_their_editions() {
-        let text = |id: &str| {
-            std::fs::read_to_string(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../methodologies")
-                    .join(id)
-                    .join("inputs.toml"),
-            )
-            .unwrap()
-        };
-        let block = |t: &str, code: &str| -> String {
-            let at = t.find(&format!("code = \"{code}\"")).expect(code);
-            t[at..].split("[[input]]").next().unwrap_or("").to_string()
-        };
-        let t = text("2014-services");
-        assert_eq!(service_inputs("2014-services").len(), 2);
-        for (code, _) in service_inputs("2014-services") {
-            let b = block(&t, code);
-            assert!(
-                b.contains("table = \"services\"") && b.contains("балл из 10"),
-                "{b}"
-            );
-        }
-        let t = text("2017-services");
-        assert_eq!(body_inputs("2017-services").len(), 6);
-        for (code, _) in body_inputs("2017-services") {
-            assert!(!block(&t, code).contains("table ="), "{code}");
-        }
-        assert!(block(&t, "satisfaction_index").contains("балл из 5"));
-        assert!(service_inputs("2018-interaction").is_empty());
+    fn survey_inputs_of_the_editions() {
+        let ed = edition("2014-services");
+        let per_service = service_inputs(&ed.raw_inputs);
+        let got: Vec<(&str, &RawMeasure)> = per_service
+            .iter()
+            .map(|r| (r.input.as_str(), &r.measure))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "satisfaction",
+                    &RawMeasure::SurveyMean {
+                        question: SurveyQuestion::Satisfaction,
+                        kind: SurveyKind::Public,
+                        scale: SurveyScale::Ten
+                    }
+                ),
+                (
+                    "informedness",
+                    &RawMeasure::SurveyMean {
+                        question: SurveyQuestion::Informedness,
+                        kind: SurveyKind::Public,
+                        scale: SurveyScale::Ten
+                    }
+                ),
+            ]
+        );
+        assert!(per_service
+            .iter()
+            .all(|r| r.table.as_deref() == Some("services")));
+        assert!(body_inputs(&ed.raw_inputs).is_empty());
+        let ed = edition("2017-services");
+        assert!(service_inputs(&ed.raw_inputs).is_empty());
+        let codes: Vec<&str> = body_inputs(&ed.raw_inputs)
+            .iter()
+            .map(|r| r.input.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "survey_respondents",
+                "survey_service_kinds",
+                "monitoring_respondents",
+                "own_survey_respondents",
+                "satisfied_share",
+                "satisfaction_index"
+            ]
+        );
+        let ed = edition("2018-interaction");
+        assert!(
+            service_inputs(&ed.raw_inputs).is_empty() && body_inputs(&ed.raw_inputs).is_empty()
+        );
     }
 
     #[test]
@@ -550,10 +595,19 @@ mod tests {
         s.insert(key("MJ", "a", "own", "10"), counts(50, 400, 40));
         s.insert(key("MJ", "b", "public", "5"), counts(8, 36, 6));
         // 2014 scores the public monitoring on 10 points only.
-        assert_eq!(unused_respondents(&s, "2014-services"), 58);
+        assert_eq!(
+            unused_respondents(&s, &edition("2014-services").raw_inputs),
+            58
+        );
         // 2017 counts every public and own questionnaire.
-        assert_eq!(unused_respondents(&s, "2017-services"), 0);
-        assert_eq!(unused_respondents(&s, "2018-interaction"), 78);
+        assert_eq!(
+            unused_respondents(&s, &edition("2017-services").raw_inputs),
+            0
+        );
+        assert_eq!(
+            unused_respondents(&s, &edition("2018-interaction").raw_inputs),
+            78
+        );
     }
 
     #[test]

@@ -183,7 +183,9 @@ fn check_and_describe_show_the_raw_inputs() {
 /// accepts.
 #[test]
 fn the_format_documents_every_measure_channel_and_source() {
-    use bagalau_methodology::raw_inputs::{MeasureKind, RawChannel, RecordSource};
+    use bagalau_methodology::raw_inputs::{
+        MeasureKind, RawChannel, RecordSource, SurveyKind, SurveyQuestion, SurveyScale,
+    };
     let doc = std::fs::read_to_string(root().join("docs/EDITION-FORMAT.md")).expect("doc");
     let section = &doc[doc
         .find("## Inputs from raw records (`raw.toml`)")
@@ -192,11 +194,125 @@ fn the_format_documents_every_measure_channel_and_source() {
         .iter()
         .map(|m| m.code())
         .chain(RawChannel::ALL.iter().map(|c| c.code()))
-        .chain(RecordSource::ALL.iter().map(|s| s.code()));
+        .chain(RecordSource::ALL.iter().map(|s| s.code()))
+        .chain(SurveyQuestion::ALL.iter().map(|q| q.code()))
+        .chain(SurveyKind::ALL.iter().map(|k| k.code()))
+        .chain(SurveyScale::ALL.iter().map(|s| s.code()));
     for code in codes {
         assert!(
             section.contains(&format!("`{code}`")),
             "{code} not documented"
         );
     }
+}
+
+/// `services.csv` of an aggregated folder: (body, service) → (satisfaction, informedness).
+fn survey_scores(out: &Path) -> BTreeMap<(String, String), (String, String)> {
+    let mut r = csv::Reader::from_path(out.join("services.csv")).expect("services.csv");
+    let h = r.headers().expect("header").clone();
+    let at = |n: &str| h.iter().position(|c| c == n).expect(n);
+    let (b, s, sat, inf) = (
+        at("body"),
+        at("service"),
+        at("satisfaction"),
+        at("informedness"),
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            (
+                (rec[b].to_string(), rec[s].to_string()),
+                (rec[sat].to_string(), rec[inf].to_string()),
+            )
+        })
+        .collect()
+}
+
+/// The survey entries of `raw.toml` are data too: the 2014 copy reading informedness from the
+/// body's own monitoring, and satisfaction from the informedness answers, writes other scores in
+/// `services.csv` from the same questionnaires.
+#[test]
+fn editing_a_survey_entry_changes_the_service_scores() {
+    let dir = scratch("survey-edit");
+    let raw = dir.join("raw");
+    std::fs::create_dir_all(&raw).expect("raw dir");
+    std::fs::write(
+        raw.join("deliveries.csv"),
+        "id,source,service,body,unit,channel,submitted,term,term_unit,completed,status,refusal_ground,connected\n",
+    )
+    .expect("deliveries");
+    // Public monitoring: satisfaction 8 and 9 (8.5), informedness 6 and 7 (6.5); the body's own
+    // monitoring: satisfaction 4, informedness 2.
+    std::fs::write(
+        raw.join("surveys.csv"),
+        "id,kind,body,service,surveyed,scale,satisfaction,informedness,satisfied\n\
+         1,public,MZSR,pension_age,2014-05-14 10:00:00,10,8,6,true\n\
+         2,public,MZSR,pension_age,2014-05-14 11:00:00,10,9,7,true\n\
+         3,own,MZSR,pension_age,2014-05-14 12:00:00,10,4,2,false\n",
+    )
+    .expect("surveys");
+    let base = root().join("examples/2014-services");
+    let original = root().join("methodologies/2014-services");
+    let a = dir.join("a");
+    bagalau::raw::aggregate_command(&original, &raw, &a, Some(&base)).expect("aggregate");
+    let before = survey_scores(&a);
+    let key = ("MZSR".to_string(), "pension_age".to_string());
+    assert_eq!(before[&key], ("8.5".to_string(), "6.5".to_string()));
+
+    let copy = copy_dir("methodologies/2014-services", "rawmap-survey-edition");
+    edit(
+        &copy.join("edition.toml"),
+        "text = \"../texts/",
+        &format!("text = \"{}/", root().join("methodologies/texts").display()),
+    );
+    let file = copy.join("raw.toml");
+    edit(
+        &file,
+        "question = \"informedness\"\nkind = \"public\"",
+        "question = \"informedness\"\nkind = \"own\"",
+    );
+    edit(
+        &file,
+        "question = \"satisfaction\"",
+        "question = \"informedness\"",
+    );
+    let b = dir.join("b");
+    bagalau::raw::aggregate_command(&copy, &raw, &b, Some(&base)).expect("aggregate the copy");
+    let after = survey_scores(&b);
+    assert_eq!(after[&key], ("6.5".to_string(), "2".to_string()));
+    // Every other service: no questionnaires, no score, in both.
+    assert_eq!(before.len(), after.len());
+    for (k, v) in &after {
+        if k != &key {
+            assert_eq!(v, &(String::new(), String::new()), "{k:?}");
+            assert_eq!(&before[k], v, "{k:?}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// The edition book lists every input computed from raw records, with its measure and the
+/// paragraph that defines it.
+#[test]
+fn the_edition_book_lists_the_raw_inputs() {
+    for id in ["2014-services", "2017-services", "2018-interaction"] {
+        let ed = bagalau::load_edition(&root().join("methodologies").join(id)).expect(id);
+        let book = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+        for r in &ed.raw_inputs {
+            let rule = format!("Из первичных записей: {}", r.measure.describe_ru());
+            let row = book
+                .lines()
+                .find(|l| l.contains(&rule) && l.contains(&format!(" {} ", r.input)))
+                .unwrap_or_else(|| panic!("{id}: {} not in the book", r.input));
+            assert!(row.contains("из первичных записей"), "{row}");
+        }
+    }
+    let ed = bagalau::load_edition(&root().join("methodologies/2014-services")).expect("2014");
+    let book = bagalau_office::to_text(&bagalau_report::book::book(&ed));
+    assert!(
+        book.contains("средний ответ анкет опроса")
+            && book.contains("информированность о порядке оказания услуги"),
+        "{book}"
+    );
 }

@@ -20,6 +20,10 @@ use crate::raw::QuoteRaw;
 /// The file name in an edition folder.
 pub const FILE: &str = "raw.toml";
 
+/// The key column of the table whose rows are the body's services (the table a per-service
+/// survey mean fills).
+pub const SERVICE_KEY: &str = "service";
+
 closed_set!(
     /// How a service was requested and delivered (the `channel` of a delivery record).
     RawChannel, "способ оказания", {
@@ -58,6 +62,35 @@ closed_set!(
         ComplaintsLate = "complaints_late", "жалобы и заявления, рассмотренные с нарушением срока";
         RepeatedJustified = "repeated_justified", "повторные обоснованные жалобы и заявления";
         Satisfied = "satisfied", "удовлетворённые жалобы и заявления";
+        SurveyMean = "survey_mean", "средний ответ анкет опроса (по услуге — для показателя таблицы услуг, по органу — для показателя органа)";
+        SurveyRespondents = "survey_respondents", "анкеты опроса об услугах органа";
+        SurveyRespondentsAll = "survey_respondents_all", "анкеты опроса об услугах всех органов";
+        SurveyServiceKinds = "survey_service_kinds", "виды услуг органа, по которым есть анкеты опроса";
+        SurveySatisfiedShare = "survey_satisfied_share", "доля удовлетворённых среди ответивших на вопрос об удовлетворённости, %";
+    }
+);
+
+closed_set!(
+    /// The question of a questionnaire a survey mean averages.
+    SurveyQuestion, "вопрос анкеты", {
+        Satisfaction = "satisfaction", "удовлетворённость качеством оказания услуги";
+        Informedness = "informedness", "информированность о порядке оказания услуги";
+    }
+);
+
+closed_set!(
+    /// The kind of survey (the `kind` of a questionnaire).
+    SurveyKind, "вид опроса", {
+        Public = "public", "общественный мониторинг";
+        Own = "own", "самостоятельный мониторинг органа";
+    }
+);
+
+closed_set!(
+    /// The scale of the answers (the `scale` of a questionnaire).
+    SurveyScale, "шкала ответов", {
+        Ten = "10", "по 10-балльной шкале";
+        Five = "5", "по 5-балльной шкале";
     }
 );
 
@@ -67,16 +100,25 @@ enum Params {
     Channels,
     Source,
     Nothing,
+    /// `question`, `kind` and `scale`.
+    SurveyMean,
+    /// `kind`.
+    SurveyKind,
 }
 
 impl MeasureKind {
     /// Whether the measure leaves its input empty for some bodies (nothing to count), so the
-    /// input must be optional.
+    /// input must be optional (whatever its parameters; see also [`RawMeasure::may_be_empty`]).
     pub fn may_be_empty(self) -> bool {
         matches!(
             self,
             MeasureKind::LateMonitoring | MeasureKind::FailureCompleted | MeasureKind::FailureLate
         )
+    }
+
+    /// Whether the measure is computed from survey questionnaires (not deliveries or appeals).
+    pub fn is_survey(self) -> bool {
+        matches!(self.params(), Params::SurveyMean | Params::SurveyKind)
     }
 
     fn params(self) -> Params {
@@ -90,6 +132,11 @@ impl MeasureKind {
             | K::FailureLate
             | K::KindsVia => Params::Channels,
             K::LateWithoutOneDay => Params::Source,
+            K::SurveyMean => Params::SurveyMean,
+            K::SurveyRespondents
+            | K::SurveyRespondentsAll
+            | K::SurveyServiceKinds
+            | K::SurveySatisfiedShare => Params::SurveyKind,
             _ => Params::Nothing,
         }
     }
@@ -134,6 +181,24 @@ pub enum RawMeasure {
     RepeatedJustified,
     /// Satisfied.
     Satisfied,
+    /// The exact mean of the answers to a question of the accepted questionnaires of one kind
+    /// and scale (an empty answer is not in the mean): per service for an input of the table of
+    /// services (matched by body and service), per body for a body's input; empty without
+    /// answers.
+    SurveyMean {
+        question: SurveyQuestion,
+        kind: SurveyKind,
+        scale: SurveyScale,
+    },
+    /// Questionnaires of this kind about the body's services; for the body's own monitoring
+    /// (`own`) empty when the body ran none.
+    SurveyRespondents(SurveyKind),
+    /// Questionnaires of this kind about every body's services.
+    SurveyRespondentsAll(SurveyKind),
+    /// Kinds of the body's services with questionnaires of this kind.
+    SurveyServiceKinds(SurveyKind),
+    /// Share of «satisfied» among the answers of this kind, %; empty when none.
+    SurveySatisfiedShare(SurveyKind),
 }
 
 impl RawMeasure {
@@ -158,6 +223,43 @@ impl RawMeasure {
             M::ComplaintsLate => K::ComplaintsLate,
             M::RepeatedJustified => K::RepeatedJustified,
             M::Satisfied => K::Satisfied,
+            M::SurveyMean { .. } => K::SurveyMean,
+            M::SurveyRespondents(_) => K::SurveyRespondents,
+            M::SurveyRespondentsAll(_) => K::SurveyRespondentsAll,
+            M::SurveyServiceKinds(_) => K::SurveyServiceKinds,
+            M::SurveySatisfiedShare(_) => K::SurveySatisfiedShare,
+        }
+    }
+
+    /// Whether the measure leaves its input empty for some bodies or services (nothing to
+    /// count), so the input must be optional: [`MeasureKind::may_be_empty`], a survey mean or
+    /// share without answers, and the respondents of the body's own monitoring when it ran none.
+    pub fn may_be_empty(&self) -> bool {
+        use RawMeasure as M;
+        self.kind().may_be_empty()
+            || matches!(
+                self,
+                M::SurveyMean { .. }
+                    | M::SurveySatisfiedShare(_)
+                    | M::SurveyRespondents(SurveyKind::Own)
+            )
+    }
+
+    /// Whether the measure is computed from survey questionnaires.
+    pub fn is_survey(&self) -> bool {
+        self.kind().is_survey()
+    }
+
+    /// The kind of survey of a survey measure.
+    pub fn survey_kind(&self) -> Option<SurveyKind> {
+        use RawMeasure as M;
+        match self {
+            M::SurveyMean { kind, .. }
+            | M::SurveyRespondents(kind)
+            | M::SurveyRespondentsAll(kind)
+            | M::SurveyServiceKinds(kind)
+            | M::SurveySatisfiedShare(kind) => Some(*kind),
+            _ => None,
         }
     }
 
@@ -187,6 +289,15 @@ impl RawMeasure {
         if let RawMeasure::LateWithoutOneDay(src) = self {
             s.push_str(&format!(" — {}", src.name_ru()));
         }
+        if let RawMeasure::SurveyMean {
+            question, scale, ..
+        } = self
+        {
+            s.push_str(&format!(" — {}, {}", question.name_ru(), scale.name_ru()));
+        }
+        if let Some(kind) = self.survey_kind() {
+            s.push_str(&format!(" — {}", kind.name_ru()));
+        }
         s
     }
 }
@@ -194,8 +305,11 @@ impl RawMeasure {
 /// An input of the edition filled from raw records.
 #[derive(Debug, Clone)]
 pub struct RawInput {
-    /// The input's code (a body-level numeric input of `inputs.toml`).
+    /// The input's code (a numeric input of `inputs.toml`: the body's, or for a survey mean a
+    /// column of the table of services).
     pub input: String,
+    /// The code of the input's table (`None`: the body's input).
+    pub table: Option<String>,
     pub measure: RawMeasure,
     pub cite: Citation,
 }
@@ -219,6 +333,12 @@ struct EntryRaw {
     channels: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     source: Option<Spanned<String>>,
+    #[serde(default)]
+    question: Option<Spanned<String>>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    #[serde(default)]
+    scale: Option<Spanned<i64>>,
     #[serde(rename = "ref")]
     reference: String,
     status: Spanned<String>,
@@ -267,20 +387,33 @@ fn build(
         let code = e.code.get_ref();
         let at = src.span_loc(e.code.span());
         let input = inputs.iter().find(|i| &i.code == code);
+        let measure_kind = MeasureKind::from_code(e.measure.get_ref());
+        let table = input
+            .and_then(|i| i.table)
+            .and_then(|t| tables.get(t))
+            .map(|t| (t.code.clone(), t.key.clone()));
         match input {
             None => l.err(
                 at.clone(),
                 format!("неизвестный показатель «{code}»: его нет в inputs.toml"),
             ),
             Some(i) => {
-                if let Some(t) = i.table.and_then(|t| tables.get(t)) {
-                    l.err(
+                match (&table, measure_kind) {
+                    (Some((t, key)), Some(MeasureKind::SurveyMean)) if key != SERVICE_KEY => l
+                        .err(
+                            at.clone(),
+                            format!(
+                                "показатель «{code}» — столбец таблицы «{t}», строки которой не услуги органа (ключ «{key}», а не «{SERVICE_KEY}»); средний ответ опроса по услуге заполняет только столбцы таблицы услуг"
+                            ),
+                        ),
+                    (Some(_), Some(MeasureKind::SurveyMean)) => {}
+                    (Some((t, _)), _) => l.err(
                         at.clone(),
                         format!(
-                            "показатель «{code}» — столбец таблицы «{}»; из первичных записей заполняются только показатели органа",
-                            t.code
+                            "показатель «{code}» — столбец таблицы «{t}»; из первичных записей заполняются только показатели органа (столбцы таблицы услуг — только мерой survey_mean)"
                         ),
-                    );
+                    ),
+                    (None, _) => {}
                 }
                 if i.ty == InputType::Bool {
                     l.err(
@@ -357,6 +490,72 @@ fn build(
             ),
             (None, _) | (_, None) => {}
         }
+        // Survey parameters: `kind` for every survey measure, `question` and `scale` for a mean.
+        let takes_kind = matches!(params, Some(Params::SurveyMean | Params::SurveyKind));
+        let takes_mean = params == Some(Params::SurveyMean);
+        let mut survey_kind = None;
+        match (&e.kind, takes_kind) {
+            (Some(k), true) => survey_kind = parse_closed!(l, src, k, SurveyKind),
+            (None, true) => l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» требует kind (вид опроса: {})",
+                    e.measure.get_ref(),
+                    codes(SurveyKind::ALL, SurveyKind::code)
+                ),
+            ),
+            (Some(k), false) if params.is_some() => l.err(
+                src.span_loc(k.span()),
+                format!("мера «{}» не принимает kind", e.measure.get_ref()),
+            ),
+            _ => {}
+        }
+        let mut question = None;
+        match (&e.question, takes_mean) {
+            (Some(q), true) => question = parse_closed!(l, src, q, SurveyQuestion),
+            (None, true) => l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» требует question (вопрос анкеты: {})",
+                    e.measure.get_ref(),
+                    codes(SurveyQuestion::ALL, SurveyQuestion::code)
+                ),
+            ),
+            (Some(q), false) if params.is_some() => l.err(
+                src.span_loc(q.span()),
+                format!("мера «{}» не принимает question", e.measure.get_ref()),
+            ),
+            _ => {}
+        }
+        let mut scale = None;
+        match (&e.scale, takes_mean) {
+            (Some(s), true) => {
+                scale = SurveyScale::from_code(&s.get_ref().to_string());
+                if scale.is_none() {
+                    l.err(
+                        src.span_loc(s.span()),
+                        format!(
+                            "неизвестная шкала ответов «{}»: допустимы {}",
+                            s.get_ref(),
+                            codes(SurveyScale::ALL, SurveyScale::code)
+                        ),
+                    );
+                }
+            }
+            (None, true) => l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» требует scale (шкала ответов: {})",
+                    e.measure.get_ref(),
+                    codes(SurveyScale::ALL, SurveyScale::code)
+                ),
+            ),
+            (Some(s), false) if params.is_some() => l.err(
+                src.span_loc(s.span()),
+                format!("мера «{}» не принимает scale", e.measure.get_ref()),
+            ),
+            _ => {}
+        }
         let cite = l.cite(
             src,
             e.code.span(),
@@ -368,15 +567,6 @@ fn build(
         let Some(kind) = kind else {
             continue;
         };
-        if kind.may_be_empty() && input.is_some_and(|i| !i.optional) {
-            l.err(
-                src.span_loc(e.measure.span()),
-                format!(
-                    "мера «{}» оставляет показатель пустым, когда нечего считать, а показатель «{code}» обязателен: укажите optional = true в inputs.toml или другую меру",
-                    kind.code()
-                ),
-            );
-        }
         use MeasureKind as K;
         use RawMeasure as M;
         let measure = match kind {
@@ -396,8 +586,43 @@ fn build(
             K::ComplaintsLate => M::ComplaintsLate,
             K::RepeatedJustified => M::RepeatedJustified,
             K::Satisfied => M::Satisfied,
+            K::SurveyMean => {
+                let (Some(question), Some(kind), Some(scale)) = (question, survey_kind, scale)
+                else {
+                    continue;
+                };
+                M::SurveyMean {
+                    question,
+                    kind,
+                    scale,
+                }
+            }
+            K::SurveyRespondents
+            | K::SurveyRespondentsAll
+            | K::SurveyServiceKinds
+            | K::SurveySatisfiedShare => {
+                let Some(k) = survey_kind else {
+                    continue;
+                };
+                match kind {
+                    K::SurveyRespondents => M::SurveyRespondents(k),
+                    K::SurveyRespondentsAll => M::SurveyRespondentsAll(k),
+                    K::SurveyServiceKinds => M::SurveyServiceKinds(k),
+                    _ => M::SurveySatisfiedShare(k),
+                }
+            }
         };
+        if measure.may_be_empty() && input.is_some_and(|i| !i.optional) {
+            l.err(
+                src.span_loc(e.measure.span()),
+                format!(
+                    "мера «{}» оставляет показатель пустым, когда нечего считать, а показатель «{code}» обязателен: укажите optional = true в inputs.toml или другую меру",
+                    kind.code()
+                ),
+            );
+        }
         out.push(RawInput {
+            table: table.map(|(t, _)| t),
             input: code.clone(),
             measure,
             cite,

@@ -961,3 +961,164 @@ fn raw_quote_checked_word_for_word() {
     assert_eq!(e.location.line, line, "{e}");
     assert_only(&d, 1);
 }
+
+// --- raw.toml: survey measures -------------------------------------------------------------------
+
+#[test]
+fn raw_survey_entries_are_loaded_as_written() {
+    use bagalau_methodology::raw_inputs::{RawMeasure, SurveyKind, SurveyQuestion, SurveyScale};
+    let c = Copy::new("raw-survey-ok");
+    c.edit_after(
+        "raw.toml",
+        "code = \"informedness\"",
+        "kind = \"public\"",
+        "kind = \"own\"",
+    );
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    let r = ed
+        .raw_inputs
+        .iter()
+        .find(|r| r.input == "informedness")
+        .expect("informedness");
+    assert_eq!(
+        r.measure,
+        RawMeasure::SurveyMean {
+            question: SurveyQuestion::Informedness,
+            kind: SurveyKind::Own,
+            scale: SurveyScale::Ten
+        }
+    );
+    assert_eq!(r.table.as_deref(), Some("services"));
+    assert!(r.measure.is_survey());
+    assert!(r.cite.reference.contains("п.31"), "{}", r.cite.reference);
+}
+
+#[test]
+fn raw_survey_unknown_question_kind_and_scale() {
+    let c = Copy::new("raw-survey-codes");
+    let (q_line, _) = c.edit(
+        "raw.toml",
+        "question = \"satisfaction\"",
+        "question = \"happiness\"",
+    );
+    let (k_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"informedness\"",
+        "kind = \"public\"",
+        "kind = \"private\"",
+    );
+    let (s_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"informedness\"",
+        "scale = 10",
+        "scale = 7",
+    );
+    let d = c.load_err();
+    assert_eq!(
+        the(&d, "raw.toml", "«happiness» (вопрос анкеты)")
+            .location
+            .line,
+        q_line
+    );
+    assert_eq!(
+        the(&d, "raw.toml", "«private» (вид опроса)").location.line,
+        k_line
+    );
+    let e = the(&d, "raw.toml", "неизвестная шкала ответов «7»");
+    assert_eq!(e.location.line, s_line, "{e}");
+    assert!(e.message.contains("10, 5"), "{e}");
+    assert_only(&d, 3);
+}
+
+#[test]
+fn raw_survey_parameters_follow_the_measure() {
+    let c = Copy::new("raw-survey-params");
+    // A delivery measure given a question, a survey mean without its scale (after it in the
+    // file, so the lines found are those of the edited file).
+    let (q_line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"portal_late\"",
+        "channels = [\"portal\"]\n",
+        "channels = [\"portal\"]\nquestion = \"satisfaction\"\n",
+    );
+    let (mean_line, _) = c.edit_after("raw.toml", "code = \"satisfaction\"", "scale = 10\n", "");
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "мера «survey_mean» требует scale");
+    // `measure` is three lines before the removed `scale`.
+    assert_eq!(e.location.line, mean_line - 3, "{e}");
+    assert_eq!(
+        the(&d, "raw.toml", "мера «late» не принимает question")
+            .location
+            .line,
+        q_line + 1
+    );
+    assert_only(&d, 2);
+}
+
+/// A survey mean fills a column of the table of services or a body's input; the other survey
+/// measures (and every other measure) only a body's input; a mean on a row table whose rows are
+/// not services is refused.
+#[test]
+fn raw_survey_measure_on_the_wrong_kind_of_input() {
+    let c = Copy::new("raw-survey-target");
+    let (line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"satisfaction\"",
+        "measure = \"survey_mean\"\nquestion = \"satisfaction\"\nkind = \"public\"\nscale = 10",
+        "measure = \"survey_respondents\"\nkind = \"public\"",
+    );
+    let d = c.load_err();
+    let e = the(
+        &d,
+        "raw.toml",
+        "«satisfaction» — столбец таблицы «services»",
+    );
+    assert_eq!(e.location.line, line - 1, "{e}");
+    assert!(e.message.contains("survey_mean"), "{e}");
+    assert_only(&d, 1);
+
+    let c = Copy::new("raw-survey-table-key");
+    c.edit("inputs.toml", "key = \"service\"", "key = \"item\"");
+    let d = c.load_err();
+    let e = the(
+        &d,
+        "raw.toml",
+        "«informedness» — столбец таблицы «services», строки которой не услуги органа",
+    );
+    assert!(e.message.contains("«item»"), "{e}");
+    the(
+        &d,
+        "raw.toml",
+        "«satisfaction» — столбец таблицы «services», строки которой",
+    );
+
+    // A survey mean on a body's input is the body's mean over its services; it is empty without
+    // answers, so the input must be optional.
+    let c = Copy::new("raw-survey-body-mean");
+    c.edit_after(
+        "raw.toml",
+        "code = \"psc_late_monitoring\"",
+        "measure = \"late_monitoring\"\nchannels = [\"psc\"]",
+        "measure = \"survey_mean\"\nquestion = \"satisfaction\"\nkind = \"public\"\nscale = 10",
+    );
+    let ed = c.load().unwrap_or_else(|e| panic!("{e}"));
+    let r = ed
+        .raw_inputs
+        .iter()
+        .find(|r| r.input == "psc_late_monitoring")
+        .unwrap();
+    assert!(r.table.is_none() && r.measure.is_survey());
+
+    let c = Copy::new("raw-survey-required");
+    let (line, _) = c.edit_after(
+        "raw.toml",
+        "code = \"psc_total\"",
+        "measure = \"completed\"\nchannels = [\"psc\"]",
+        "measure = \"survey_satisfied_share\"\nkind = \"public\"",
+    );
+    let d = c.load_err();
+    let e = the(&d, "raw.toml", "«psc_total» обязателен");
+    assert!(e.message.contains("survey_satisfied_share"), "{e}");
+    assert_eq!(e.location.line, line, "{e}");
+    assert_only(&d, 1);
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use bagalau_aggregate::measures::{discrepancies, inputs, per_service, value};
 use bagalau_aggregate::surveys::{
     body_inputs, body_value, refuse_unknown_services, service_inputs, service_value,
-    unused_respondents, Mean,
+    unused_respondents, Mean, RawInput,
 };
 use bagalau_aggregate::Aggregation;
 use bagalau_cycle::SourceFile;
@@ -152,7 +152,7 @@ pub fn reports(ed: &Edition, agg: &Aggregation) -> Vec<(&'static str, String)> {
             c.one_day_late
         );
     }
-    let map = &ed.raw_inputs;
+    let map = &deliveries_map(ed);
     let mut i = String::from("body");
     for r in map {
         i.push(',');
@@ -177,9 +177,19 @@ pub fn reports(ed: &Edition, agg: &Aggregation) -> Vec<(&'static str, String)> {
     ];
     if !agg.surveys.is_empty() {
         out.push(("surveys.csv", survey_counts(agg)));
-        out.push(("survey_inputs.csv", survey_report(&ed.id, agg)));
+        out.push(("survey_inputs.csv", survey_report(&ed.raw_inputs, agg)));
     }
     out
+}
+
+/// The edition's `raw.toml` entries computed from deliveries and appeals (survey entries are
+/// written by [`write_survey_inputs`], only when there are questionnaires).
+fn deliveries_map(ed: &Edition) -> Vec<RawInput> {
+    ed.raw_inputs
+        .iter()
+        .filter(|r| !r.measure.is_survey())
+        .cloned()
+        .collect()
 }
 
 /// `surveys.csv`: the accepted questionnaires counted per body, service, kind and scale.
@@ -209,12 +219,13 @@ fn survey_counts(agg: &Aggregation) -> String {
 
 /// `survey_inputs.csv`: every per-body survey input of the edition for every body with
 /// questionnaires — the exact value as a fraction and, when it terminates, as a decimal.
-fn survey_report(edition: &str, agg: &Aggregation) -> String {
+fn survey_report(entries: &[RawInput], agg: &Aggregation) -> String {
     let mut text = String::from("body,input,exact,decimal\n");
     let bodies: BTreeSet<&str> = agg.surveys.keys().map(|k| k.body.as_str()).collect();
     for body in bodies {
-        for (code, m) in body_inputs(edition) {
-            if let Some(v) = body_value(&agg.surveys, body, *m) {
+        for r in body_inputs(entries) {
+            let code = &r.input;
+            if let Some(v) = body_value(&agg.surveys, body, &r.measure) {
                 let _ = writeln!(
                     text,
                     "{},{code},{},{}",
@@ -275,13 +286,17 @@ fn mean_cell(m: Option<Mean>, what: &str, unwritable: &mut Vec<String>) -> Strin
     }
 }
 
-/// The survey inputs (per service: [`service_inputs`], matched by body and service code in the
-/// dataset's `services.csv`; per body: [`body_inputs`] in `bodies.csv`) replace the base
-/// dataset's columns in the folder being written. Only when there are questionnaires: otherwise
-/// the bodies' forms give them.
-fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(), ProcessError> {
+/// The survey inputs of the edition's `raw.toml` (per service: [`service_inputs`], matched by
+/// body and service code in the dataset's `services.csv`; per body: [`body_inputs`] in
+/// `bodies.csv`) replace the base dataset's columns in the folder being written. Only when there
+/// are questionnaires: otherwise the bodies' forms give them.
+fn write_survey_inputs(
+    entries: &[RawInput],
+    agg: &Aggregation,
+    dir: &Path,
+) -> Result<(), ProcessError> {
     let mut unwritable = Vec::new();
-    let per_service = service_inputs(edition);
+    let per_service = service_inputs(entries);
     let services = dir.join("services.csv");
     if !per_service.is_empty() && services.is_file() {
         let (header, mut rows) = read_csv(&services)?;
@@ -293,7 +308,7 @@ fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(
         let (ib, is) = (at("body")?, at("service")?);
         let columns = per_service
             .iter()
-            .map(|(code, m)| at(code).map(|i| (i, *code, *m)))
+            .map(|r| at(&r.input).map(|i| (i, r.input.as_str(), &r.measure)))
             .collect::<Result<Vec<_>, _>>()?;
         for row in &mut rows {
             let body = row.get(ib).cloned().unwrap_or_default();
@@ -301,7 +316,7 @@ fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(
             for (i, code, m) in &columns {
                 let what = format!("{body}/{service}: {code}");
                 let cell = mean_cell(
-                    service_value(&agg.surveys, &body, &service, *m),
+                    service_value(&agg.surveys, &body, &service, m),
                     &what,
                     &mut unwritable,
                 );
@@ -312,7 +327,7 @@ fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(
         }
         write_csv(&services, &header, &rows)?;
     }
-    let per_body = body_inputs(edition);
+    let per_body = body_inputs(entries);
     let bodies = dir.join("bodies.csv");
     if !per_body.is_empty() && bodies.is_file() {
         let (header, mut rows) = read_csv(&bodies)?;
@@ -322,9 +337,13 @@ fn write_survey_inputs(edition: &str, agg: &Aggregation, dir: &Path) -> Result<(
         for row in &mut rows {
             let id = row.get(id_col).cloned().unwrap_or_default();
             for (i, h) in header.iter().enumerate() {
-                if let Some((code, m)) = per_body.iter().find(|(c, _)| c == h) {
-                    let what = format!("{id}: {code}");
-                    let cell = mean_cell(body_value(&agg.surveys, &id, *m), &what, &mut unwritable);
+                if let Some(r) = per_body.iter().find(|r| &r.input == h) {
+                    let what = format!("{id}: {}", r.input);
+                    let cell = mean_cell(
+                        body_value(&agg.surveys, &id, &r.measure),
+                        &what,
+                        &mut unwritable,
+                    );
                     if let Some(c) = row.get_mut(i) {
                         *c = cell;
                     }
@@ -353,8 +372,7 @@ pub fn write_aggregated(
     base: Option<&Path>,
     dir: &Path,
 ) -> Result<(), ProcessError> {
-    let map = &ed.raw_inputs;
-    if map.is_empty() {
+    if ed.raw_inputs.is_empty() {
         return Err(ProcessError::Invalid(format!(
             "для редакции «{}» не задано, какие показатели берутся из первичных записей: нет файла {}",
             ed.id,
@@ -370,6 +388,7 @@ pub fn write_aggregated(
     let Some(base) = base else {
         return Ok(());
     };
+    let map = &deliveries_map(ed);
     let values = inputs(agg, map);
     // Every regular file of the base dataset, bodies.csv rewritten.
     for entry in std::fs::read_dir(base).map_err(io(base))? {
@@ -423,7 +442,7 @@ pub fn write_aggregated(
         )));
     }
     if !agg.surveys.is_empty() {
-        write_survey_inputs(&ed.id, agg, dir)?;
+        write_survey_inputs(&ed.raw_inputs, agg, dir)?;
     }
     bagalau_data::load_dataset(ed, dir)
         .map_err(|e| ProcessError::Data(format!("проверка записанного набора данных: {e}")))?;
@@ -439,7 +458,8 @@ pub fn summary_ru(
     unlisted: &[(String, String)],
 ) -> String {
     let map = &ed.raw_inputs;
-    let values: BTreeMap<String, _> = inputs(agg, map);
+    let deliveries = deliveries_map(ed);
+    let values: BTreeMap<String, _> = inputs(agg, &deliveries);
     let mut s = agg.rejections.text_ru();
     let _ = writeln!(
         s,
@@ -464,7 +484,7 @@ pub fn summary_ru(
             agg.surveys.len()
         );
     }
-    let unused = unused_respondents(&agg.surveys, &ed.id);
+    let unused = unused_respondents(&agg.surveys, &ed.raw_inputs);
     if unused > 0 {
         let _ = writeln!(
             s,

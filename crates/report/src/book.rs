@@ -302,6 +302,20 @@ fn items(ed: &Edition) -> Vec<Item> {
             });
         }
     }
+    // The inputs computed from raw records (`raw.toml`): the input and its measure.
+    for r in &ed.raw_inputs {
+        out.push(Item {
+            kind: "из первичных записей",
+            code: r.input.clone(),
+            name: ed
+                .inputs
+                .iter()
+                .find(|i| i.code == r.input)
+                .map_or_else(String::new, |i| i.name.clone()),
+            rule: format!("Из первичных записей: {}", r.measure.describe_ru()),
+            cite: r.cite.clone(),
+        });
+    }
     out
 }
 
