@@ -194,6 +194,7 @@ pub async fn frame(
     let file = path.display().to_string();
     let mut present = Vec::new();
     let df = if path.extension().is_some_and(|e| e == "parquet") {
+        bagalau_raw::read::check_parquet_schema(path)?;
         let (rows, no_nulls) = parquet_footer(path)?;
         present = no_nulls;
         progress
@@ -244,7 +245,8 @@ pub async fn frame(
                     | DataType::Dictionary(_, _)
             ),
             (DataType::Int64 | DataType::Int32, t) => t.is_integer(),
-            (DataType::Timestamp(_, _), DataType::Timestamp(_, None)) => true,
+            // Times as plain 64-bit integers are seconds (see `bagalau_raw::read::normalise`).
+            (DataType::Timestamp(_, _), DataType::Timestamp(_, None) | DataType::Int64) => true,
             (w, t) => w == t,
         };
         if !compatible {
