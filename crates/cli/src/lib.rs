@@ -204,6 +204,10 @@ pub fn edition_describe(dir: &Path, format: Format) -> Result<String> {
                     "raw_inputs": ed.raw_inputs.iter().map(|r| json!({"input": r.input, "measure": r.measure.kind().code(),
                         "channels": r.measure.channels().iter().map(|c| c.code()).collect::<Vec<_>>(),
                         "source": match &r.measure { bagalau_methodology::raw_inputs::RawMeasure::LateWithoutOneDay(s) => Some(s.code()), _ => None },
+                        "survey_kind": r.measure.survey_kind().map(|k| k.code()),
+                        "survey_question": match &r.measure { bagalau_methodology::raw_inputs::RawMeasure::SurveyMean { question, .. } => Some(question.code()), _ => None },
+                        "survey_scale": match &r.measure { bagalau_methodology::raw_inputs::RawMeasure::SurveyMean { scale, .. } => Some(scale.code()), _ => None },
+                        "description": r.measure.describe_ru(),
                         "ref": r.cite.reference, "status": r.cite.status.code()})).collect::<Vec<_>>()}),
         )? + "\n");
     }

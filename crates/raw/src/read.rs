@@ -282,8 +282,8 @@ fn read_parquet_from<R: parquet::file::reader::ChunkReader + 'static>(
     // The Arrow schema a writer may embed in the file's metadata is not decoded: a malformed one
     // makes the Arrow IPC decoder panic (found by the `raw_parquet` fuzz target), and nothing in
     // it is needed — every column is cast to its canonical type by name ([`normalise`]).
-    let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new()
-        .with_skip_arrow_metadata(true);
+    let options =
+        parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
     let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(reader, options)
         .map_err(|e| pq(&e))?;
     let reader = builder
