@@ -505,7 +505,18 @@ pub fn aggregate_blocking(
         .worker_threads(opts.partitions.max(1))
         .build()
         .map_err(|e| AggregateError::Engine(e.to_string()))?;
-    rt.block_on(aggregate(dir, opts, progress))
+    // The Parquet library panics on some malformed pages (its run-length decoder, found by
+    // fuzzing); DataFusion resumes a scan task's panic in the caller, so it is caught here and
+    // the raw folder refused instead of the process dying.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(aggregate(dir, opts, progress))
+    }))
+    .unwrap_or_else(|_| {
+        Err(AggregateError::Engine(format!(
+            "первичные записи в папке {} не прочитаны: файл Parquet повреждён (библиотека чтения не смогла разобрать его страницы)",
+            dir.display()
+        )))
+    })
 }
 
 fn refuse(agg: &mut Aggregation, table: Table, code: u16, n: u64) {

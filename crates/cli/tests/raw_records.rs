@@ -364,3 +364,39 @@ fn aggregate_refuses_what_it_cannot_map() {
     assert!(format!("{e:#}").contains("не задано"), "{e:#}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The three Parquet files the `raw_parquet` fuzz target found to make the Parquet and Arrow
+/// libraries panic (a malformed embedded Arrow schema, a run-length header past 64 bits, one
+/// longer than ten bytes), given to the whole aggregation as `deliveries.parquet`: each raw folder
+/// is refused with a Russian message naming the problem, nothing is written, and the process
+/// lives on to aggregate the next folder.
+#[test]
+fn hostile_parquet_files_are_refused_by_the_aggregation() {
+    let dir = scratch("hostile");
+    let data = root().join("crates/raw/tests/data");
+    for name in [
+        "hostile_arrow_schema.bin",
+        "rle_overflow.bin",
+        "rle_vlq_too_long.bin",
+    ] {
+        let bytes = std::fs::read(data.join(name)).unwrap();
+        let raw = dir.join(name.trim_end_matches(".bin"));
+        std::fs::create_dir_all(&raw).unwrap();
+        std::fs::write(raw.join("deliveries.parquet"), &bytes[1..]).unwrap();
+        let out = raw.join("out");
+        let e = bagalau::raw::aggregate_command(
+            &root().join("methodologies/2014-services"),
+            &raw,
+            &out,
+            None,
+        )
+        .unwrap_err();
+        let text = format!("{e:#}");
+        assert!(
+            text.chars().any(|c| ('а'..='я').contains(&c)),
+            "{name}: not Russian: {text}"
+        );
+        assert!(!out.exists(), "{name}: something was written");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

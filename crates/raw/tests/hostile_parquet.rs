@@ -55,7 +55,17 @@ fn a_malformed_embedded_arrow_schema_neither_panics_nor_passes_unnoticed() {
 /// as records that pass every rule. Either way the caller gets a value, not an unwinding panic.
 #[test]
 fn an_overflowing_run_length_header_is_refused_or_read_soundly() {
-    let bytes = include_bytes!("data/rle_overflow.bin");
+    refused_or_read_soundly(include_bytes!("data/rle_overflow.bin"));
+}
+
+/// A run-length header longer than ten bytes: the Parquet library panics («Num of bytes exceed
+/// MAX_VLQ_BYTE_LEN (10)», in every build — found by fuzzing); the reader refuses the file.
+#[test]
+fn an_over_long_run_length_header_is_refused() {
+    refused_or_read_soundly(include_bytes!("data/rle_vlq_too_long.bin"));
+}
+
+fn refused_or_read_soundly(bytes: &[u8]) {
     let (&first, rest) = bytes.split_first().expect("not empty");
     let table = Table::ALL[usize::from(first) % Table::ALL.len()];
     match bagalau_raw::read_parquet_bytes(table, "hostile.parquet", rest.to_vec()) {
