@@ -14,6 +14,7 @@
 pub mod days;
 pub mod error;
 pub mod generate;
+pub mod pages;
 pub mod read;
 pub mod schema;
 pub mod validate;

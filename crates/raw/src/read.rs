@@ -235,7 +235,8 @@ pub fn read_parquet(table: Table, path: &Path) -> Result<Loaded, RawError> {
 
 /// Decodes the footer of a Parquet file and the Arrow schema it may embed, as a query engine
 /// reading the file would — under `catch_unwind`, so that a file whose embedded schema makes the
-/// Arrow library panic is refused here, before it is handed to one.
+/// Arrow library panic is refused here, before it is handed to one — and walks its page headers
+/// with a bounded parser ([`crate::pages`]).
 pub fn check_parquet_schema(path: &Path) -> Result<(), RawError> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| RawError::Io {
@@ -253,8 +254,43 @@ pub fn check_parquet_schema(path: &Path) -> Result<(), RawError> {
         let fm = meta.file_metadata();
         parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata())
             .map_err(|e| pq(&e))?;
-        Ok(())
+        check_page_headers(&file, &f)
     })
+}
+
+/// Walks every page header of the file with the bounded parser of [`crate::pages`] (a malformed
+/// header can keep the Parquet library busy for hours); a file that fails is refused.
+fn check_page_headers<R: parquet::file::reader::ChunkReader>(
+    file: &str,
+    reader: &R,
+) -> Result<(), RawError> {
+    let pq = |message: String| RawError::Parquet {
+        file: file.to_string(),
+        message,
+    };
+    let meta = parquet::file::metadata::ParquetMetaDataReader::new()
+        .parse_and_finish(reader)
+        .map_err(|e| pq(e.to_string()))?;
+    let chunks: Vec<(i64, i64)> = meta
+        .row_groups()
+        .iter()
+        .flat_map(|rg| rg.columns())
+        .map(|c| {
+            (
+                c.dictionary_page_offset().unwrap_or(c.data_page_offset()),
+                c.compressed_size(),
+            )
+        })
+        .collect();
+    let len = parquet::file::reader::Length::len(reader);
+    crate::pages::check_pages(len, &chunks, &mut |offset, n| {
+        let n = n.min(usize::try_from(len.saturating_sub(offset)).unwrap_or(usize::MAX));
+        reader
+            .get_bytes(offset, n)
+            .map(|b| b.to_vec())
+            .map_err(|e| e.to_string())
+    })
+    .map_err(|e| pq(e.0))
 }
 
 /// Runs a reader under `catch_unwind`: a panic inside the Parquet library on a hostile file
@@ -279,6 +315,7 @@ fn read_parquet_from<R: parquet::file::reader::ChunkReader + 'static>(
         file: file.to_string(),
         message: e.to_string(),
     };
+    check_page_headers(file, &reader)?;
     // The Arrow schema a writer may embed in the file's metadata is not decoded: a malformed one
     // makes the Arrow IPC decoder panic (found by the `raw_parquet` fuzz target), and nothing in
     // it is needed — every column is cast to its canonical type by name ([`normalise`]).
