@@ -1112,6 +1112,46 @@ pub const RESPONDENTS: u64 = 9_517;
 /// Kinds of services surveyed nationally (same source).
 pub const SURVEYED_KINDS: u64 = 55;
 
+/// `n` questionnaires of one body and service on the 5-point scale: each answer 5, 4, 3, 2, 1 with
+/// the per-mille `shares`; satisfaction left unanswered 1 % of the time, informedness 2 %.
+fn five_point_survey(
+    rng: &mut Rng,
+    shares: &[u64; 5],
+    body: &str,
+    service: String,
+    kind: SurveyKind,
+    n: u64,
+) -> SurveySpec {
+    let mut sv = SurveySpec {
+        body: body.to_string(),
+        service,
+        kind,
+        scale: 5,
+        satisfaction: vec![0; 6],
+        satisfaction_empty: 0,
+        informedness: vec![0; 6],
+        informedness_empty: 0,
+    };
+    let draw = |rng: &mut Rng, empty_per_mille: u64, h: &mut Vec<u64>, empty: &mut u64| {
+        if rng.below(1000) < empty_per_mille {
+            *empty += 1;
+            return;
+        }
+        let mut r = rng.below(1000);
+        for (k, p) in shares.iter().enumerate() {
+            if r < *p {
+                h[5 - k] += 1;
+                return;
+            }
+            r -= p;
+        }
+    };
+    for _ in 0..n {
+        draw(rng, 10, &mut sv.satisfaction, &mut sv.satisfaction_empty);
+        draw(rng, 20, &mut sv.informedness, &mut sv.informedness_empty);
+    }
+    sv
+}
 /// The 2020 public monitoring: [`RESPONDENTS`] questionnaires over the bodies by their
 /// heavy-tailed weights (at least 20 a body), [`SURVEYED_KINDS`] kinds, the first kinds of each
 /// body, respondents per kind heavy-tailed; answers on the 5-point scale of the 2020 report
@@ -1149,20 +1189,6 @@ fn surveys_2020(bodies: &[BodySpec], weights: &[u64], seed: u64) -> Vec<SurveySp
         } else {
             [640, 230, 80, 30, 20]
         };
-        let draw = |rng: &mut Rng, empty_per_mille: u64, h: &mut Vec<u64>, empty: &mut u64| {
-            if rng.below(1000) < empty_per_mille {
-                *empty += 1;
-                return;
-            }
-            let mut r = rng.below(1000);
-            for (k, p) in shares.iter().enumerate() {
-                if r < *p {
-                    h[5 - k] += 1;
-                    return;
-                }
-                r -= p;
-            }
-        };
         let k = (kinds[bi] as usize).min(b.services.len());
         let w: Vec<u64> = (0..k as u64)
             .map(|i| 1000 / (i + 1) + rng.below(100))
@@ -1170,60 +1196,27 @@ fn surveys_2020(bodies: &[BodySpec], weights: &[u64], seed: u64) -> Vec<SurveySp
         // At least one respondent a kind, the rest by weight.
         let spread = apportion(per_body[bi].saturating_sub(k as u64), &w);
         for (si, extra) in spread.into_iter().enumerate() {
-            let n = extra + 1;
-            let mut sv = SurveySpec {
-                body: b.id.clone(),
-                service: b.services[si].code.clone(),
-                kind: SurveyKind::Public,
-                scale: 5,
-                satisfaction: vec![0; 6],
-                satisfaction_empty: 0,
-                informedness: vec![0; 6],
-                informedness_empty: 0,
-            };
-            for _ in 0..n {
-                draw(
-                    &mut rng,
-                    10,
-                    &mut sv.satisfaction,
-                    &mut sv.satisfaction_empty,
-                );
-                draw(
-                    &mut rng,
-                    20,
-                    &mut sv.informedness,
-                    &mut sv.informedness_empty,
-                );
-            }
-            out.push(sv);
+            let service = b.services[si].code.clone();
+            out.push(five_point_survey(
+                &mut rng,
+                &shares,
+                &b.id,
+                service,
+                SurveyKind::Public,
+                extra + 1,
+            ));
         }
         if bi % 4 == 0 {
             let n = 100 + rng.below(2400);
-            let mut sv = SurveySpec {
-                body: b.id.clone(),
-                service: b.services[0].code.clone(),
-                kind: SurveyKind::Own,
-                scale: 5,
-                satisfaction: vec![0; 6],
-                satisfaction_empty: 0,
-                informedness: vec![0; 6],
-                informedness_empty: 0,
-            };
-            for _ in 0..n {
-                draw(
-                    &mut rng,
-                    10,
-                    &mut sv.satisfaction,
-                    &mut sv.satisfaction_empty,
-                );
-                draw(
-                    &mut rng,
-                    20,
-                    &mut sv.informedness,
-                    &mut sv.informedness_empty,
-                );
-            }
-            out.push(sv);
+            let service = b.services[0].code.clone();
+            out.push(five_point_survey(
+                &mut rng,
+                &shares,
+                &b.id,
+                service,
+                SurveyKind::Own,
+                n,
+            ));
         }
     }
     out
